@@ -1,0 +1,1 @@
+"""Small helpers shared across tensorflux that need nothing beyond the standard library."""
