@@ -1,0 +1,266 @@
+"""tensorflux: the TensorFlow 1.x dataflow-graph API, rebuilt in Python.
+
+    import tensorflux as tf
+
+gives the TF1 namespace: graphs, Sessions, Variables, gradients, variable scopes, the Saver,
+`tf.nn`, `tf.layers`, `tf.train` and more. This file is the explicit list of what is public.
+"""
+
+from tensorflux import errors
+from tensorflux.client.config import (
+    ConfigProto,
+    GPUOptions,
+    GraphOptions,
+    OptimizerOptions,
+    RunMetadata,
+    RunOptions,
+)
+from tensorflux.client.session import InteractiveSession, Session, get_default_session
+from tensorflux.gradients import UnconnectedGradients, gradients, hessians
+from tensorflux.graph import dtypes
+from tensorflux.graph.device_spec import DeviceSpec
+from tensorflux.graph.dtypes import (
+    DType,
+    as_dtype,
+    bfloat16,
+    bool,  # noqa: A004 - TF's public name
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    resource,
+    string,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+    variant,
+)
+from tensorflux.graph.graph import (
+    Graph,
+    GraphKeys,
+    add_to_collection,
+    add_to_collections,
+    colocate_with,
+    control_dependencies,
+    device,
+    get_collection,
+    get_collection_ref,
+    get_default_graph,
+    name_scope,
+    reset_default_graph,
+)
+from tensorflux.graph.operation import Operation
+from tensorflux.graph.tensor import Tensor
+from tensorflux.graph.tensor_shape import Dimension, TensorShape, dimension_value
+from tensorflux.ops.array_ops import (
+    broadcast_gradient_args,
+    concat,
+    fill,
+    gather,
+    identity,
+    invert_permutation,
+    ones,
+    ones_like,
+    placeholder,
+    placeholder_with_default,
+    range,  # noqa: A004 - TF's public name
+    rank,
+    reshape,
+    shape,
+    size,
+    split,
+    stack,
+    stop_gradient,
+    transpose,
+    unstack,
+    zeros,
+    zeros_like,
+)
+from tensorflux.ops.constant_op import (
+    constant,
+    convert_to_tensor,
+    is_tensor,
+    register_tensor_conversion_function,
+)
+from tensorflux.ops.control_flow_ops import group, no_op, tuple  # noqa: A004
+from tensorflux.ops.init_ops import (
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    identity_initializer,
+    ones_initializer,
+    orthogonal_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    truncated_normal_initializer,
+    uniform_unit_scaling_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
+)
+from tensorflux.ops.linalg_ops import matmul, qr, tensordot
+from tensorflux.ops.manip_ops import broadcast_to, expand_dims, squeeze, where, where_v2
+from tensorflux.ops.math_ops import (
+    abs,  # noqa: A004 - TF's public name
+    acos,
+    acosh,
+    add,
+    add_n,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cast,
+    ceil,
+    clip_by_value,
+    cos,
+    cosh,
+    digamma,
+    div,
+    div_no_nan,
+    divide,
+    equal,
+    erf,
+    erfc,
+    exp,
+    expm1,
+    floor,
+    floordiv,
+    floormod,
+    greater,
+    greater_equal,
+    is_finite,
+    is_inf,
+    is_nan,
+    less,
+    less_equal,
+    lgamma,
+    log,
+    log1p,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    maximum,
+    minimum,
+    mod,
+    multiply,
+    negative,
+    not_equal,
+    pow,  # noqa: A004 - TF's public name
+    realdiv,
+    reciprocal,
+    rint,
+    round,  # noqa: A004 - TF's public name
+    rsqrt,
+    saturate_cast,
+    scalar_mul,
+    sigmoid,
+    sign,
+    sin,
+    sinh,
+    sqrt,
+    square,
+    squared_difference,
+    subtract,
+    tan,
+    tanh,
+    to_double,
+    to_float,
+    to_int32,
+    to_int64,
+    truediv,
+    truncatediv,
+    truncatemod,
+)
+from tensorflux.ops.random_ops import (
+    multinomial,
+    random_crop,
+    random_normal,
+    random_shuffle,
+    random_uniform,
+    set_random_seed,
+    truncated_normal,
+)
+from tensorflux.ops.reduction_ops import (
+    argmax,
+    argmin,
+    count_nonzero,
+    reduce_all,
+    reduce_any,
+    reduce_logsumexp,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+)
+from tensorflux.ops.slicing_ops import slice, strided_slice  # noqa: A004
+from tensorflux.ops.state_ops import assign, assign_add, assign_sub
+from tensorflux.variable_scope import (
+    AUTO_REUSE,
+    VariableScope,
+    get_local_variable,
+    get_variable,
+    get_variable_scope,
+    variable_op_scope,
+    variable_scope,
+)
+from tensorflux.variables import (
+    Variable,
+    VariableAggregation,
+    VariableSynchronization,
+    all_variables,
+    assert_variables_initialized,
+    global_variables,
+    global_variables_initializer,
+    initialize_all_variables,
+    initialize_local_variables,
+    initialize_variables,
+    is_variable_initialized,
+    local_variables,
+    local_variables_initializer,
+    model_variables,
+    moving_average_variables,
+    report_uninitialized_variables,
+    trainable_variables,
+    variables_initializer,
+)
+
+newaxis = None
+__version__ = "0.1.0"
+VERSION = "1.15.5"
+GIT_VERSION = "tensorflux-" + __version__
+COMPILER_VERSION = ""
+
+
+def disable_eager_execution():
+    """A no-op: tensorflux always builds graphs, as TF 1.x did."""
+
+
+def enable_eager_execution(*args, **kwargs):
+    raise NotImplementedError("tensorflux runs TF1 graph code; eager execution is not provided")
+
+
+def executing_eagerly():
+    return False
+
+
+def disable_v2_behavior():
+    """A no-op: tensorflux always behaves as TF 1.x."""
+
+
+def enable_resource_variables():
+    """Accepted for compatibility; variables keep TF1 reference semantics."""
+
+
+def disable_resource_variables():
+    """Accepted for compatibility."""

@@ -1,0 +1,23 @@
+"""The numpy backend: the reference semantics, a plain interpreter over a plan.
+
+`compile(plan)` turns the plan's ops (already pruned, ordered and placed) into a list of steps
+`(kernel, input slots, output slots, frees)` and returns `run(feed_values, state)`. Every
+intermediate value is dropped right after its last use.
+"""
+
+from tensorflux import errors
+from tensorflux import ops as _ops  # noqa: F401 - registers every op type first
+from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the kernels
+    array_ops,
+    control_flow_ops,
+    linalg_ops,
+    manip_ops,
+    math_ops,
+    random_ops,
+    reduction_ops,
+    slicing_ops,
+    state_ops,
+)
+from tensorflux.backends.numpy.interpreter import compile  # noqa: A004
+
+__all__ = ["compile", "errors"]

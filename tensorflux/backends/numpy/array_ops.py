@@ -1,0 +1,207 @@
+"""numpy kernels for array ops (ops/array_ops.py) and constants."""
+
+import numpy as np
+
+from tensorflux import errors
+from tensorflux.graph.operation import op_error
+from tensorflux.ops.registry import kernel
+
+
+@kernel("Const")
+def _const(op):
+    value = op._attrs["value"]
+    return lambda: value
+
+
+@kernel("Placeholder")
+def _placeholder(op):
+    def run():
+        raise op_error(errors.InvalidArgumentError, op,
+                       "You must feed a value for placeholder tensor '%s' with dtype %s%s\n"
+                       "\t [[{{node %s}}]]" % (
+                           op.name, _tf_type_name(op._attrs["dtype"]),
+                           _shape_suffix(op._attrs["shape"]), op.name))
+    return run
+
+
+def _tf_type_name(dtype):
+    return {"float32": "float", "float64": "double", "float16": "half"}.get(dtype.name,
+                                                                             dtype.name)
+
+
+def _shape_suffix(shape):
+    if shape.ndims is None:
+        return ""
+    return " and shape [%s]" % ",".join("?" if d is None else str(d) for d in shape.as_list()) \
+        if shape.ndims else ""
+
+
+@kernel("PlaceholderWithDefault")
+@kernel("Identity")
+@kernel("Snapshot")
+@kernel("StopGradient")
+@kernel("PreventGradient")
+def _identity(op):
+    return lambda x: x
+
+
+@kernel("Shape")
+def _shape(op):
+    dt = op._attrs.get("out_type").as_numpy_dtype
+    return lambda x: np.array(x.shape, dtype=dt)
+
+
+@kernel("Size")
+def _size(op):
+    dt = op._attrs.get("out_type").as_numpy_dtype
+    return lambda x: np.array(x.size, dtype=dt)
+
+
+@kernel("Rank")
+def _rank(op):
+    return lambda x: np.array(x.ndim, dtype=np.int32)
+
+
+@kernel("BroadcastGradientArgs")
+def _bga(op):
+    def run(s0, s1):
+        s0, s1 = [int(d) for d in s0], [int(d) for d in s1]
+        n = max(len(s0), len(s1))
+        a = [1] * (n - len(s0)) + s0
+        b = [1] * (n - len(s1)) + s1
+        r0, r1 = [], []
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x == y:
+                if x == 1:
+                    r0.append(i)
+                    r1.append(i)
+                continue
+            if x == 1:
+                r0.append(i)
+            elif y == 1:
+                r1.append(i)
+            else:
+                raise ValueError("Incompatible shapes: %s vs. %s" % (s0, s1))
+        dt = np.int32
+        return np.array(r0, dt), np.array(r1, dt)
+    return run
+
+
+@kernel("Reshape")
+def _reshape(op):
+    def run(x, shape):
+        shape = [int(d) for d in np.asarray(shape).ravel()]
+        if shape.count(-1) > 1:
+            raise ValueError("Only one input size may be -1, not both")
+        if -1 in shape:
+            known = int(np.prod([d for d in shape if d != -1]))
+            if known == 0 or x.size % known:
+                raise ValueError("Input to reshape is a tensor with %d values, but the requested "
+                                 "shape requires a multiple of %d" % (x.size, known))
+        elif int(np.prod(shape)) != x.size:
+            raise ValueError("Input to reshape is a tensor with %d values, but the requested "
+                             "shape has %d" % (x.size, int(np.prod(shape))))
+        return x.reshape(shape)
+    return run
+
+
+@kernel("Transpose")
+def _transpose(op):
+    def run(x, perm):
+        perm = [int(p) for p in perm]
+        if sorted(perm) != list(range(x.ndim)):
+            raise ValueError("transpose expects a vector of size %d. But input(1) is a vector of "
+                             "size %d" % (x.ndim, len(perm)))
+        return np.ascontiguousarray(np.transpose(x, perm))
+    return run
+
+
+@kernel("InvertPermutation")
+def _invperm(op):
+    return lambda x: np.argsort(x).astype(x.dtype)
+
+
+@kernel("ConcatV2")
+def _concat(op):
+    def run(*args):
+        axis = int(args[-1])
+        vals = args[:-1]
+        r = vals[0].ndim
+        if axis < -r or axis >= r:
+            raise ValueError("ConcatOp : Expected concatenating dimensions in the range [%d, %d),"
+                             " but got %d" % (-r, r, axis))
+        for v in vals[1:]:
+            if v.ndim != r:
+                raise ValueError("ConcatOp : Ranks of all input tensors should match: shape[0] = "
+                                 "%s vs. shape[i] = %s" % (list(vals[0].shape), list(v.shape)))
+        return np.concatenate(vals, axis=axis)
+    return run
+
+
+@kernel("Pack")
+def _pack(op):
+    axis = op._attrs["axis"]
+
+    def run(*vals):
+        for v in vals[1:]:
+            if v.shape != vals[0].shape:
+                raise ValueError("Shapes of all inputs must match: values[0].shape = %s != "
+                                 "values[i].shape = %s" % (list(vals[0].shape), list(v.shape)))
+        return np.stack(vals, axis=axis)
+    return run
+
+
+@kernel("Unpack")
+def _unpack(op):
+    axis, num = op._attrs["axis"], op._attrs["num"]
+
+    def run(x):
+        if x.shape[axis] != num:
+            raise ValueError("Input shape axis %d must equal %d, got shape %s"
+                             % (axis, num, list(x.shape)))
+        return [np.take(x, i, axis=axis) for i in range(num)]
+    return run
+
+
+@kernel("Fill")
+def _fill(op):
+    def run(dims, value):
+        if np.ndim(value) != 0:
+            raise ValueError("value must be a scalar, got shape %s" % list(np.shape(value)))
+        return np.full([int(d) for d in dims], value, dtype=value.dtype)
+    return run
+
+
+@kernel("ZerosLike")
+def _zeros_like(op):
+    return lambda x: np.zeros_like(x)
+
+
+@kernel("OnesLike")
+def _ones_like(op):
+    return lambda x: np.ones_like(x)
+
+
+@kernel("Range")
+def _range(op):
+    dt = op.outputs[0].dtype.as_numpy_dtype
+
+    def run(start, limit, delta):
+        if delta == 0:
+            raise ValueError("Requires delta != 0: %s" % delta)
+        if (delta > 0 and start > limit) or (delta < 0 and start < limit):
+            raise ValueError("Requires start <= limit when delta > 0: %s/%s" % (start, limit))
+        return np.arange(start, limit, delta).astype(dt)
+    return run
+
+
+@kernel("GatherV2")
+def _gather(op):
+    def run(params, indices, axis):
+        axis = int(axis) % max(params.ndim, 1)
+        n = params.shape[axis]
+        if indices.size and (indices.min() < 0 or indices.max() >= n):
+            bad = indices[(indices < 0) | (indices >= n)].ravel()[0]
+            raise ValueError("indices = %d is not in [0, %d)" % (bad, n))
+        return np.take(params, indices, axis=axis)
+    return run

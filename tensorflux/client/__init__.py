@@ -1,0 +1,1 @@
+"""The client: Session, its fetch/feed handling, plans and configuration."""

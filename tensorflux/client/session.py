@@ -1,0 +1,393 @@
+"""Session and InteractiveSession: run any subgraph of a Graph with feeds.
+
+`Session.run` reads top to bottom: normalise fetches → plan (prune → passes → place → compile,
+cached per signature) → run with feeds and the session's variables → rebuild the structure.
+"""
+
+import contextlib
+import threading
+
+import numpy as np
+
+from tensorflux import backends, errors
+from tensorflux.backends.numpy.interpreter import RunContext
+from tensorflux.client import plan as plan_lib
+from tensorflux.client.config import ConfigProto, OptimizerOptions
+from tensorflux.client.fetch import FetchMapper
+from tensorflux.graph import graph as graph_lib
+from tensorflux.graph.operation import Operation, op_error
+from tensorflux.graph.tensor import Tensor
+
+
+class _Runner:
+    """A compiled plan plus what `run` needs to map its outputs back to the fetch elements."""
+
+    __slots__ = ("call", "layout", "plan", "fed_fetch", "stateful")
+
+    def __init__(self, call, layout, plan):
+        self.call = call
+        self.layout = layout  # per element: index into the plan's fetch values, or -1 (an op)
+        self.plan = plan
+        self.fed_fetch = frozenset(i for i, t in enumerate(plan.fetches) if t in plan.feeds)
+        self.stateful = plan.stateful
+
+
+class BaseSession:
+    """What Session and InteractiveSession share."""
+
+    def __init__(self, target="", graph=None, config=None):
+        if graph is None:
+            graph = graph_lib.get_default_graph()
+        if not isinstance(graph, graph_lib.Graph):
+            raise TypeError("graph must be a tf.Graph, but got %s" % type(graph))
+        if config is not None and not isinstance(config, ConfigProto):
+            raise TypeError("config must be a tf.ConfigProto, but got %s" % type(config))
+        self._graph = graph
+        self._config = config
+        self._target = target
+        self._state = RunContext()
+        self._runners = {}
+        self._feed_specs = {}
+        self._closed = False
+        self._backend_name = _backend_name(config)
+        self._default_ctx = None
+        self._graph_ctx = None
+
+    # --- properties ---------------------------------------------------------------------
+    @property
+    def graph(self):
+        return self._graph
+
+    @property
+    def graph_def(self):
+        return self._graph.as_graph_def()
+
+    @property
+    def sess_str(self):
+        return self._target
+
+    def list_devices(self):
+        from tensorflux.client import device_lib
+
+        return device_lib.session_devices()
+
+    # --- running ----------------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Runs the ops and evaluates the tensors in `fetches`, substituting `feed_dict` values.
+
+        Example:
+            >>> sess.run(c, {b: 3.0})
+            15.0
+        """
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        if type(fetches) is Tensor and fetches.graph is self._graph:
+            mapper, elements = None, (fetches,)
+        else:
+            mapper = FetchMapper(self._graph, fetches)
+            elements = tuple(mapper.elements)
+        if feed_dict:
+            feed_tensors, feed_values = self._feeds(feed_dict)
+        else:
+            feed_tensors, feed_values = (), []
+        key = (elements, feed_tensors, self._graph._version)
+        runner = self._runners.get(key)
+        if runner is None:
+            runner = self._make_runner(elements, feed_tensors)
+        values = self._call(runner, feed_values, options, run_metadata)
+        if mapper is None:
+            return values[0]
+        return mapper.build(values)
+
+    def _call(self, runner, feed_values, options=None, run_metadata=None):
+        state = self._state
+        if runner.stateful:
+            snapshot = dict(state.variables)
+            try:
+                out = runner.call(feed_values, state)
+            except BaseException:
+                state.variables.clear()
+                state.variables.update(snapshot)
+                raise
+        else:
+            out = runner.call(feed_values, state)
+        fed = runner.fed_fetch
+        results = []
+        for j in runner.layout:
+            if j < 0:
+                results.append(None)
+                continue
+            v = out[j]
+            if j in fed:
+                results.append(v)
+            elif type(v) is np.ndarray:
+                results.append(v[()] if v.ndim == 0 else v.copy())
+            else:
+                results.append(v)
+        return results
+
+    def _feeds(self, feed_dict):
+        tensors, values = [], []
+        for key, value in feed_dict.items():
+            spec = self._feed_specs.get(key)
+            if spec is None:
+                spec = self._feed_spec(key)
+            t, npd, dims = spec
+            if isinstance(value, Tensor):
+                raise TypeError("The value of a feed cannot be a tf.Tensor object. Acceptable "
+                                "feed values include Python scalars, strings, lists, numpy "
+                                "ndarrays, or TensorHandles. For reference, the tensor object "
+                                "was %s which was passed to the argument `feed_dict` with key "
+                                "%s." % (value, t))
+            if type(value) is np.ndarray and value.dtype == npd:
+                arr = value
+            else:
+                arr = _convert_feed(value, npd, t)
+            if dims is not None:
+                shp = arr.shape
+                if len(shp) != len(dims) or any(d is not None and d != s
+                                                for d, s in zip(dims, shp)):
+                    raise ValueError("Cannot feed value of shape %s for Tensor %s, which has "
+                                     "shape %s" % (str(shp), t.name, str(t.get_shape())))
+            tensors.append(t)
+            values.append(arr)
+        return tuple(tensors), values
+
+    def _feed_spec(self, key):
+        try:
+            t = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
+        except (TypeError, ValueError, KeyError) as e:
+            raise TypeError("Cannot interpret feed_dict key as Tensor: " + str(e)) from None
+        shape = t.get_shape()
+        dims = None if shape.ndims is None else tuple(shape.as_list())
+        spec = (t, t.dtype.as_numpy_dtype, dims)
+        if isinstance(key, Tensor):
+            self._feed_specs[key] = spec
+        return spec
+
+    def _make_runner(self, elements, feed_tensors):
+        fetches, targets, layout = [], [], []
+        index = {}
+        for el in elements:
+            if isinstance(el, Operation):
+                targets.append(el)
+                layout.append(-1)
+            else:
+                if el not in index:
+                    index[el] = len(fetches)
+                    fetches.append(el)
+                layout.append(index[el])
+        ops = plan_lib.prune(fetches, targets, feed_tensors)
+        for op in ops:
+            if op.type == "Placeholder":
+                backends.get("numpy")  # registers the kernel that raises TF's message
+                op.op_def.kernels["numpy"](op)()
+        from tensorflux.passes import pipeline
+
+        plan = plan_lib.Plan(ops, feed_tensors, fetches, targets)
+        plan = pipeline.run(plan, self._config)
+        plan.devices.update(plan_lib.place(plan.ops, self._config))
+        if plan_lib.debug_enabled():
+            print(plan)
+        backend = backends.get(self._backend_name)
+        runner = _Runner(backend.compile(plan), tuple(layout), plan)
+        self._runners[(tuple(elements), tuple(feed_tensors), self._graph._version)] = runner
+        return runner
+
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
+        """Returns a function `f(*feed_values)` that runs `fetches` with minimal overhead."""
+        mapper = FetchMapper(self._graph, fetches)
+        feed_list = list(feed_list or [])
+        specs = [self._feed_spec(f) for f in feed_list]
+        feed_tensors = tuple(s[0] for s in specs)
+        elements = tuple(mapper.elements)
+        single = type(fetches) is Tensor or isinstance(fetches, Operation) or isinstance(
+            fetches, str) or hasattr(fetches, "_as_graph_element")
+
+        def call(*args, **kwargs):
+            if len(args) != len(feed_list):
+                raise TypeError("Invalid number of arguments: expected %d, got %d"
+                                % (len(feed_list), len(args)))
+            if self._closed:
+                raise RuntimeError("Attempted to use a closed Session.")
+            runner = self._runners.get((elements, feed_tensors, self._graph._version))
+            if runner is None:
+                runner = self._make_runner(elements, feed_tensors)
+            vals = [a if type(a) is np.ndarray and a.dtype == s[1] else
+                    _convert_feed(a, s[1], s[0]) for a, s in zip(args, specs)]
+            out = self._call(runner, vals, kwargs.get("options"), kwargs.get("run_metadata"))
+            return out[0] if single else mapper.build(out)
+        return call
+
+    def partial_run_setup(self, fetches, feeds=None):
+        raise errors.UnimplementedError(None, None, "partial_run is not supported by tensorflux")
+
+    # --- lifecycle ----------------------------------------------------------------------------
+    def close(self):
+        if not self._closed:
+            self._closed = True
+            self._state = RunContext()
+            self._runners.clear()
+
+    def as_default(self):
+        return _default_session_stack.get_controller(self)
+
+    def __enter__(self):
+        if self._graph is not graph_lib.get_default_graph():
+            self._graph_ctx = self._graph.as_default()
+            self._graph_ctx.__enter__()
+        self._default_ctx = self.as_default()
+        self._default_ctx.__enter__()
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if self._default_ctx is not None:
+            self._default_ctx.__exit__(exc_type, exc, tb)
+            self._default_ctx = None
+        if self._graph_ctx is not None:
+            self._graph_ctx.__exit__(exc_type, exc, tb)
+            self._graph_ctx = None
+        self.close()
+
+    def __del__(self):
+        try:
+            self._closed = True
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+    # --- hooks for the Saver and initializers -------------------------------------------------
+    def _variable_value(self, key):
+        try:
+            return self._state.variables[key]
+        except KeyError:
+            raise errors.FailedPreconditionError(
+                None, None, "Attempting to use uninitialized value %s" % key) from None
+
+    def _set_variable_values(self, values):
+        self._state.variables.update(values)
+
+
+def _convert_feed(value, npd, t):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and npd is not object:
+        if np.dtype(npd).kind in "iu" and isinstance(value, float) and value != int(value):
+            raise TypeError("Type of feed value %r with type %s is not compatible with Tensor "
+                            "type %s. Try explicitly setting the type of the feed tensor to a "
+                            "larger type (e.g. int64)." % (value, type(value), t.dtype))
+    try:
+        return np.asarray(value, dtype=npd)
+    except (TypeError, ValueError) as e:
+        raise ValueError("Cannot convert feed value for Tensor %s to %s: %s"
+                         % (t.name, t.dtype.name, e)) from None
+
+
+def _backend_name(config):
+    import os
+
+    if config is not None:
+        level = config.graph_options.optimizer_options.global_jit_level
+        if level in (OptimizerOptions.ON_1, OptimizerOptions.ON_2):
+            return "xla"
+    return os.environ.get("TENSORFLUX_BACKEND", "numpy")
+
+
+class Session(BaseSession):
+    """A TF1 Session: holds the variables' values and runs parts of its graph.
+
+    Example:
+        >>> with tf.Session() as sess:
+        ...     sess.run(tf.global_variables_initializer())
+        ...     print(sess.run(y))
+    """
+
+    @staticmethod
+    def reset(target, containers=None, config=None):
+        pass
+
+
+class InteractiveSession(BaseSession):
+    """A Session that installs itself as the default, for shells and notebooks."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        self._default_ctx = self.as_default()
+        self._default_ctx.__enter__()
+        self._explicit_graph = None
+        if self._graph is not graph_lib.get_default_graph():
+            self._explicit_graph = self._graph.as_default()
+            self._explicit_graph.__enter__()
+
+    def close(self):
+        super().close()
+        if self._default_ctx is not None:
+            try:
+                self._default_ctx.__exit__(None, None, None)
+            except (AssertionError, ValueError):
+                pass
+            self._default_ctx = None
+        if getattr(self, "_explicit_graph", None) is not None:
+            self._explicit_graph.__exit__(None, None, None)
+            self._explicit_graph = None
+
+
+# --- the default session -------------------------------------------------------------------
+class _DefaultSessionStack(threading.local):
+    def __init__(self):
+        super().__init__()
+        self.stack = []
+
+    def get_default(self):
+        return self.stack[-1] if self.stack else None
+
+    @contextlib.contextmanager
+    def get_controller(self, sess):
+        self.stack.append(sess)
+        try:
+            yield sess
+        finally:
+            if sess in self.stack:
+                self.stack.remove(sess)
+
+
+_default_session_stack = _DefaultSessionStack()
+
+
+def get_default_session():
+    return _default_session_stack.get_default()
+
+
+def _clear_default_session():
+    _default_session_stack.stack.clear()
+
+
+def _eval_using_default_session(tensors, feed_dict, graph, session=None):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is "
+                             "registered. Use `with sess.as_default()` or pass an explicit "
+                             "session to `eval(session=sess)`")
+        if session.graph is not graph:
+            raise ValueError("Cannot use the default session to evaluate tensor: the tensor's "
+                             "graph is different from the session's graph. Pass an explicit "
+                             "session to `eval(session=sess)`.")
+    elif session.graph is not graph:
+        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph "
+                         "is different from the session's graph.")
+    return session.run(tensors, feed_dict)
+
+
+def _run_using_default_session(operation, feed_dict, graph, session=None):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError("Cannot execute operation using `run()`: No default session is "
+                             "registered. Use `with sess.as_default():` or pass an explicit "
+                             "session to `run(session=sess)`")
+        if session.graph is not graph:
+            raise ValueError("Cannot use the default session to execute operation: the "
+                             "operation's graph is different from the session's graph. Pass "
+                             "an explicit session to run(session=sess).")
+    session.run(operation, feed_dict)
+
+
+__all__ = ["Session", "InteractiveSession", "get_default_session", "op_error"]

@@ -1,0 +1,15 @@
+"""Op families. Importing this package registers every op type in `registry`."""
+
+from tensorflux.ops import (  # noqa: F401 - imported for their registrations
+    array_ops,
+    constant_op,
+    control_flow_ops,
+    init_ops,
+    linalg_ops,
+    manip_ops,
+    math_ops,
+    random_ops,
+    reduction_ops,
+    slicing_ops,
+    state_ops,
+)

@@ -1,0 +1,220 @@
+"""Constants and tensor conversion: `tf.constant`, `convert_to_tensor`, static constant values."""
+
+import numpy as np
+
+from tensorflux.graph import dtypes
+from tensorflux.graph import graph as graph_lib
+from tensorflux.graph import tensor_shape
+from tensorflux.graph.tensor import Tensor
+from tensorflux.ops import registry
+
+
+def _const_shape(op):
+    v = op._attrs["value"]
+    return [(op._attrs["dtype"], tensor_shape.TensorShape(v.shape))]
+
+
+registry.register("Const", shape=_const_shape, grad=registry.NOT_DIFFERENTIABLE)
+
+
+def _to_numpy(value, dtype, what="value"):
+    """Converts a Python/numpy value to an ndarray of `dtype` with TF's strictness."""
+    npd = dtype.as_numpy_dtype
+    if dtype == dtypes.string:
+        arr = np.asarray(value, dtype=object)
+        return np.vectorize(lambda s: s.encode() if isinstance(s, str) else s,
+                            otypes=[object])(arr) if arr.size else arr
+    arr = np.asarray(value)
+    if arr.dtype.kind in "OSU":
+        raise TypeError("Expected %s, got %r of type '%s' instead." % (
+            dtype.name, value, type(value).__name__))
+    if dtype.is_integer and arr.dtype.kind in "fc":
+        if not np.all(np.equal(np.mod(arr, 1), 0)):
+            bad = arr.flat[int(np.argmax(np.mod(arr, 1) != 0))]
+            raise TypeError("Expected %s, got %r of type '%s' instead." % (
+                dtype.name, float(bad) if arr.ndim else value,
+                "float" if not isinstance(value, np.ndarray) else arr.dtype.name))
+    if dtype.is_bool and arr.dtype.kind != "b":
+        raise TypeError("Expected bool, got %r of type '%s' instead." % (
+            value, type(value).__name__))
+    if arr.dtype.kind == "c" and not dtype.is_complex:
+        raise TypeError("Expected %s, got %r of type 'complex' instead." % (dtype.name, value))
+    if dtype.is_integer and arr.size and arr.dtype.kind in "iu":
+        info = np.iinfo(npd)
+        if arr.max() > info.max or arr.min() < info.min:
+            raise TypeError("Value out of range for %s: %r" % (dtype.name, value))
+    return arr.astype(npd, copy=False)
+
+
+def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
+    """Creates a constant tensor.
+
+    Example:
+        >>> a = tf.constant([1, 2, 3, 4, 5, 6], shape=[2, 3])
+    """
+    if isinstance(value, Tensor):
+        raise TypeError("Expected a Python or numpy value for tf.constant, got a Tensor (%s)."
+                        % value.name)
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype).base_dtype
+        arr = _to_numpy(value, dtype)
+    else:
+        dtype = dtypes.dtype_of_value(value)
+        arr = _to_numpy(value, dtype)
+    if shape is not None:
+        shape = [int(s) for s in tensor_shape.as_shape(shape).as_list()]
+        n = int(np.prod(shape)) if shape else 1
+        if verify_shape and list(arr.shape) != shape:
+            raise TypeError("Expected Tensor's shape: %s, got %s." % (tuple(shape), arr.shape))
+        if arr.size == n:
+            arr = arr.reshape(shape)
+        elif arr.size == 1:
+            arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
+        elif arr.size < n and arr.ndim <= 1 and arr.size > 0:
+            # TF1 pads a short list with its last element.
+            arr = np.concatenate([arr.ravel(), np.full(n - arr.size, arr.ravel()[-1])]).reshape(
+                shape).astype(arr.dtype)
+        else:
+            raise TypeError("Too many elements provided. Needed at most %d, but received %d"
+                            % (n, arr.size))
+    arr = np.array(arr, copy=True) if isinstance(value, np.ndarray) and arr is value else arr
+    arr.setflags(write=False)
+    g = graph_lib.get_default_graph()
+    return g.create_op("Const", [], {"value": arr, "dtype": dtype}, name=name,
+                       op_def=registry.get("Const"))._outputs[0]
+
+
+# --- conversion ------------------------------------------------------------------------------
+_conversion_functions = []  # (base_type, fn, priority)
+
+
+def register_tensor_conversion_function(base_type, conversion_func, priority=100):
+    """Teaches convert_to_tensor about a type: `fn(value, dtype=None, name=None, as_ref=False)`."""
+    _conversion_functions.append((base_type, conversion_func, priority))
+    _conversion_functions.sort(key=lambda t: t[2])
+
+
+def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_hint=None,
+                      as_ref=False):
+    """Converts Tensors, Variables, numpy arrays, Python values and lists of them to a Tensor."""
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    preferred_dtype = preferred_dtype or dtype_hint
+    if isinstance(value, Tensor):
+        if dtype is not None and not dtype.is_compatible_with(value.dtype):
+            raise ValueError("Tensor conversion requested dtype %s for Tensor with dtype %s: %r"
+                             % (dtype.name, value.dtype.name, value))
+        return value
+    for base_type, fn, _ in _conversion_functions:
+        if isinstance(value, base_type):
+            t = fn(value, dtype=dtype, name=name, as_ref=as_ref)
+            if dtype is not None and not dtype.is_compatible_with(t.dtype):
+                raise ValueError("Tensor conversion requested dtype %s for Tensor with dtype %s: "
+                                 "%r" % (dtype.name, t.dtype.name, t))
+            return t
+    if isinstance(value, (list, tuple)) and _contains_tensor(value):
+        from tensorflux.ops import array_ops
+
+        return array_ops._autopacking(value, dtype, name or "packed")
+    if dtype is None and preferred_dtype is not None:
+        try:
+            return constant(value, dtype=preferred_dtype, name=name or "Const")
+        except (TypeError, ValueError):
+            pass
+    if value is None:
+        raise ValueError("None values not supported.")
+    return constant(value, dtype=dtype, name=name or "Const")
+
+
+def _contains_tensor(seq):
+    for v in seq:
+        if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
+            return True
+        if isinstance(v, (list, tuple)) and _contains_tensor(v):
+            return True
+    return False
+
+
+def convert_n_to_tensor(values, dtype=None, name=None):
+    return [convert_to_tensor(v, dtype=dtype, name=None if name is None else "%s_%d" % (name, i))
+            for i, v in enumerate(values)]
+
+
+def is_tensor(x):
+    return isinstance(x, Tensor) or hasattr(x, "_as_graph_element")
+
+
+# --- static values (used by shape inference) -------------------------------------------------
+def constant_value(tensor):
+    """The value of `tensor` if it can be computed without running the graph, else None."""
+    if not isinstance(tensor, Tensor):
+        return None
+    op = tensor.op
+    t = op.type
+    if t == "Const":
+        return op._attrs["value"]
+    if t == "Shape":
+        s = op.inputs[0].shape
+        if s.is_fully_defined():
+            return np.array(s.as_list(), dtype=tensor.dtype.as_numpy_dtype)
+        return None
+    if t == "Size":
+        s = op.inputs[0].shape
+        n = s.num_elements()
+        return None if n is None else np.array(n, dtype=tensor.dtype.as_numpy_dtype)
+    if t == "Rank":
+        r = op.inputs[0].shape.ndims
+        return None if r is None else np.array(r, dtype=np.int32)
+    if t in ("Identity", "StopGradient"):
+        return constant_value(op.inputs[0])
+    if t == "Cast":
+        v = constant_value(op.inputs[0])
+        return None if v is None else v.astype(tensor.dtype.as_numpy_dtype)
+    if t == "Pack":
+        vals = [constant_value(x) for x in op.inputs]
+        if any(v is None for v in vals):
+            return None
+        return np.stack(vals, axis=op._attrs["axis"])
+    if t == "ConcatV2":
+        vals = [constant_value(x) for x in op.inputs]
+        if any(v is None for v in vals):
+            return None
+        return np.concatenate(vals[:-1], axis=int(vals[-1]))
+    if t == "Fill":
+        dims, v = constant_value(op.inputs[0]), constant_value(op.inputs[1])
+        return None if dims is None or v is None else np.full(dims, v)
+    if t == "Range":
+        a, b, c = (constant_value(x) for x in op.inputs)
+        if a is None or b is None or c is None:
+            return None
+        return np.arange(a, b, c, dtype=tensor.dtype.as_numpy_dtype)
+    return None
+
+
+def constant_value_as_shape(tensor):
+    """A TensorShape from a 1-D shape tensor, with partial knowledge where possible."""
+    shape = tensor.shape
+    if shape.ndims == 0:
+        v = constant_value(tensor)
+        if v is not None and int(v) == -1:
+            return tensor_shape.unknown_shape()
+    v = constant_value(tensor)
+    if v is not None:
+        return tensor_shape.TensorShape([None if int(d) == -1 else int(d) for d in v.ravel()])
+    op = tensor.op
+    if op.type == "Shape":
+        return op.inputs[0].shape
+    if op.type == "Pack":
+        dims = []
+        for x in op.inputs:
+            xv = constant_value(x)
+            dims.append(None if xv is None or int(xv) == -1 else int(xv))
+        return tensor_shape.TensorShape(dims)
+    if op.type == "ConcatV2":
+        out = tensor_shape.TensorShape([])
+        for x in op.inputs[:-1]:
+            out = out.concatenate(constant_value_as_shape(x))
+        return out
+    if shape.ndims == 1 and shape[0].value is not None:
+        return tensor_shape.unknown_shape(shape[0].value)
+    return tensor_shape.unknown_shape()

@@ -1,0 +1,138 @@
+"""Matrix products: `matmul` (transposes, batched), `tensordot`, and their gradients."""
+
+from tensorflux.graph import graph as graph_lib
+from tensorflux.graph import tensor_shape
+from tensorflux.ops import array_ops, math_ops, registry
+from tensorflux.ops._helpers import convert
+from tensorflux.ops.registry import ShapeError
+
+
+def _matmul_shape(op):
+    a, b = op.inputs
+    ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
+    sa, sb = a.shape, b.shape
+    if sa.ndims is None or sb.ndims is None:
+        return [(a.dtype.base_dtype, tensor_shape.unknown_shape())]
+    if op.type == "MatMul" and (sa.ndims != 2 or sb.ndims != 2):
+        bad = sa if sa.ndims != 2 else sb
+        raise ShapeError("Shape must be rank 2 but is rank %d" % bad.ndims)
+    if sa.ndims < 2 or sb.ndims < 2:
+        raise ShapeError("Shape must be rank >= 2 but is rank %d" % min(sa.ndims, sb.ndims))
+    da, db = sa.as_list(), sb.as_list()
+    m, ka = (da[-1], da[-2]) if ta else (da[-2], da[-1])
+    kb, n = (db[-1], db[-2]) if tb else (db[-2], db[-1])
+    if ka is not None and kb is not None and ka != kb:
+        raise ShapeError("Dimensions must be equal, but are %d and %d" % (ka, kb))
+    batch = []
+    if op.type != "MatMul":
+        from tensorflux.ops._helpers import broadcast_shapes
+
+        batch = broadcast_shapes(tensor_shape.TensorShape(da[:-2]),
+                                 tensor_shape.TensorShape(db[:-2])).as_list()
+    return [(a.dtype.base_dtype, tensor_shape.TensorShape(batch + [m, n]))]
+
+
+def _matmul_grad(op, g):
+    a, b = op.inputs
+    ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
+    if not ta and not tb:
+        ga, gb = matmul(g, b, transpose_b=True), matmul(a, g, transpose_a=True)
+    elif not ta and tb:
+        ga, gb = matmul(g, b), matmul(g, a, transpose_a=True)
+    elif ta and not tb:
+        ga, gb = matmul(b, g, transpose_b=True), matmul(a, g)
+    else:
+        ga, gb = matmul(b, g, transpose_a=True, transpose_b=True), \
+            matmul(g, a, transpose_a=True, transpose_b=True)
+    if op.type == "BatchMatMulV2":
+        ga = _unbroadcast_batch(ga, a)
+        gb = _unbroadcast_batch(gb, b)
+    return [ga, gb]
+
+
+def _unbroadcast_batch(g, x):
+    if g.shape.is_fully_defined() and x.shape.is_fully_defined() and g.shape == x.shape:
+        return g
+    return math_ops._sum_to(g, x)
+
+
+registry.register("MatMul", shape=_matmul_shape, grad=_matmul_grad)
+registry.register("BatchMatMulV2", shape=_matmul_shape, grad=_matmul_grad)
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+           a_is_sparse=False, b_is_sparse=False, name=None, output_type=None):
+    """Matrix product of `a` and `b` (rank 2, or batched with broadcasting over leading dims).
+
+    Example:
+        >>> c = tf.matmul(a, b)  # [[58 64] [139 154]] for the deck's a, b
+    """
+    with graph_lib.name_scope(name, "MatMul", [a, b]) as scope:
+        a = convert(a, name="a")
+        b = convert(b, dtype=a.dtype.base_dtype, name="b")
+        if a.dtype.base_dtype != b.dtype.base_dtype:
+            raise TypeError("Input 'b' of 'MatMul' Op has type %s that does not match type %s of "
+                            "argument 'a'." % (b.dtype.name, a.dtype.name))
+        ta = transpose_a or adjoint_a
+        tb = transpose_b or adjoint_b
+        ra, rb = a.shape.ndims, b.shape.ndims
+        op_type = "MatMul" if (ra == 2 and rb == 2) else "BatchMatMulV2"
+        if op_type == "MatMul":
+            attrs = {"transpose_a": ta, "transpose_b": tb}
+        else:
+            attrs = {"transpose_a": ta, "transpose_b": tb, "adj_x": ta, "adj_y": tb}
+        return registry.make_tensor(op_type, [a, b], attrs, name=scope)
+
+
+def tensordot(a, b, axes, name=None):
+    """Contracts `a` and `b` over the given axes (an int N, or a pair of axis lists)."""
+    with graph_lib.name_scope(name, "Tensordot", [a, b]) as scope:
+        a = convert(a, name="a")
+        b = convert(b, dtype=a.dtype.base_dtype, name="b")
+        ra, rb = a.shape.ndims, b.shape.ndims
+        if ra is None or rb is None or not a.shape.is_fully_defined() \
+                or not b.shape.is_fully_defined():
+            raise ValueError("tensordot needs fully defined static shapes in tensorflux")
+        if isinstance(axes, int):
+            ax_a, ax_b = list(range(ra - axes, ra)), list(range(axes))
+        else:
+            ax_a, ax_b = axes
+            ax_a = [ax_a] if isinstance(ax_a, int) else list(ax_a)
+            ax_b = [ax_b] if isinstance(ax_b, int) else list(ax_b)
+        ax_a = [x % ra for x in ax_a]
+        ax_b = [x % rb for x in ax_b]
+        sa, sb = a.shape.as_list(), b.shape.as_list()
+        free_a = [i for i in range(ra) if i not in ax_a]
+        free_b = [i for i in range(rb) if i not in ax_b]
+        k = 1
+        for i in ax_a:
+            k *= sa[i]
+        pa = array_ops.transpose(a, free_a + ax_a)
+        pb = array_ops.transpose(b, ax_b + free_b)
+        ma = array_ops.reshape(pa, [-1, k])
+        mb = array_ops.reshape(pb, [k, -1])
+        prod = matmul(ma, mb)
+        return array_ops.reshape(prod, [sa[i] for i in free_a] + [sb[i] for i in free_b],
+                                 name=scope)
+
+
+def _qr_shape(op):
+    a = op.inputs[0]
+    if a.shape.ndims is None:
+        u = tensor_shape.unknown_shape()
+        return [(a.dtype.base_dtype, u), (a.dtype.base_dtype, u)]
+    *batch, m, n = a.shape.as_list()
+    k = None if m is None or n is None else min(m, n)
+    full = op._attrs["full_matrices"]
+    return [(a.dtype.base_dtype, tensor_shape.TensorShape(batch + [m, m if full else k])),
+            (a.dtype.base_dtype, tensor_shape.TensorShape(batch + [m if full else k, n]))]
+
+
+registry.register("Qr", shape=_qr_shape, grad=None)
+
+
+def qr(input, full_matrices=False, name=None):  # noqa: A002 - TF's keyword
+    """QR decomposition; returns (q, r)."""
+    op = registry.make_op("Qr", [convert(input)], {"full_matrices": bool(full_matrices)},
+                          name=name or "Qr")
+    return op.outputs[0], op.outputs[1]

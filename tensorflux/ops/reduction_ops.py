@@ -1,0 +1,208 @@
+"""Reductions (`reduce_sum/mean/prod/max/min/all/any/logsumexp`), argmax/argmin, and gradients."""
+
+import numpy as np
+
+from tensorflux.graph import dtypes
+from tensorflux.graph import graph as graph_lib
+from tensorflux.graph import tensor_shape
+from tensorflux.graph.tensor import Tensor
+from tensorflux.ops import _helpers, array_ops, math_ops, registry
+from tensorflux.ops._helpers import convert
+
+ND = registry.NOT_DIFFERENTIABLE
+
+
+def _reduce_shape(op):
+    x, axis_t = op.inputs
+    keep = op._attrs["keep_dims"]
+    r = x.shape.ndims
+    out_dtype = x.dtype.base_dtype
+    axes = _helpers.static_axes(axis_t, r)
+    if axes is None or r is None:
+        if keep and r is not None:
+            return [(out_dtype, tensor_shape.unknown_shape(r))]
+        if axis_t.shape.ndims == 1 and axis_t.shape[0].value is not None and r is not None:
+            return [(out_dtype, tensor_shape.unknown_shape(r - axis_t.shape[0].value))]
+        return [(out_dtype, tensor_shape.unknown_shape())]
+    dims = x.shape.as_list()
+    if keep:
+        out = [1 if i in axes else d for i, d in enumerate(dims)]
+    else:
+        out = [d for i, d in enumerate(dims) if i not in axes]
+    return [(out_dtype, tensor_shape.TensorShape(out))]
+
+
+def _kept_shape(op):
+    """The reduced output's shape with reduced axes kept as 1 (static list or a tensor)."""
+    x, axis_t = op.inputs
+    axes = _helpers.static_axes(axis_t, x.shape.ndims)
+    if x.shape.is_fully_defined() and axes is not None:
+        return [1 if i in axes else d for i, d in enumerate(x.shape.as_list())], x.shape.as_list()
+    return _dynamic_kept_shape(x, axis_t), array_ops.shape(x)
+
+
+def _dynamic_kept_shape(x, axis_t):
+    from tensorflux.ops import manip_ops
+
+    sx = array_ops.shape(x)
+    r = array_ops.size(sx)
+    axes = math_ops.floormod(math_ops.add(math_ops.cast(axis_t, dtypes.int32), r), r)
+    axes = array_ops.reshape(axes, [-1])
+    return manip_ops.dynamic_stitch([array_ops.range(r), axes],
+                                    [sx, array_ops.ones_like(axes)])
+
+
+def _sum_grad(op, g):
+    kept, full = _kept_shape(op)
+    return [manip_tile_to(array_ops.reshape(g, kept), full), None]
+
+
+def manip_tile_to(g, full):
+    """Broadcasts `g` (reduced, dims kept) to `full` shape."""
+    from tensorflux.ops import manip_ops
+
+    return manip_ops.broadcast_to(g, full)
+
+
+def _mean_grad(op, g):
+    x = op.inputs[0]
+    y = op.outputs[0]
+    sg = _sum_grad(op, g)[0]
+    if x.shape.is_fully_defined() and y.shape.is_fully_defined():
+        factor = max(1, int(np.prod(x.shape.as_list())) // max(1, int(np.prod(y.shape.as_list()))))
+        return [math_ops.realdiv(sg, math_ops.cast(factor, sg.dtype)), None]
+    factor = math_ops.floordiv(array_ops.size(x), math_ops.maximum(array_ops.size(y), 1))
+    return [math_ops.realdiv(sg, math_ops.cast(factor, sg.dtype)), None]
+
+
+def _minmax_grad(op, g):
+    x, y = op.inputs[0], op.outputs[0]
+    kept, full = _kept_shape(op)
+    y = array_ops.reshape(y, kept)
+    g = array_ops.reshape(g, kept)
+    eq = math_ops.cast(math_ops.equal(y, x), g.dtype)
+    num = reduce_sum(eq, op.inputs[1], keepdims=True)
+    return [math_ops.multiply(math_ops.realdiv(eq, num), g), None]
+
+
+def _prod_grad(op, g):
+    x = op.inputs[0]
+    y = op.outputs[0]
+    kept, full = _kept_shape(op)
+    gy = manip_tile_to(array_ops.reshape(math_ops.multiply(g, y), kept), full)
+    return [math_ops.realdiv(gy, x), None]
+
+
+registry.register("Sum", shape=_reduce_shape, grad=_sum_grad)
+registry.register("Mean", shape=_reduce_shape, grad=_mean_grad)
+registry.register("Prod", shape=_reduce_shape, grad=_prod_grad)
+registry.register("Max", shape=_reduce_shape, grad=_minmax_grad)
+registry.register("Min", shape=_reduce_shape, grad=_minmax_grad)
+registry.register("All", shape=_reduce_shape, grad=ND)
+registry.register("Any", shape=_reduce_shape, grad=ND)
+
+
+def _axis_arg(axis, reduction_indices, x):
+    if axis is not None and reduction_indices is not None:
+        raise ValueError("Can not specify both 'axis' and 'reduction_indices'.")
+    axis = reduction_indices if axis is None else axis
+    if axis is None:
+        r = x.shape.ndims
+        if r is not None:
+            return convert(np.arange(r, dtype=np.int32), name="Const")
+        return array_ops.range(0, array_ops.rank(x))
+    if isinstance(axis, Tensor):
+        return axis
+    return convert(axis, dtype=dtypes.int32, name="Const")
+
+
+def _keep(keepdims, keep_dims):
+    if keepdims is not None and keep_dims is not None and bool(keepdims) != bool(keep_dims):
+        raise ValueError("The `keep_dims` and `keepdims` arguments may not both be set.")
+    return bool(keepdims if keepdims is not None else keep_dims)
+
+
+def _reduction(op_type, default_name, bool_input=False):
+    def fn(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+           keep_dims=None):
+        with graph_lib.name_scope(name, default_name, [input_tensor]) as scope:
+            x = convert(input_tensor, name="input_tensor")
+            if bool_input and x.dtype.base_dtype != dtypes.bool:
+                raise TypeError("Value passed to parameter 'input' has DataType %s not in list "
+                                "of allowed values: bool" % x.dtype.name)
+            ax = _axis_arg(axis, reduction_indices, x)
+            return registry.make_tensor(op_type, [x, ax],
+                                        {"keep_dims": _keep(keepdims, keep_dims)}, name=scope)
+    fn.__name__ = "reduce_" + default_name.lower()
+    return fn
+
+
+reduce_sum = _reduction("Sum", "Sum")
+reduce_mean = _reduction("Mean", "Mean")
+reduce_prod = _reduction("Prod", "Prod")
+reduce_max = _reduction("Max", "Max")
+reduce_min = _reduction("Min", "Min")
+reduce_all = _reduction("All", "All", bool_input=True)
+reduce_any = _reduction("Any", "Any", bool_input=True)
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                     keep_dims=None):
+    """log(sum(exp(x))) computed stably (the max is subtracted first)."""
+    keep = _keep(keepdims, keep_dims)
+    with graph_lib.name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
+        x = convert(input_tensor, name="input_tensor")
+        m = array_ops.stop_gradient(reduce_max(x, axis, keepdims=True,
+                                               reduction_indices=reduction_indices))
+        m = array_ops.where(math_ops.is_finite(m), m, array_ops.zeros_like(m))
+        s = reduce_sum(math_ops.exp(math_ops.subtract(x, m)), axis, keepdims=True,
+                       reduction_indices=reduction_indices)
+        out = math_ops.add(math_ops.log(s), m)
+        if not keep:
+            out = reduce_sum(out, axis, keepdims=False, reduction_indices=reduction_indices)
+        return array_ops.identity(out, name=scope)
+
+
+def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
+                  reduction_indices=None, keep_dims=None):
+    with graph_lib.name_scope(name, "count_nonzero", [input_tensor]):
+        x = convert(input_tensor, name="input_tensor")
+        nz = math_ops.cast(math_ops.not_equal(x, array_ops.zeros_like(x)), dtypes.int64)
+        return math_ops.cast(reduce_sum(nz, axis, keepdims, reduction_indices=reduction_indices,
+                                        keep_dims=keep_dims), dtype)
+
+
+# --- argmax / argmin -----------------------------------------------------------------------
+def _arg_shape(op):
+    x, axis_t = op.inputs
+    out_dt = op._attrs["output_type"]
+    axes = _helpers.static_axes(axis_t, x.shape.ndims)
+    if axes is None or x.shape.ndims is None:
+        return [(out_dt, tensor_shape.unknown_shape())]
+    dims = x.shape.as_list()
+    del dims[axes[0]]
+    return [(out_dt, tensor_shape.TensorShape(dims))]
+
+
+registry.register("ArgMax", shape=_arg_shape, grad=ND)
+registry.register("ArgMin", shape=_arg_shape, grad=ND)
+
+
+def _argfn(op_type):
+    def fn(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+        if axis is not None and dimension is not None:
+            raise ValueError("Cannot specify both 'axis' and 'dimension'")
+        axis = dimension if axis is None else axis
+        axis = 0 if axis is None else axis
+        with graph_lib.name_scope(name, op_type, [input]) as scope:
+            x = convert(input, name="input")
+            ax = convert(axis, dtype=dtypes.int32, name="dimension") if not isinstance(
+                axis, Tensor) else axis
+            return registry.make_tensor(op_type, [x, ax],
+                                        {"output_type": dtypes.as_dtype(output_type)}, name=scope)
+    fn.__name__ = op_type.lower()
+    return fn
+
+
+argmax = _argfn("ArgMax")
+argmin = _argfn("ArgMin")

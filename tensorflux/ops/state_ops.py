@@ -1,0 +1,98 @@
+"""Variable ops: VariableV2, Assign/AssignAdd/AssignSub, IsVariableInitialized.
+
+A variable's value lives in the Session. Ops that take a variable *by reference* (the first input
+of Assign and of every optimizer Apply op) name it in `ref_inputs`: the plan does not read it,
+the kernel updates the session's state instead.
+"""
+
+from tensorflux.graph import dtypes
+from tensorflux.graph import graph as graph_lib
+from tensorflux.graph import tensor_shape
+from tensorflux.ops import registry
+from tensorflux.ops._helpers import convert
+
+ND = registry.NOT_DIFFERENTIABLE
+
+
+def _variable_shape(op):
+    return [(op._attrs["dtype"], op._attrs["shape"])]
+
+
+registry.register("VariableV2", shape=_variable_shape, grad=ND, stateful=True)
+
+
+def variable_op(shape, dtype, name="Variable", container="", shared_name=""):
+    g = graph_lib.get_default_graph()
+    return g.create_op("VariableV2", [], {"shape": tensor_shape.as_shape(shape),
+                                          "dtype": dtypes.as_dtype(dtype).base_dtype,
+                                          "container": container, "shared_name": shared_name},
+                       name=name, op_def=registry.get("VariableV2"))._outputs[0]
+
+
+def _assign_shape(op):
+    ref, value = op.inputs
+    if op._attrs.get("validate_shape", True) and not ref.shape.is_compatible_with(value.shape):
+        raise registry.ShapeError("Shapes must be equal rank, but are %s and %s" % (
+            ref.shape.ndims, value.shape.ndims) if ref.shape.ndims != value.shape.ndims else
+            "Dimension 0 in both shapes must be equal, but are %s and %s"
+            % (ref.shape, value.shape))
+    shape = ref.shape if op._attrs.get("validate_shape", True) else value.shape
+    return [(ref.dtype.base_dtype, shape)]
+
+
+def _assign_update_shape(op):
+    ref, value = op.inputs
+    if not ref.shape.is_compatible_with(value.shape):
+        raise registry.ShapeError("Shapes must be equal rank, but are %s and %s"
+                                  % (ref.shape, value.shape))
+    return [(ref.dtype.base_dtype, ref.shape)]
+
+
+registry.register("Assign", shape=_assign_shape, grad=ND, stateful=True, ref_inputs=(0,))
+registry.register("AssignAdd", shape=_assign_update_shape, grad=ND, stateful=True,
+                  ref_inputs=(0,))
+registry.register("AssignSub", shape=_assign_update_shape, grad=ND, stateful=True,
+                  ref_inputs=(0,))
+registry.register("IsVariableInitialized",
+                  shape=lambda op: [(dtypes.bool, tensor_shape.TensorShape([]))], grad=ND,
+                  stateful=True, ref_inputs=(0,))
+
+
+def _ref_and_value(op_type, ref, value, name, attrs):
+    vt = ref._variable if hasattr(ref, "_variable") else ref
+    with graph_lib.name_scope(name or op_type) as scope:
+        value = convert(value, dtype=vt.dtype.base_dtype, name="value")
+        return registry.make_tensor(op_type, [vt, value], attrs, name=scope)
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name=None):
+    """Stores `value` in the variable `ref`; returns the new value."""
+    validate = True if validate_shape is None else bool(validate_shape)
+    return _ref_and_value("Assign", ref, value, name,
+                          {"validate_shape": validate, "use_locking": bool(use_locking)})
+
+
+def assign_add(ref, value, use_locking=None, name=None):
+    return _ref_and_value("AssignAdd", ref, value, name, {"use_locking": bool(use_locking)})
+
+
+def assign_sub(ref, value, use_locking=None, name=None):
+    return _ref_and_value("AssignSub", ref, value, name, {"use_locking": bool(use_locking)})
+
+
+def is_variable_initialized(ref, name=None):
+    vt = ref._variable if hasattr(ref, "_variable") else ref
+    return registry.make_tensor("IsVariableInitialized", [vt],
+                                {"dtype": vt.dtype.base_dtype}, name=name or
+                                "IsVariableInitialized")
+
+
+def variable_key(ref_tensor):
+    """The session-state key of the variable a ref input points to (its VariableV2 op name)."""
+    op = ref_tensor.op
+    while op.type in ("Identity", "RefIdentity") and op.inputs:
+        op = op.inputs[0].op
+    if op.type != "VariableV2":
+        raise TypeError("Input '%s' of op must be a variable reference, got %s (op %s)"
+                        % (ref_tensor.name, op.type, op.name))
+    return op.name

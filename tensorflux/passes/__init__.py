@@ -1,0 +1,1 @@
+"""Graph optimization passes over plans; `pipeline.run` applies them in order."""

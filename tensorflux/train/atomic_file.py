@@ -1,0 +1,69 @@
+"""Atomic file replacement: write to a temporary name in the same directory, then rename.
+
+A reader never sees a half-written checkpoint, and a failed write leaves the previous files
+exactly as they were (TF's writers do the same with `*.tempstate<random>` files).
+"""
+
+import os
+import tempfile
+
+
+def temp_path(path):
+    """Creates and returns an empty temporary file next to `path` (same filesystem)."""
+    fd, temp = tempfile.mkstemp(prefix=os.path.basename(path) + ".tempstate",
+                                dir=os.path.dirname(path) or ".")
+    os.close(fd)
+    return temp
+
+
+def replace_files(moves):
+    """Moves each `(temp, final)` into place; if one move fails, restores the earlier ones.
+
+    Args:
+        moves: `(temp_path, final_path)` pairs, all in existing directories.
+    """
+    done = []  # (final, backup hard link of the old file or None, whether it existed)
+    try:
+        for temp, final in moves:
+            backup = None
+            existed = os.path.exists(final)
+            if existed:
+                backup = temp_path(final)
+                os.remove(backup)
+                try:
+                    os.link(final, backup)
+                except OSError:
+                    backup = None
+            os.replace(temp, final)
+            done.append((final, backup, existed))
+    except BaseException:
+        for final, backup, existed in reversed(done):
+            if backup is not None:
+                os.replace(backup, final)
+            elif not existed:
+                os.remove(final)
+        raise
+    finally:
+        for _, backup, _ in done:
+            if backup is not None and os.path.exists(backup):
+                os.remove(backup)
+
+
+def atomic_write(path, data):
+    """Writes `data` (bytes or str, UTF-8) to `path` atomically.
+
+    Example:
+        >>> atomic_write("/tmp/train/checkpoint", 'model_checkpoint_path: "m"\\n')  # doctest: +SKIP
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    temp = temp_path(path)
+    try:
+        with open(temp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        replace_files([(temp, path)])
+    finally:
+        if os.path.exists(temp):
+            os.remove(temp)
