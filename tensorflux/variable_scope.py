@@ -3,9 +3,8 @@
 import contextlib
 import functools
 
-from tensorflux.graph import dtypes
+from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
-from tensorflux.graph import tensor_shape
 from tensorflux.graph.graph import GraphKeys
 from tensorflux.ops import init_ops
 

@@ -1,8 +1,7 @@
 """Small helpers shared by op family files: applying an op under its name scope, shape math."""
 
-from tensorflux.graph import dtypes
+from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
-from tensorflux.graph import tensor_shape
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import constant_op, registry
 from tensorflux.ops.registry import ShapeError

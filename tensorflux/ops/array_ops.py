@@ -1,10 +1,11 @@
 """Array ops: placeholders, identity, shapes, reshape/transpose/concat/stack, fills, slicing."""
 
+import builtins
+
 import numpy as np
 
-from tensorflux.graph import dtypes
+from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
-from tensorflux.graph import tensor_shape
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import constant_op, registry
 from tensorflux.ops._helpers import apply1, convert, same_shape
@@ -158,7 +159,7 @@ def _transpose_shape(op):
     if perm is None or x.shape.ndims is None:
         return [(x.dtype.base_dtype, tensor_shape.unknown_shape(x.shape.ndims))]
     perm = [int(i) for i in perm]
-    if sorted(perm) != list(range(x.shape.ndims)):
+    if sorted(perm) != list(builtins.range(x.shape.ndims)):
         raise ShapeError("Dimension must be %d but is %d" % (x.shape.ndims, len(perm))
                          if len(perm) != x.shape.ndims else "%s is not a permutation" % perm)
     return [(x.dtype.base_dtype, TS([x.shape[i] for i in perm]))]
@@ -193,7 +194,7 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
                 rk = rank(a)
                 perm = (rk - 1) - _range(0, rk, 1)
             else:
-                perm = list(range(r - 1, -1, -1))
+                perm = list(builtins.range(r - 1, -1, -1))
         perm = convert(perm, dtype=dtypes.int32, name="perm") if not isinstance(
             perm, Tensor) else perm
         return registry.make_tensor("Transpose", [a, perm], name=scope)

@@ -4,9 +4,8 @@ Each op draws from its own generator, created per Session from (seed, seed2): tw
 one graph see the same sequence, and successive runs of one op give new values.
 """
 
-from tensorflux.graph import dtypes
+from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
-from tensorflux.graph import tensor_shape
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import array_ops, constant_op, math_ops, registry
 from tensorflux.ops._helpers import convert

@@ -2,9 +2,8 @@
 
 import numpy as np
 
-from tensorflux.graph import dtypes
+from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
-from tensorflux.graph import tensor_shape
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import _helpers, array_ops, math_ops, registry
 from tensorflux.ops._helpers import convert

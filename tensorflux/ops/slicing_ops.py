@@ -1,10 +1,11 @@
 """Slicing: `tensor[...]` (StridedSlice with TF's masks), `tf.slice`, `tf.strided_slice`."""
 
+import builtins
+
 import numpy as np
 
-from tensorflux.graph import dtypes
+from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
-from tensorflux.graph import tensor_shape
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import array_ops, constant_op, registry
 from tensorflux.ops._helpers import convert
@@ -42,7 +43,7 @@ def python_index(shape, begin, end, strides, attrs):
         if s[0] == "ellipsis":
             k = len(shape) - consumed
             for _ in range(k):
-                index.append(slice(None))
+                index.append(builtins.slice(None))
                 out_shape.append(shape[dim])
                 dim += 1
         elif s[0] == "new":
@@ -59,7 +60,7 @@ def python_index(shape, begin, end, strides, attrs):
             _, b, e, st = s
             if st == 0:
                 raise ValueError("strides[%d] must be non-zero" % dim)
-            sl = slice(b, e, st)
+            sl = builtins.slice(b, e, st)
             index.append(sl)
             out_shape.append(len(range(*sl.indices(shape[dim]))))
             dim += 1
@@ -132,7 +133,7 @@ def slice_helper(tensor, key):
     bm = em = elm = nam = sam = 0
     tensor_parts = False
     for i, k in enumerate(key):
-        if isinstance(k, slice):
+        if isinstance(k, builtins.slice):
             for part in (k.start, k.stop, k.step):
                 if isinstance(part, Tensor):
                     tensor_parts = True

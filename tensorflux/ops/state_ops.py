@@ -5,9 +5,8 @@ of Assign and of every optimizer Apply op) name it in `ref_inputs`: the plan doe
 the kernel updates the session's state instead.
 """
 
-from tensorflux.graph import dtypes
+from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
-from tensorflux.graph import tensor_shape
 from tensorflux.ops import registry
 from tensorflux.ops._helpers import convert
 

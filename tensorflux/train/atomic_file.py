@@ -16,24 +16,33 @@ def temp_path(path):
     return temp
 
 
+def _link_backup(path):
+    # A hard link keeps the old contents reachable after `os.replace` swaps in the new file.
+    if not os.path.exists(path):
+        return None
+    backup = temp_path(path)
+    os.remove(backup)
+    try:
+        os.link(path, backup)
+    except OSError:
+        return None
+    return backup
+
+
 def replace_files(moves):
     """Moves each `(temp, final)` into place; if one move fails, restores the earlier ones.
 
     Args:
         moves: `(temp_path, final_path)` pairs, all in existing directories.
     """
-    done = []  # (final, backup hard link of the old file or None, whether it existed)
+    done = []  # (final, backup of its old contents or None, whether it existed)
+    backups = []
     try:
         for temp, final in moves:
-            backup = None
             existed = os.path.exists(final)
-            if existed:
-                backup = temp_path(final)
-                os.remove(backup)
-                try:
-                    os.link(final, backup)
-                except OSError:
-                    backup = None
+            backup = _link_backup(final)
+            if backup is not None:
+                backups.append(backup)
             os.replace(temp, final)
             done.append((final, backup, existed))
     except BaseException:
@@ -44,8 +53,8 @@ def replace_files(moves):
                 os.remove(final)
         raise
     finally:
-        for _, backup, _ in done:
-            if backup is not None and os.path.exists(backup):
+        for backup in backups:
+            if os.path.exists(backup):
                 os.remove(backup)
 
 

@@ -77,12 +77,13 @@ def _serialize(name, value):
     array = np.asarray(value)
     if tag is not None:
         if tag not in protos.DTYPE_ENUMS:
-            raise errors.InvalidArgumentError(None, None, f"tensor {name!r}: unknown dtype {tag!r}")
+            raise errors.InvalidArgumentError(
+                None, None, f"tensor {name!r}: unknown dtype {tag!r}")
         dtype = protos.DTYPE_ENUMS[tag]
     elif array.dtype.kind in "SUO":
         dtype = protos.DT_STRING
-    elif array.dtype in protos.NUMPY_TO_ENUM:
-        dtype = protos.NUMPY_TO_ENUM[array.dtype]
+    elif array.dtype.newbyteorder("=") in protos.NUMPY_TO_ENUM:
+        dtype = protos.NUMPY_TO_ENUM[array.dtype.newbyteorder("=")]
     else:
         raise errors.InvalidArgumentError(
             None, None, f"tensor {name!r}: numpy dtype {array.dtype} cannot be saved")
