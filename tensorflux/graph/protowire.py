@@ -144,7 +144,7 @@ def encode_double_field(field_number, value):
     return field_key(field_number, WIRE_FIXED64) + struct.pack("<d", value)
 
 
-def iter_fields(buf):
+def iter_fields(buf, wire_types=None):
     """Decodes a serialized message into its fields, in the order they appear.
 
     Varint values are unsigned ints (see `to_signed64`); fixed32/fixed64 values are unsigned
@@ -152,6 +152,9 @@ def iter_fields(buf):
 
     Args:
         buf: A serialized message (bytes-like).
+        wire_types: Optional `{field_number: wire type or tuple of wire types}`; a listed
+            field arriving with another wire type raises ValueError, so a decoder never
+            mistakes an int for a sub-message. Unlisted fields are not checked.
 
     Yields:
         `(field_number, wire_type, value)` tuples.
@@ -163,7 +166,11 @@ def iter_fields(buf):
         >>> list(iter_fields(b"\\x08\\x01\\x12\\x00"))
         [(1, 0, 1), (2, 2, b'')]
     """
-    buf = memoryview(buf).cast("B") if not isinstance(buf, bytes) else buf
+    if not isinstance(buf, bytes):
+        try:
+            buf = memoryview(buf).cast("B")
+        except TypeError:
+            raise ValueError(f"expected a serialized message, got {type(buf).__name__}") from None
     pos = 0
     end = len(buf)
     while pos < end:
@@ -171,6 +178,12 @@ def iter_fields(buf):
         field_number, wire_type = key >> 3, key & 7
         if field_number == 0:
             raise ValueError("invalid field number 0")
+        if wire_types is not None and field_number in wire_types:
+            allowed = wire_types[field_number]
+            if wire_type != allowed and wire_type not in (allowed if isinstance(allowed, tuple)
+                                                          else ()):
+                raise ValueError(f"field {field_number} has wire type {wire_type}, expected "
+                                 f"{allowed}")
         if wire_type == WIRE_VARINT:
             value, pos = decode_varint(buf, pos)
         elif wire_type == WIRE_LEN:

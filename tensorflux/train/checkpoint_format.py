@@ -96,9 +96,14 @@ def _serialize(name, value):
     if dtype not in protos.STORAGE_DTYPES:
         raise errors.InvalidArgumentError(
             None, None, f"tensor {name!r}: dtype {protos.dtype_name(dtype)} cannot be saved")
-    if dtype == protos.DT_BFLOAT16 and array.dtype.kind == "f":
-        array = protos.float32_to_bfloat16_bits(array)
-    array = np.asarray(array, dtype=protos.STORAGE_DTYPES[dtype], order="C")
+    try:
+        if dtype == protos.DT_BFLOAT16 and array.dtype.kind == "f":
+            array = protos.float32_to_bfloat16_bits(array)
+        array = np.asarray(array, dtype=protos.STORAGE_DTYPES[dtype], order="C")
+    except (TypeError, ValueError) as e:
+        raise errors.InvalidArgumentError(
+            None, None, f"tensor {name!r}: cannot convert to {protos.dtype_name(dtype)}: "
+            f"{e}") from None
     payload = array.reshape(-1).view(np.uint8)
     return dtype, array.shape, payload, crc.crc32c(payload)
 

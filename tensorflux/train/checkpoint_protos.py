@@ -49,6 +49,19 @@ NUMPY_TO_ENUM = {
 
 _KTENSOR_BUNDLE_VERSION = 1
 
+# Expected wire types of each message's fields, so malformed input fails cleanly.
+_V, _L, _F32, _F64 = pw.WIRE_VARINT, pw.WIRE_LEN, pw.WIRE_FIXED32, pw.WIRE_FIXED64
+SHAPE_WIRE = {2: _L, 3: _V}
+DIM_WIRE = {1: _V, 2: _L}
+SLICE_WIRE = {1: _L}
+EXTENT_WIRE = {1: _V, 2: _V}
+HEADER_WIRE = {1: _V, 2: _V, 3: _L}
+VERSION_WIRE = {1: _V, 2: _V, 3: (_V, _L)}
+ENTRY_WIRE = {1: _V, 2: _L, 3: _V, 4: _V, 5: _V, 6: _F32, 7: _L}
+TENSOR_WIRE = {1: _V, 2: _L, 4: _L, 5: (_L, _F32), 6: (_L, _F64), 7: (_L, _V), 8: _L,
+               9: (_L, _F32), 10: (_L, _V), 11: (_L, _V), 12: (_L, _F64), 13: (_L, _V),
+               16: (_L, _V), 17: (_L, _V)}
+
 
 def dtype_name(enum):
     """Returns TF's name for a DataType enum value, e.g. 1 -> "float32"."""
@@ -125,10 +138,10 @@ class BundleEntry:
 def decode_shape(buf):
     """Decodes a TensorShapeProto into a tuple of dim sizes (-1 = unknown)."""
     dims = []
-    for number, _, value in pw.iter_fields(buf):
+    for number, _, value in pw.iter_fields(buf, SHAPE_WIRE):
         if number == 2:
             size = 0
-            for dim_number, _, dim_value in pw.iter_fields(value):
+            for dim_number, _, dim_value in pw.iter_fields(value, DIM_WIRE):
                 if dim_number == 1:
                     size = pw.to_signed64(dim_value)
             dims.append(size)
@@ -140,10 +153,10 @@ def decode_shape(buf):
 def decode_slice(buf):
     """Decodes a TensorSliceProto into `[(start, length or None for "all"), ...]`."""
     extents = []
-    for number, _, value in pw.iter_fields(buf):
+    for number, _, value in pw.iter_fields(buf, SLICE_WIRE):
         if number == 1:
             start, length = 0, None
-            for ext_number, _, ext_value in pw.iter_fields(value):
+            for ext_number, _, ext_value in pw.iter_fields(value, EXTENT_WIRE):
                 if ext_number == 1:
                     start = pw.to_signed64(ext_value)
                 elif ext_number == 2:
@@ -155,13 +168,13 @@ def decode_slice(buf):
 def decode_header(buf):
     """Decodes a BundleHeaderProto."""
     header = BundleHeader()
-    for number, _, value in pw.iter_fields(buf):
+    for number, _, value in pw.iter_fields(buf, HEADER_WIRE):
         if number == 1:
             header.num_shards = pw.to_signed32(value)
         elif number == 2:
             header.endianness = value
         elif number == 3:
-            for v_number, wire, v_value in pw.iter_fields(value):
+            for v_number, wire, v_value in pw.iter_fields(value, VERSION_WIRE):
                 if v_number == 1:
                     header.producer = pw.to_signed32(v_value)
                 elif v_number == 2:
@@ -176,7 +189,7 @@ def decode_header(buf):
 def decode_entry(buf):
     """Decodes a BundleEntryProto."""
     entry = BundleEntry()
-    for number, _, value in pw.iter_fields(buf):
+    for number, _, value in pw.iter_fields(buf, ENTRY_WIRE):
         if number == 1:
             entry.dtype = value
         elif number == 2:
@@ -215,7 +228,10 @@ def _repeated_values(fields, number, kind):
         elif wire == pw.WIRE_LEN and kind == "varint":
             values += pw.decode_packed_varints(value)
         elif wire == pw.WIRE_LEN:
-            values += struct.unpack(f"<{len(value) // struct.calcsize(kind)}{kind}", value)
+            width = struct.calcsize(kind)
+            if len(value) % width:
+                raise ValueError(f"packed field {number} is not a whole number of values")
+            values += struct.unpack(f"<{len(value) // width}{kind}", value)
         elif kind == "varint":
             values.append(value)
         else:  # one unpacked fixed-width value, delivered as an unsigned int
@@ -236,7 +252,7 @@ def decode_tensor_proto(buf, dtype=0, shape=()):
         dtype: DataType to assume when the proto has none (V1 slices store only values).
         shape: Shape to assume when the proto has none.
     """
-    fields = list(pw.iter_fields(buf))
+    fields = list(pw.iter_fields(buf, TENSOR_WIRE))
     content = None
     for number, _, value in fields:
         if number == 1:
@@ -253,7 +269,7 @@ def decode_tensor_proto(buf, dtype=0, shape=()):
         if array.size != count:
             raise ValueError(f"tensor_content holds {array.size} values, shape {shape} needs "
                              f"{count}")
-        return dtype, array.reshape(shape).copy()
+        return dtype, array.reshape(shape).astype(array.dtype.newbyteorder("="))
     number, kind = _TYPED_FIELDS[dtype]
     values = _repeated_values(fields, number, kind)
     if dtype in (8, 18):  # complex values are stored as (real, imag) pairs

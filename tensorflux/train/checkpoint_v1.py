@@ -22,10 +22,16 @@ from tensorflux.train import checkpoint_protos as protos
 from tensorflux.train import sstable, tensor_slices
 from tensorflux.train.checkpoint_reader import CheckpointReader
 
+_L, _V = pw.WIRE_LEN, pw.WIRE_VARINT
+_SLICES_WIRE = {1: _L, 2: _L}  # SavedTensorSlices
+_META_WIRE = {1: _L, 2: _L}  # SavedTensorSliceMeta
+_SLICE_META_WIRE = {1: _L, 2: _L, 3: _V, 4: _L}  # SavedSliceMeta
+_SAVED_SLICE_WIRE = {1: _L, 2: _L, 3: _L}  # SavedSlice
+
 
 def _decode_slice_meta(buf):
     name, shape, dtype = "", (), 0
-    for number, _, value in pw.iter_fields(buf):
+    for number, _, value in pw.iter_fields(buf, _SLICE_META_WIRE):
         if number == 1:
             name = value.decode("utf-8")
         elif number == 2:
@@ -37,7 +43,7 @@ def _decode_slice_meta(buf):
 
 def _decode_saved_slice(buf):
     name, extents, data = "", [], b""
-    for number, _, value in pw.iter_fields(buf):
+    for number, _, value in pw.iter_fields(buf, _SAVED_SLICE_WIRE):
         if number == 1:
             name = value.decode("utf-8")
         elif number == 2:
@@ -59,15 +65,15 @@ def _read_file(path, meta, pieces):
     if not table or table[0][0] != b"":
         raise errors.DataLossError(None, None, f"{path}: not a V1 checkpoint (no metadata entry)")
     try:
-        for number, _, value in pw.iter_fields(table[0][1]):
+        for number, _, value in pw.iter_fields(table[0][1], _SLICES_WIRE):
             if number != 1:  # SavedTensorSlices.meta
                 continue
-            for meta_number, _, meta_value in pw.iter_fields(value):
+            for meta_number, _, meta_value in pw.iter_fields(value, _META_WIRE):
                 if meta_number == 1:  # SavedTensorSliceMeta.tensor
                     name, shape, dtype = _decode_slice_meta(meta_value)
                     meta[name] = (dtype, shape)
         for _, value in table[1:]:
-            for number, _, field_value in pw.iter_fields(value):
+            for number, _, field_value in pw.iter_fields(value, _SLICES_WIRE):
                 if number == 2:
                     name, extents, proto = _decode_saved_slice(field_value)
                     pieces.setdefault(name, []).append((path, extents, proto))
