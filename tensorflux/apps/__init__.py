@@ -1,0 +1,1 @@
+"""Runnable applications behind the `tensorflux` command (training, inspection)."""
