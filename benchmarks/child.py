@@ -1,0 +1,137 @@
+"""Runs one (workload, peer) pair in this fresh interpreter and writes its timings as JSON.
+
+    python benchmarks/child.py --workload overhead --peer torch --steps 2000 --warmup 200 \
+        --out result.json
+
+`run.py` starts one of these per pair. Only the standard library is imported here, so the same
+file runs under any interpreter (TensorFlow lives in its own one); the workload module imports
+its peer lazily inside its `setup_<peer>` function, which builds everything and returns `step`,
+a zero-argument callable that runs one synchronous step. Steps are timed one by one with
+`time.perf_counter` after the warm-up; peak RSS is `resource.getrusage(RUSAGE_SELF).ru_maxrss`
+read at the end, so it includes the peer's import and setup.
+"""
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import resource
+import sys
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The module whose import proves the peer is installed, per peer.
+PEER_MODULES = {
+    "tensorflux": "tensorflux",
+    "tensorflow": "tensorflow",
+    "torch": "torch",
+    "jax": "jax",
+}
+
+
+def percentile(sorted_values, q):
+    """Linear-interpolated percentile (q in [0, 100]) of an already sorted list."""
+    if not sorted_values:
+        return None
+    pos = (len(sorted_values) - 1) * q / 100.0
+    lo = int(pos)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+
+
+def summarize(times):
+    """Median, p10, p90, mean, min of per-step times (seconds)."""
+    s = sorted(times)
+    return {
+        "median_s": percentile(s, 50),
+        "p10_s": percentile(s, 10),
+        "p90_s": percentile(s, 90),
+        "mean_s": sum(s) / len(s),
+        "min_s": s[0],
+    }
+
+
+def peak_rss_mib():
+    """Peak resident set size of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if sys.platform == "darwin":
+        rss /= 1024.0  # bytes there
+    return rss / 1024.0
+
+
+def peer_info(peer):
+    """Version and threading facts about the peer, for the report."""
+    info = {}
+    mod = sys.modules.get(PEER_MODULES[peer])
+    if mod is not None:
+        info["version"] = getattr(mod, "__version__", "?")
+    if peer == "torch" and mod is not None:
+        info["threads"] = mod.get_num_threads()
+    if peer == "jax" and mod is not None:
+        info["devices"] = [str(d) for d in mod.devices()]
+    return info
+
+
+def run(workload, peer, steps, warmup, batch):
+    result = {"workload": workload, "peer": peer, "python": platform.python_version(),
+              "executable": sys.executable}
+    try:
+        importlib.import_module(PEER_MODULES[peer])
+    except ImportError as e:
+        result.update(status="not installed", error="%s: %s" % (type(e).__name__, e))
+        return result
+    from workloads import Options
+
+    mod = importlib.import_module("workloads." + workload)
+    setup = getattr(mod, "setup_" + peer, None)
+    if setup is None:
+        result.update(status="not implemented", error="workload has no setup_%s" % peer)
+        return result
+    opts = Options(batch=batch or getattr(mod, "BATCH", None))
+    result.update(batch=opts.batch, flops_per_step=mod.flops(opts))
+    t0 = time.perf_counter()
+    try:
+        step = setup(opts)
+        result["setup_s"] = time.perf_counter() - t0
+        for _ in range(warmup):
+            step()
+        times = []
+        clock = time.perf_counter
+        for _ in range(steps):
+            t = clock()
+            step()
+            times.append(clock() - t)
+    except Exception as e:  # noqa: BLE001 - any failure of a peer is a result to report
+        msg = str(e).strip().splitlines()
+        result.update(status="failed", error="%s: %s" % (type(e).__name__, msg[0] if msg else ""),
+                      traceback=traceback.format_exc(limit=8))
+        result.update(peer_info(peer))
+        result["peak_rss_mib"] = peak_rss_mib()
+        return result
+    result.update(status="ok", steps=steps, warmup=warmup, **summarize(times))
+    result.update(peer_info(peer))
+    result["peak_rss_mib"] = peak_rss_mib()
+    return result
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--workload", required=True)
+    p.add_argument("--peer", required=True, choices=sorted(PEER_MODULES))
+    p.add_argument("--steps", type=int, required=True)
+    p.add_argument("--warmup", type=int, required=True)
+    p.add_argument("--batch", type=int, default=None)
+    p.add_argument("--out", required=True, help="file to write the JSON result to")
+    args = p.parse_args(argv)
+    sys.path.insert(0, HERE)
+    result = run(args.workload, args.peer, args.steps, args.warmup, args.batch)
+    with open(args.out, "w") as f:
+        json.dump(result, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
