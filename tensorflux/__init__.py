@@ -16,7 +16,15 @@ from tensorflux.client.config import (
     RunOptions,
 )
 from tensorflux.client.session import InteractiveSession, Session, get_default_session
-from tensorflux.gradients import UnconnectedGradients, gradients, hessians
+from tensorflux.gradients import (
+    NoGradient,
+    NotDifferentiable,
+    RegisterGradient,
+    UnconnectedGradients,
+    gradients,
+    hessians,
+    no_gradient,
+)
 from tensorflux.graph import dtypes
 from tensorflux.graph.device_spec import DeviceSpec
 from tensorflux.graph.dtypes import (

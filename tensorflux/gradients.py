@@ -5,6 +5,8 @@ walks the graph: find the ops between `xs` and `ys`, visit them in reverse topol
 sum the incoming gradients of every tensor (AddN), and call the rule.
 """
 
+import numpy as np
+
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import array_ops, math_ops, registry
@@ -96,8 +98,8 @@ def _stops_at(op, x_set, stops):
 
 
 def _call_rule(g, op, out_grads):
-    rule = g._scopes.gradient_overrides.get(op.type)
-    rule = registry.get(rule).grad if rule is not None else op.op_def.grad
+    override = op._attrs.get("_gradient_op_type")
+    rule = _lookup_gradient(override) if override is not None else op.op_def.grad
     if rule == registry.NOT_DIFFERENTIABLE:
         return [None] * len(op.inputs)
     if rule is None:
@@ -115,6 +117,63 @@ def _call_rule(g, op, out_grads):
         raise ValueError("Num gradients %d generated for op %s do not match num inputs %d"
                          % (len(res), op.name, len(op.inputs)))
     return res
+
+
+_NAMED_GRADIENTS = {}  # gradients registered under a name of their own (tf.RegisterGradient)
+
+
+def _lookup_gradient(name):
+    if name in _NAMED_GRADIENTS:
+        return _NAMED_GRADIENTS[name]
+    try:
+        return registry.get(name).grad
+    except KeyError:
+        raise LookupError("gradient registry has no entry for: %s" % name) from None
+
+
+class RegisterGradient:
+    """Decorator registering a gradient function under `op_type` (TF's `tf.RegisterGradient`).
+
+    The name is either an op type whose gradient is not written yet, or a new name that
+    `Graph.gradient_override_map` can map op types to.
+
+    Example:
+        >>> @tf.RegisterGradient("ClipGrad")
+        ... def _clip_grad(op, grad):
+        ...     return tf.clip_by_value(grad, -1.0, 1.0)
+        >>> with tf.get_default_graph().gradient_override_map({"Identity": "ClipGrad"}):
+        ...     y = tf.identity(x)
+    """
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
+        self._op_type = op_type
+
+    def __call__(self, f):
+        name = self._op_type
+        known = registry.all_ops().get(name)
+        if name in _NAMED_GRADIENTS or (known is not None and known.grad is not None):
+            raise KeyError("Registering two gradient with name '%s'!" % name)
+        if known is not None:
+            registry.set_gradient(name, f)
+        else:
+            _NAMED_GRADIENTS[name] = f
+        return f
+
+
+def no_gradient(op_type):
+    """Marks `op_type` as not differentiable (`tf.NotDifferentiable`)."""
+    if not isinstance(op_type, str):
+        raise TypeError("op_type must be a string")
+    if op_type in registry.all_ops():
+        registry.set_gradient(op_type, registry.NOT_DIFFERENTIABLE)
+    else:
+        _NAMED_GRADIENTS[op_type] = registry.NOT_DIFFERENTIABLE
+
+
+NotDifferentiable = no_gradient
+NoGradient = no_gradient
 
 
 def _aggregate(contribs):
@@ -170,13 +229,15 @@ def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gr
             n = x.shape.num_elements()
             if n is None:
                 raise ValueError("hessians needs a fully defined shape, got %s" % x.shape)
-            flat = array_ops.reshape(gx, [-1])
+            shape = x.shape.as_list()
             rows = []
             for i in range(n):
-                r = gradients(flat[i], x)[0]
+                # row i = d(gx[i])/dx: the gradient of gx weighted by the one-hot e_i
+                e = np.zeros(n, x.dtype.base_dtype.as_numpy_dtype)
+                e[i] = 1
+                r = gradients(gx, x, grad_ys=[e.reshape(shape)])[0]
                 rows.append(array_ops.reshape(r, [-1]) if r is not None else
                             array_ops.zeros([n], dtype=x.dtype))
-            shape = x.shape.as_list()
             out.append(array_ops.reshape(array_ops.stack(rows), shape + shape))
     return out
 

@@ -87,6 +87,9 @@ class Graph:
             raise RuntimeError("Graph is finalized and cannot be modified.")
         name = self._resolve_op_name(name or op_type)
         attrs = attrs if attrs is not None else {}
+        override = self._scopes.gradient_overrides.get(op_type)
+        if override is not None:  # recorded now: the map applies to ops created in its scope
+            attrs = dict(attrs, _gradient_op_type=override)
         control = [c for c in self._scopes.current_control_inputs()
                    if all(c is not t._op for t in inputs)]
         op = Operation(self, name, op_type, inputs, attrs, "", control, op_def)

@@ -41,14 +41,15 @@ def _kept_shape(op):
 
 
 def _dynamic_kept_shape(x, axis_t):
+    """shape(x) with the reduced axes set to 1, computed in the graph (shapes unknown)."""
     from tensorflux.ops import manip_ops
 
     sx = array_ops.shape(x)
     r = array_ops.size(sx)
     axes = math_ops.floormod(math_ops.add(math_ops.cast(axis_t, dtypes.int32), r), r)
-    axes = array_ops.reshape(axes, [-1])
-    return manip_ops.dynamic_stitch([array_ops.range(r), axes],
-                                    [sx, array_ops.ones_like(axes)])
+    hit = math_ops.equal(array_ops.reshape(array_ops.range(r), [-1, 1]),
+                         array_ops.reshape(axes, [1, -1]))
+    return manip_ops.where(reduce_any(hit, axis=1), array_ops.ones_like(sx), sx)
 
 
 def _sum_grad(op, g):
