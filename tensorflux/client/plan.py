@@ -14,21 +14,42 @@ from tensorflux.graph.operation import op_error
 
 
 class Plan:
-    """An immutable description of one run: ops in execution order, feeds, fetches, targets."""
+    """An immutable description of one run: ops in execution order, feeds, fetches, targets.
 
-    __slots__ = ("ops", "feeds", "fetches", "targets", "devices", "stateful")
+    Passes never modify graph ops; they return a new Plan (`replace`) whose `aliases` map a
+    tensor to the tensor that computes the same value (CSE) and whose `constants` hold values
+    computed at plan time (constant folding). Backends resolve every input through `resolve`.
+    """
 
-    def __init__(self, ops, feeds, fetches, targets, devices=None):
+    __slots__ = ("ops", "feeds", "fetches", "targets", "devices", "stateful", "aliases",
+                 "constants")
+
+    def __init__(self, ops, feeds, fetches, targets, devices=None, aliases=None, constants=None):
         self.ops = tuple(ops)
         self.feeds = tuple(feeds)
         self.fetches = tuple(fetches)
         self.targets = tuple(targets)
         self.devices = devices or {}
+        self.aliases = aliases or {}
+        self.constants = constants or {}
         self.stateful = any(op.op_def.stateful for op in self.ops)
 
+    def replace(self, **changes):
+        fields = {k: getattr(self, k) for k in ("ops", "feeds", "fetches", "targets", "devices",
+                                                 "aliases", "constants")}
+        fields.update(changes)
+        return Plan(**fields)
+
+    def resolve(self, t):
+        """The tensor whose value `t` takes in this plan (following CSE aliases)."""
+        while t in self.aliases:
+            t = self.aliases[t]
+        return t
+
     def __repr__(self):
-        lines = ["Plan(%d ops, feeds=%s, fetches=%s)" % (
-            len(self.ops), [t.name for t in self.feeds], [t.name for t in self.fetches])]
+        lines = ["Plan(%d ops, feeds=%s, fetches=%s, %d aliased, %d folded)" % (
+            len(self.ops), [t.name for t in self.feeds], [t.name for t in self.fetches],
+            len(self.aliases), len(self.constants))]
         for op in self.ops:
             lines.append("  %-40s %-20s %s" % (op.name, op.type, self.devices.get(op, "")))
         return "\n".join(lines)

@@ -4,8 +4,9 @@ With TENSORFLUX_DEBUG=1 the plan is printed after each pass.
 """
 
 from tensorflux.client import plan as plan_lib
+from tensorflux.passes import constant_folding, cse
 
-PASSES = []
+PASSES = [cse.eliminate, constant_folding.fold]
 
 
 def run(plan, config=None):

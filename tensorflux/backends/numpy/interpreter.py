@@ -36,6 +36,12 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
     for i, t in enumerate(plan.feeds):
         slots[t] = i
     nslots = len(plan.feeds)
+    preset = {}  # slot -> constant value folded at plan time
+    for t, value in plan.constants.items():
+        if t not in slots:
+            slots[t] = nslots
+            preset[nslots] = value
+            nslots += 1
     steps = []  # (fn, ins, outs, mode, op)
 
     def new_slot():
@@ -45,6 +51,7 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
 
     def source(t):
         """Slot holding `t`; a variable's output is read (lazily) right where it is used."""
+        t = plan.resolve(t)
         if t in slots:
             return slots[t]
         if t.op.type == "VariableV2":
@@ -84,19 +91,22 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
             last.setdefault(s, k)
     frees = [[] for _ in steps]
     for s, k in last.items():
-        if s not in keep and s >= 0:
+        if s not in keep and s not in preset:
             frees[k].append(s)
     program = [(fn, ins, outs[0] if mode < 4 else outs, mode, tuple(frees[k]))
                for k, (fn, ins, outs, mode, _) in enumerate(steps)]
     ops = [st[4] for st in steps]
-    n = nslots
+    template = [None] * nslots
+    for s, value in preset.items():
+        template[s] = value
+    nfeeds = len(plan.feeds)
 
     def run(feed_values, state):
-        vals = [None] * n
-        vals[:len(feed_values)] = feed_values
+        vals = template.copy()
+        vals[:nfeeds] = feed_values
         k = 0
         try:
-            for k, (fn, ins, out, mode, free) in enumerate(program):
+            for k, (fn, ins, out, mode, free) in enumerate(program):  # noqa: B007
                 if mode == 0:
                     vals[out] = fn(*[vals[i] for i in ins])
                 elif mode == 1:
