@@ -213,6 +213,8 @@ from tensorflux.ops.reduction_ops import (
 )
 from tensorflux.ops.slicing_ops import slice, strided_slice  # noqa: A004
 from tensorflux.ops.state_ops import assign, assign_add, assign_sub
+from tensorflux.platform import app, flags, gfile, test
+from tensorflux.platform import tf_logging as logging
 from tensorflux.variable_scope import (
     AUTO_REUSE,
     VariableScope,
