@@ -75,6 +75,16 @@ def peer_info(peer):
     return info
 
 
+def _failed(result, peer, exc, prefix=""):
+    msg = str(exc).strip().splitlines()
+    result.update(status="failed",
+                  error="%s%s: %s" % (prefix, type(exc).__name__, msg[0] if msg else ""),
+                  traceback=traceback.format_exc(limit=-8))
+    result.update(peer_info(peer))
+    result["peak_rss_mib"] = peak_rss_mib()
+    return result
+
+
 def run(workload, peer, steps, warmup, batch):
     result = {"workload": workload, "peer": peer, "python": platform.python_version(),
               "executable": sys.executable}
@@ -83,6 +93,8 @@ def run(workload, peer, steps, warmup, batch):
     except ImportError as e:
         result.update(status="not installed", error="%s: %s" % (type(e).__name__, e))
         return result
+    except Exception as e:  # noqa: BLE001 - installed, but broken
+        return _failed(result, peer, e, "import %s: " % PEER_MODULES[peer])
     from workloads import Options
 
     mod = importlib.import_module("workloads." + workload)
@@ -105,12 +117,7 @@ def run(workload, peer, steps, warmup, batch):
             step()
             times.append(clock() - t)
     except Exception as e:  # noqa: BLE001 - any failure of a peer is a result to report
-        msg = str(e).strip().splitlines()
-        result.update(status="failed", error="%s: %s" % (type(e).__name__, msg[0] if msg else ""),
-                      traceback=traceback.format_exc(limit=8))
-        result.update(peer_info(peer))
-        result["peak_rss_mib"] = peak_rss_mib()
-        return result
+        return _failed(result, peer, e)
     result.update(status="ok", steps=steps, warmup=warmup, **summarize(times))
     result.update(peer_info(peer))
     result["peak_rss_mib"] = peak_rss_mib()

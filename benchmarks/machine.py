@@ -51,7 +51,7 @@ def blas_info():
         return {"source": "none", "libraries": []}
 
 
-def gemm_peak(n=2048, repeats=10, warmup=2):
+def gemm_peak(n=2048, repeats=20, warmup=2):
     """Best and median float32 GFLOP/s of an n x n x n numpy matmul (2 n^3 FLOPs each)."""
     import numpy as np
 
@@ -79,6 +79,7 @@ def describe(n=2048):
         "cpu": cpu_model(),
         "cpus": os.cpu_count(),
         "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "loadavg": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "python": platform.python_version(),
         "numpy": np.__version__,
         "openblas_env": {k: os.environ.get(k) for k in OPENBLAS_VARS},
