@@ -1,0 +1,95 @@
+"""`install_as_tensorflow()`: make `import tensorflow` (and TF1-era internal imports) resolve
+to tensorflux in the running interpreter.
+
+`import tensorflow as tf` gives the TF1 namespace (the `tensorflux` module itself);
+`tensorflow.compat.v1` is `tensorflux.compat.v1`; `tensorflow.X.Y` is `tensorflux.X.Y` where that
+exists; and TensorFlow's own internal modules that TF1 code imports
+(`tensorflow.python.framework.ops`, `tensorflow.python.ops.nn`, …) are built from the table in
+`tf_modules.py`, with the names those modules had in TF 1.15.
+"""
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+import types
+
+_PREFIX = "tensorflow"
+
+
+class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds and loads `tensorflow` and `tensorflow.*` as tensorflux modules or shims."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != _PREFIX and not fullname.startswith(_PREFIX + "."):
+            return None
+        if _resolve(fullname) is None:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def create_module(self, spec):
+        module = _resolve(spec.name)()
+        return module
+
+    def exec_module(self, module):
+        pass
+
+
+def _resolve(fullname):
+    """A zero-argument builder for module `fullname`, or None if tensorflux has no such thing."""
+    from tensorflux.compat import tf_modules
+
+    if fullname == _PREFIX:
+        return lambda: importlib.import_module("tensorflux")
+    rest = fullname[len(_PREFIX) + 1:]
+    if fullname in tf_modules.MODULES:
+        return lambda: _shim(fullname, tf_modules.MODULES[fullname])
+    if any(m.startswith(fullname + ".") for m in tf_modules.MODULES):
+        return lambda: _package(fullname)
+    target = "tensorflux." + rest
+    try:
+        if importlib.util.find_spec(target) is not None:
+            return lambda: importlib.import_module(target)
+    except (ImportError, ValueError):
+        return None
+    return None
+
+
+def _package(fullname):
+    mod = types.ModuleType(fullname, "tensorflux alias package for %s" % fullname)
+    mod.__path__ = []
+    return mod
+
+
+def _shim(fullname, spec):
+    """A module whose attributes come from the table entry `spec` (see tf_modules.py)."""
+    mod = types.ModuleType(fullname, "tensorflux stand-in for TensorFlow's %s" % fullname)
+    mod.__path__ = []
+    for source, names in spec:
+        src = importlib.import_module(source)
+        if names == "*":
+            names = [n for n in dir(src) if not n.startswith("_")]
+        for name in names:
+            alias, _, attr = name.partition("=")
+            setattr(mod, alias, getattr(src, attr or alias))
+    return mod
+
+
+_finder = _AliasFinder()
+
+
+def install_as_tensorflow():
+    """Installs the alias; afterwards `import tensorflow as tf` imports tensorflux."""
+    if _finder not in sys.meta_path:
+        sys.meta_path.insert(0, _finder)
+    for name in [m for m in sys.modules if m == _PREFIX or m.startswith(_PREFIX + ".")]:
+        del sys.modules[name]
+
+
+def uninstall():
+    """Removes the alias and forgets the modules imported through it."""
+    if _finder in sys.meta_path:
+        sys.meta_path.remove(_finder)
+    for name in [m for m in sys.modules if m == _PREFIX or m.startswith(_PREFIX + ".")]:
+        del sys.modules[name]
