@@ -1,0 +1,1 @@
+"""Model zoo: TF-Slim networks and pretrained weights."""
