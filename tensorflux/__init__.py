@@ -6,7 +6,7 @@ gives the TF1 namespace: graphs, Sessions, Variables, gradients, variable scopes
 `tf.nn`, `tf.layers`, `tf.train` and more. This file is the explicit list of what is public.
 """
 
-from tensorflux import errors, train
+from tensorflux import errors, nn, train
 from tensorflux.client.config import (
     ConfigProto,
     GPUOptions,
@@ -77,6 +77,7 @@ from tensorflux.ops.array_ops import (
     invert_permutation,
     ones,
     ones_like,
+    pack,
     placeholder,
     placeholder_with_default,
     range,  # noqa: A004 - TF's public name
@@ -88,6 +89,7 @@ from tensorflux.ops.array_ops import (
     stack,
     stop_gradient,
     transpose,
+    unpack,
     unstack,
     zeros,
     zeros_like,
@@ -99,6 +101,29 @@ from tensorflux.ops.constant_op import (
     register_tensor_conversion_function,
 )
 from tensorflux.ops.control_flow_ops import group, no_op, tuple  # noqa: A004
+from tensorflux.ops.diag_ops import (
+    eye,
+    matrix_band_part,
+    matrix_diag,
+    matrix_diag_part,
+    matrix_set_diag,
+)
+from tensorflux.ops.fill_ops import lin_space, linspace, meshgrid, one_hot, sequence_mask
+from tensorflux.ops.gather_ops import (
+    boolean_mask,
+    dynamic_stitch,
+    gather_nd,
+    scatter_nd,
+    segment_max,
+    segment_mean,
+    segment_min,
+    segment_sum,
+    setdiff1d,
+    unique,
+    unique_with_counts,
+    unsorted_segment_sum,
+)
+from tensorflux.ops.indexed_slices import IndexedSlices, IndexedSlicesValue
 from tensorflux.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,
@@ -114,7 +139,17 @@ from tensorflux.ops.init_ops import (
     zeros_initializer,
 )
 from tensorflux.ops.linalg_ops import matmul, qr, tensordot
-from tensorflux.ops.manip_ops import broadcast_to, expand_dims, squeeze, where, where_v2
+from tensorflux.ops.manip_ops import (
+    broadcast_to,
+    expand_dims,
+    reverse,
+    reverse_sequence,
+    reverse_v2,
+    squeeze,
+    tile,
+    where,
+    where_v2,
+)
 from tensorflux.ops.math_ops import (
     abs,  # noqa: A004 - TF's public name
     acos,
@@ -189,6 +224,7 @@ from tensorflux.ops.math_ops import (
     truncatediv,
     truncatemod,
 )
+from tensorflux.ops.pad_ops import depth_to_space, pad, space_to_depth
 from tensorflux.ops.random_ops import (
     multinomial,
     random_crop,

@@ -9,6 +9,15 @@ from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import constant_op, registry
 from tensorflux.ops._helpers import apply1, convert, same_shape
+from tensorflux.ops.fill_ops import (  # noqa: F401 - part of this module's interface
+    _range,
+    fill,
+    ones,
+    ones_like,
+    range,  # noqa: A004 - TF's name
+    zeros,
+    zeros_like,
+)
 from tensorflux.ops.registry import ShapeError
 
 ND = registry.NOT_DIFFERENTIABLE
@@ -76,17 +85,59 @@ registry.register("Rank", shape=lambda op: [(dtypes.int32, TS([]))], grad=ND)
 
 
 def shape(input, name=None, out_type=dtypes.int32):  # noqa: A002 - TF's keyword
-    return apply1("Shape", [input], {"out_type": dtypes.as_dtype(out_type)}, name=name,
-                  input_names=["input"])
+    """The shape of `input` as a 1-D tensor (a constant when the static shape is fully known).
+
+    Example:
+        >>> tf.shape(tf.zeros([2, 3]))  # [2, 3]
+    """
+    out_type = dtypes.as_dtype(out_type).base_dtype
+    with graph_lib.name_scope(name, "Shape", [input]) as scope:
+        x = _convert_input(input)
+        if x.shape.is_fully_defined():
+            return constant_op.constant(x.shape.as_list(), dtype=out_type, name=scope)
+        return registry.make_tensor("Shape", [x], {"out_type": out_type}, name=scope)
 
 
 def size(input, name=None, out_type=dtypes.int32):  # noqa: A002 - TF's keyword
-    return apply1("Size", [input], {"out_type": dtypes.as_dtype(out_type)}, name=name,
-                  input_names=["input"])
+    """The number of elements of `input` as a scalar tensor."""
+    out_type = dtypes.as_dtype(out_type).base_dtype
+    with graph_lib.name_scope(name, "Size", [input]) as scope:
+        x = _convert_input(input)
+        if x.shape.is_fully_defined():
+            return constant_op.constant(x.shape.num_elements(), dtype=out_type, name=scope)
+        return registry.make_tensor("Size", [x], {"out_type": out_type}, name=scope)
 
 
 def rank(input, name=None):  # noqa: A002 - TF's keyword
-    return apply1("Rank", [input], name=name, input_names=["input"])
+    """The number of dimensions of `input` as a scalar int32 tensor."""
+    with graph_lib.name_scope(name, "Rank", [input]) as scope:
+        x = _convert_input(input)
+        if x.shape.ndims is not None:
+            return constant_op.constant(x.shape.ndims, dtype=dtypes.int32, name=scope)
+        return registry.make_tensor("Rank", [x], name=scope)
+
+
+def _convert_input(x):
+    if hasattr(x, "_as_graph_element") and not isinstance(x, Tensor):
+        x = x.value() if hasattr(x, "value") else x._as_graph_element()
+    return convert(x, name="input")
+
+
+def partial_value(t):
+    """The ints of a 1-D integer tensor, with None for elements unknown at graph-construction
+    time (a `tf.stack` of constants and tensors); None when not even its length is known."""
+    v = constant_op.constant_value(t)
+    if v is not None:
+        return [int(x) for x in np.asarray(v).ravel()]
+    op = t.op
+    if op.type == "Cast":
+        return partial_value(op.inputs[0])
+    if op.type == "Pack" and all(x.shape.ndims == 0 for x in op.inputs):
+        vals = [constant_op.constant_value(x) for x in op.inputs]
+        return [None if x is None else int(x) for x in vals]
+    if t.shape.ndims == 1 and t.shape[0].value is not None:
+        return [None] * t.shape[0].value
+    return None
 
 
 def _bga_shape(op):
@@ -166,17 +217,30 @@ def _transpose_shape(op):
 
 
 def _transpose_grad(op, g):
-    return [transpose(g, invert_permutation(op.inputs[1])), None]
+    p = op.inputs[1]
+    v = constant_op.constant_value(p)
+    inv = constant_op.constant(np.argsort(v).astype(v.dtype)) if v is not None else \
+        invert_permutation(p)
+    return [transpose(g, inv), None]
+
+
+def _invperm_shape(op):
+    x = op.inputs[0]
+    if x.shape.ndims is not None and x.shape.ndims != 1:
+        raise ShapeError("Shape must be rank 1 but is rank %d" % x.shape.ndims)
+    return [(x.dtype.base_dtype, x.shape if x.shape.ndims is not None else TS([None]))]
 
 
 registry.register("Transpose", shape=_transpose_shape, grad=_transpose_grad)
-registry.register("InvertPermutation", shape=same_shape, grad=ND)
+registry.register("InvertPermutation", shape=_invperm_shape, grad=ND)
 
 
 def invert_permutation(x, name=None):
-    v = constant_op.constant_value(x)
-    if v is not None:
-        return constant_op.constant(np.argsort(v).astype(v.dtype), name=name or "Const")
+    """The inverse of a permutation vector: `y[x[i]] = i`.
+
+    Example:
+        >>> tf.invert_permutation([3, 4, 0, 2, 1])  # [2, 4, 3, 0, 1]
+    """
     return apply1("InvertPermutation", [x], name=name)
 
 
@@ -216,8 +280,8 @@ def _concat_shape(op):
         return [(dtype, tensor_shape.unknown_shape(r))]
     axis = int(axis)
     if axis < -r or axis >= r:
-        raise ShapeError("ConcatOp : Expected concatenating dimensions in the range [%d, %d), "
-                         "but got %d" % (-r, r, axis))
+        raise ShapeError("Shape must be at least rank %d but is rank %d"
+                         % (axis + 1 if axis >= 0 else -axis, r))
     axis %= r
     out = [None] * r
     total = 0
@@ -240,13 +304,21 @@ def _concat_shape(op):
 
 def _concat_grad(op, g):
     values, axis = op.inputs[:-1], op.inputs[-1]
-    if all(v.shape.is_fully_defined() for v in values) and \
-            constant_op.constant_value(axis) is not None:
-        ax = int(constant_op.constant_value(axis)) % values[0].shape.ndims
+    ax = constant_op.constant_value(axis)
+    r = values[0].shape.ndims
+    if ax is not None and r is not None:
+        ax = int(ax) % r
         sizes = [v.shape[ax].value for v in values]
-        return list(split(g, sizes, axis=ax)) + [None]
-    sizes = stack([gather(shape(v), axis) for v in values])
-    return list(split(g, sizes, axis=axis, num=len(values))) + [None]
+        if all(d is not None for d in sizes):
+            return list(split(g, sizes, axis=ax)) + [None]
+        return list(split(g, stack([shape(v)[ax] for v in values]), axis=ax,
+                          num=len(values))) + [None]
+    from tensorflux.ops import math_ops
+
+    rk = rank(values[0])
+    ax = math_ops.floormod(axis, rk)
+    sizes = stack([gather(shape(v), ax) for v in values])
+    return list(split(g, sizes, axis=ax, num=len(values))) + [None]
 
 
 registry.register("ConcatV2", shape=_concat_shape, grad=_concat_grad)
@@ -282,9 +354,15 @@ def _pack_shape(op):
     s = op.inputs[0].shape
     for v in op.inputs[1:]:
         if not s.is_compatible_with(v.shape):
-            raise ShapeError("Shapes must be equal rank, but are %d and %d" % (
-                s.ndims, v.shape.ndims) if s.ndims != v.shape.ndims else
-                "Dimension %d in both shapes must be equal" % 0)
+            if s.ndims != v.shape.ndims:
+                raise ShapeError("Shapes must be equal rank, but are %d and %d\n\tFrom merging "
+                                 "shape 0 with other shapes" % (s.ndims, v.shape.ndims))
+            a, b = s.as_list(), v.shape.as_list()
+            d = next(j for j in builtins.range(len(a)) if None not in (a[j], b[j]) and
+                     a[j] != b[j])
+            raise ShapeError("Dimension %d in both shapes must be equal, but are %d and %d. Shapes "
+                             "are %s and %s.\n\tFrom merging shape %d with other shapes"
+                             % (d, a[d], b[d], _fmt_shape(s), _fmt_shape(v.shape), 0))
         s = s.merge_with(v.shape)
     if s.ndims is None:
         return [(op.inputs[0].dtype.base_dtype, tensor_shape.unknown_shape())]
@@ -296,16 +374,49 @@ def _pack_shape(op):
     return [(op.inputs[0].dtype.base_dtype, TS(dims))]
 
 
+def _fmt_shape(s):
+    return "[" + ",".join("?" if d is None else str(d) for d in s.as_list()) + "]"
+
+
 registry.register("Pack", shape=_pack_shape,
                   grad=lambda op, g: unstack(g, num=len(op.inputs), axis=op._attrs["axis"]))
 
 
 def stack(values, axis=0, name="stack"):
-    """Stacks rank-R tensors into one rank-(R+1) tensor."""
-    with graph_lib.name_scope(name) as scope:
-        dtype = next((v.dtype.base_dtype for v in values if isinstance(v, Tensor)), None)
+    """Stacks a list of rank-R tensors into one rank-(R+1) tensor along `axis`.
+
+    Example:
+        >>> tf.stack([x, y, z], axis=1)  # shape [2, 3] for 2-element x, y, z
+    """
+    if axis == 0 and isinstance(values, (list, tuple)) and not constant_op._contains_tensor(
+            values):
+        try:
+            return constant_op.constant(values, name=name)
+        except (TypeError, ValueError):
+            pass
+    if isinstance(values, Tensor):
+        values = unstack(values)
+    values = list(values)
+    if not values:
+        raise ValueError("List argument 'values' to 'Pack' Op with length 0 shorter than "
+                         "minimum length 1.")
+    with graph_lib.name_scope(name, "stack", [v for v in values if isinstance(v, Tensor)]) as s:
+        dtype = next((_dtype_of(v) for v in values if _dtype_of(v) is not None), None)
         ts = [convert(v, dtype=dtype) for v in values]
-        return registry.make_tensor("Pack", ts, {"axis": axis, "N": len(ts)}, name=scope)
+        r = ts[0].shape.ndims
+        if r is not None and (axis < -(r + 1) or axis >= r + 1):
+            raise ValueError("Argument `axis` = %d not in range [%d, %d)" % (axis, -r - 1, r + 1))
+        for t in ts[1:]:
+            if t.dtype.base_dtype != ts[0].dtype.base_dtype:
+                raise TypeError("Tensors in list passed to 'values' of 'Pack' Op have types [%s] "
+                                "that don't all match." % ", ".join(x.dtype.name for x in ts))
+        return registry.make_tensor("Pack", ts, {"axis": axis, "N": len(ts)}, name=s)
+
+
+def _dtype_of(v):
+    if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
+        return v.dtype.base_dtype
+    return None
 
 
 pack = stack
@@ -331,183 +442,63 @@ def _unpack_shape(op):
     if x.shape.ndims is None:
         return [(x.dtype.base_dtype, tensor_shape.unknown_shape())] * num
     dims = x.shape.as_list()
-    del dims[axis % len(dims)]
+    r = len(dims)
+    if axis < -r or axis >= r:
+        raise ShapeError("Invalid axis: %d; must be in [%d,%d)" % (axis, -r, r))
+    d = dims.pop(axis % r)
+    if d is not None and d != num:
+        raise ShapeError("Dimension must be %d but is %d" % (num, d))
     return [(x.dtype.base_dtype, TS(dims))] * num
 
 
 def _unpack_grad(op, *grads):
-    grads = [g if g is not None else zeros_like(t) for g, t in zip(grads, op.outputs)]
-    return [stack(grads, axis=op._attrs["axis"])]
+    return [stack(list(grads), axis=op._attrs["axis"])]
 
 
 registry.register("Unpack", shape=_unpack_shape, grad=_unpack_grad)
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
+    """Splits `value` along `axis` into a list of rank-(R-1) tensors.
+
+    Example:
+        >>> a, b = tf.unstack(tf.constant([[1, 2], [3, 4]]))  # [1, 2] and [3, 4]
+    """
     value = convert(value)
     if num is None:
-        if value.shape.ndims is None:
-            raise ValueError("Cannot infer num from shape %s" % value.shape)
-        num = value.shape[axis].value
+        r = value.shape.ndims
+        if r is not None:
+            if axis < -r or axis >= r:
+                raise ValueError("Argument `axis` = %d not in range [%d, %d)" % (axis, -r, r))
+            num = value.shape[axis].value
         if num is None:
-            raise ValueError("Cannot infer num from shape %s" % value.shape)
-    from tensorflux.ops._helpers import apply
-
-    return apply("Unpack", [value], {"num": num, "axis": axis}, name=name).outputs
+            raise ValueError("Cannot infer argument `num` from shape %s" % value.shape)
+    with graph_lib.name_scope(name, "unstack", [value]) as scope:
+        return registry.make_op("Unpack", [value], {"num": num, "axis": axis},
+                                name=scope).outputs
 
 
 unpack = unstack
 
 
-# --- fills ---------------------------------------------------------------------------------
-def _fill_shape(op):
-    dims = constant_op.constant_value_as_shape(op.inputs[0])
-    return [(op.inputs[1].dtype.base_dtype, dims)]
+# --- families that live in their own files (kept importable from here) ---------------------
+def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
+    """See `gather_ops.gather`."""
+    from tensorflux.ops import gather_ops
 
-
-registry.register("Fill", shape=_fill_shape, grad=lambda op, g: [None, _sum_all(g)])
-registry.register("ZerosLike", shape=same_shape, grad=ND)
-registry.register("OnesLike", shape=same_shape, grad=ND)
-
-
-def _sum_all(g):
-    from tensorflux.ops import reduction_ops
-
-    return reduction_ops.reduce_sum(g)
-
-
-def fill(dims, value, name=None):
-    with graph_lib.name_scope(name, "Fill") as scope:
-        dims = convert(dims, dtype=dtypes.int32, name="dims") if not isinstance(dims, Tensor) \
-            else dims
-        value = convert(value, name="value")
-        return registry.make_tensor("Fill", [dims, value], name=scope)
-
-
-def _shape_arg(shape):
-    if isinstance(shape, Tensor):
-        return shape
-    if isinstance(shape, tensor_shape.TensorShape):
-        shape = shape.as_list()
-    return shape
-
-
-def zeros(shape, dtype=dtypes.float32, name=None):
-    """A tensor of zeros (a constant when the shape is static, else Fill)."""
-    dtype = dtypes.as_dtype(dtype).base_dtype
-    with graph_lib.name_scope(name, "zeros") as scope:
-        shape = _shape_arg(shape)
-        if not isinstance(shape, Tensor) and not any(isinstance(s, Tensor) for s in (
-                shape if isinstance(shape, (list, tuple)) else [])):
-            n = np.prod(shape) if np.ndim(shape) else shape
-            if n < 1000:
-                return constant_op.constant(np.zeros(shape, dtype.as_numpy_dtype)
-                                            if dtype != dtypes.string else "", dtype=dtype,
-                                            shape=shape, name=scope)
-        shape = convert(shape, dtype=dtypes.int32, name="shape")
-        return fill(shape, constant_op.constant(0, dtype=dtype), name=scope)
-
-
-def ones(shape, dtype=dtypes.float32, name=None):
-    dtype = dtypes.as_dtype(dtype).base_dtype
-    with graph_lib.name_scope(name, "ones") as scope:
-        shape = _shape_arg(shape)
-        if not isinstance(shape, Tensor) and not any(isinstance(s, Tensor) for s in (
-                shape if isinstance(shape, (list, tuple)) else [])):
-            n = np.prod(shape) if np.ndim(shape) else shape
-            if n < 1000:
-                return constant_op.constant(np.ones(shape, dtype.as_numpy_dtype), dtype=dtype,
-                                            shape=shape, name=scope)
-        shape = convert(shape, dtype=dtypes.int32, name="shape")
-        return fill(shape, constant_op.constant(1, dtype=dtype), name=scope)
-
-
-def zeros_like(tensor, dtype=None, name=None, optimize=True):
-    with graph_lib.name_scope(name, "zeros_like", [tensor]) as scope:
-        tensor = convert(tensor, name="tensor")
-        if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype.base_dtype:
-            return zeros(shape(tensor), dtype=dtype, name=scope)
-        return registry.make_tensor("ZerosLike", [tensor], name=scope)
-
-
-def ones_like(tensor, dtype=None, name=None, optimize=True):
-    with graph_lib.name_scope(name, "ones_like", [tensor]) as scope:
-        tensor = convert(tensor, name="tensor")
-        if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype.base_dtype:
-            return ones(shape(tensor), dtype=dtype, name=scope)
-        return registry.make_tensor("OnesLike", [tensor], name=scope)
-
-
-# --- range ---------------------------------------------------------------------------------
-def _range_shape(op):
-    vals = [constant_op.constant_value(x) for x in op.inputs]
-    dt = op.inputs[0].dtype.base_dtype
-    if any(v is None for v in vals):
-        return [(dt, TS([None]))]
-    a, b, c = vals
-    if c == 0:
-        raise ShapeError("Requires delta != 0")
-    n = max(0, int(np.ceil((b - a) / c)))
-    return [(dt, TS([n]))]
-
-
-registry.register("Range", shape=_range_shape, grad=ND)
-
-
-def _range(start, limit, delta, dtype=None, name="range"):
-    return registry.make_tensor("Range", [convert(start, dtype), convert(limit, dtype),
-                                          convert(delta, dtype)], name=name)
-
-
-def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF's name
-    """Like Python's range, as a 1-D tensor."""
-    if limit is None:
-        start, limit = 0, start
-    with graph_lib.name_scope(name, "Range") as scope:
-        vals = [start, limit, delta]
-        if dtype is None:
-            kinds = [x.dtype.base_dtype if isinstance(x, Tensor) else dtypes.dtype_of_value(x)
-                     for x in vals]
-            order = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
-            dtype = max(kinds, key=lambda d: order.index(d) if d in order else 0)
-        ts = [convert(v, name=n) if isinstance(v, Tensor) else convert(v, dtype=dtype, name=n)
-              for v, n in zip(vals, ("start", "limit", "delta"))]
-        from tensorflux.ops import math_ops
-
-        ts = [math_ops.cast(t, dtype) for t in ts]
-        return registry.make_tensor("Range", ts, {"Tidx": dtype}, name=scope)
-
-
-# --- gather (used by gradients here) --------------------------------------------------------
-def _gather_shape(op):
-    params, indices, axis_t = op.inputs
-    axis = constant_op.constant_value(axis_t)
-    if params.shape.ndims is None or indices.shape.ndims is None or axis is None:
-        return [(params.dtype.base_dtype, tensor_shape.unknown_shape())]
-    axis = int(axis) % params.shape.ndims
-    p = params.shape.as_list()
-    return [(params.dtype.base_dtype, TS(p[:axis] + indices.shape.as_list() + p[axis + 1:]))]
-
-
-registry.register("GatherV2", shape=_gather_shape, grad=None)
-
-
-def gather(params, indices, validate_indices=None, name=None, axis=0, batch_dims=0):
-    with graph_lib.name_scope(name, "GatherV2", [params, indices]) as scope:
-        params = convert(params, name="params")
-        indices = convert(indices, name="indices")
-        axis = convert(axis, dtype=dtypes.int32, name="axis")
-        return registry.make_tensor("GatherV2", [params, indices, axis], name=scope)
+    return gather_ops.gather(params, indices, validate_indices=validate_indices, name=name,
+                             axis=axis, batch_dims=batch_dims)
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):
-    """Splits a tensor into sub-tensors (implemented by the array ops family)."""
+    """See `manip_ops.split`."""
     from tensorflux.ops import manip_ops
 
     return manip_ops.split(value, num_or_size_splits, axis=axis, num=num, name=name)
 
 
 def where(condition, x=None, y=None, name=None):
+    """See `manip_ops.where`."""
     from tensorflux.ops import manip_ops
 
     return manip_ops.where(condition, x, y, name=name)
@@ -517,3 +508,6 @@ def _slice_helper(tensor, key):
     from tensorflux.ops import slicing_ops
 
     return slicing_ops.slice_helper(tensor, key)
+
+
+newaxis = None

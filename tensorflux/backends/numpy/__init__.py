@@ -10,9 +10,13 @@ from tensorflux import ops as _ops  # noqa: F401 - registers every op type first
 from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the kernels
     array_ops,
     control_flow_ops,
+    diag_ops,
+    fill_ops,
+    gather_ops,
     linalg_ops,
     manip_ops,
     math_ops,
+    pad_ops,
     random_ops,
     reduction_ops,
     slicing_ops,

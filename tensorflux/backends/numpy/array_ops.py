@@ -118,7 +118,19 @@ def _transpose(op):
 
 @kernel("InvertPermutation")
 def _invperm(op):
-    return lambda x: np.argsort(x).astype(x.dtype)
+    def run(x):
+        n = x.size
+        seen = np.zeros(n, dtype=bool)
+        for i, v in enumerate(x):
+            if v < 0 or v >= n:
+                raise ValueError("x[%d] = %d is out of range" % (i, v))
+            if seen[v]:
+                raise ValueError("%d is duplicated in the input." % v)
+            seen[v] = True
+        out = np.empty_like(x)
+        out[x] = np.arange(n, dtype=x.dtype)
+        return out
+    return run
 
 
 @kernel("ConcatV2")
@@ -160,48 +172,4 @@ def _unpack(op):
             raise ValueError("Input shape axis %d must equal %d, got shape %s"
                              % (axis, num, list(x.shape)))
         return [np.take(x, i, axis=axis) for i in range(num)]
-    return run
-
-
-@kernel("Fill")
-def _fill(op):
-    def run(dims, value):
-        if np.ndim(value) != 0:
-            raise ValueError("value must be a scalar, got shape %s" % list(np.shape(value)))
-        return np.full([int(d) for d in dims], value, dtype=value.dtype)
-    return run
-
-
-@kernel("ZerosLike")
-def _zeros_like(op):
-    return lambda x: np.zeros_like(x)
-
-
-@kernel("OnesLike")
-def _ones_like(op):
-    return lambda x: np.ones_like(x)
-
-
-@kernel("Range")
-def _range(op):
-    dt = op.outputs[0].dtype.as_numpy_dtype
-
-    def run(start, limit, delta):
-        if delta == 0:
-            raise ValueError("Requires delta != 0: %s" % delta)
-        if (delta > 0 and start > limit) or (delta < 0 and start < limit):
-            raise ValueError("Requires start <= limit when delta > 0: %s/%s" % (start, limit))
-        return np.arange(start, limit, delta).astype(dt)
-    return run
-
-
-@kernel("GatherV2")
-def _gather(op):
-    def run(params, indices, axis):
-        axis = int(axis) % max(params.ndim, 1)
-        n = params.shape[axis]
-        if indices.size and (indices.min() < 0 or indices.max() >= n):
-            bad = indices[(indices < 0) | (indices >= n)].ravel()[0]
-            raise ValueError("indices = %d is not in [0, %d)" % (bad, n))
-        return np.take(params, indices, axis=axis)
     return run
