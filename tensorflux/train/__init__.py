@@ -20,4 +20,33 @@ from tensorflux.train.saver import (
     update_checkpoint_state,
 )
 
+# isort: split
 # --- optimizers, schedules, global step ---
+from tensorflux.train.adadelta import AdadeltaOptimizer
+from tensorflux.train.adagrad import AdagradOptimizer
+from tensorflux.train.adam import AdamOptimizer
+from tensorflux.train.ftrl import FtrlOptimizer
+from tensorflux.train.gradient_descent import GradientDescentOptimizer
+from tensorflux.train.learning_rate_decay import (
+    cosine_decay,
+    cosine_decay_restarts,
+    exponential_decay,
+    inverse_time_decay,
+    linear_cosine_decay,
+    natural_exp_decay,
+    noisy_linear_cosine_decay,
+    piecewise_constant,
+    piecewise_constant_decay,
+    polynomial_decay,
+)
+from tensorflux.train.momentum import MomentumOptimizer
+from tensorflux.train.moving_averages import ExponentialMovingAverage, assign_moving_average
+from tensorflux.train.optimizer import Optimizer
+from tensorflux.train.rmsprop import RMSPropOptimizer
+from tensorflux.train.training_util import (
+    assert_global_step,
+    create_global_step,
+    get_global_step,
+    get_or_create_global_step,
+    global_step,
+)
