@@ -26,7 +26,11 @@ class FetchMapper:
         elif hasattr(f, "_as_graph_element"):
             el = f._as_graph_element()
         elif isinstance(f, str):
-            el = graph.as_graph_element(f, allow_tensor=True, allow_operation=True)
+            try:
+                el = graph.as_graph_element(f, allow_tensor=True, allow_operation=True)
+            except (ValueError, KeyError) as e:
+                raise ValueError("Fetch argument %r cannot be interpreted as a Tensor. (%s)"
+                                 % (f, e)) from None
         elif f is None:
             raise TypeError("Fetch argument None has invalid type <class 'NoneType'>")
         else:

@@ -144,11 +144,7 @@ class BaseSession:
             else:
                 arr = _convert_feed(value, npd, t)
             if dims is not None:
-                shp = arr.shape
-                if len(shp) != len(dims) or any(d is not None and d != s
-                                                for d, s in zip(dims, shp)):
-                    raise ValueError("Cannot feed value of shape %s for Tensor %s, which has "
-                                     "shape %s" % (str(shp), t.name, str(t.get_shape())))
+                _check_feed_shape(arr, dims, t)
             tensors.append(t)
             values.append(arr)
         return tuple(tensors), values
@@ -184,9 +180,13 @@ class BaseSession:
                 op.op_def.kernels["numpy"](op)()
         from tensorflux.passes import pipeline
 
+        # Place before the passes (as TF does): a folded op must still fail on a bad device.
+        placed = plan_lib.place(ops, self._config)
         plan = plan_lib.Plan(ops, feed_tensors, fetches, targets)
         plan = pipeline.run(plan, self._config)
-        plan.devices.update(plan_lib.place(plan.ops, self._config))
+        plan.devices.update(placed)
+        plan.devices.update(plan_lib.place([op for op in plan.ops if op not in placed],
+                                           self._config))
         if plan_lib.debug_enabled():
             print(plan)
         backend = backends.get(self._backend_name)
@@ -215,6 +215,9 @@ class BaseSession:
                 runner = self._make_runner(elements, feed_tensors)
             vals = [a if type(a) is np.ndarray and a.dtype == s[1] else
                     _convert_feed(a, s[1], s[0]) for a, s in zip(args, specs)]
+            for v, (t, _, dims) in zip(vals, specs):
+                if dims is not None:
+                    _check_feed_shape(v, dims, t)
             out = self._call(runner, vals, kwargs.get("options"), kwargs.get("run_metadata"))
             return out[0] if single else mapper.build(out)
         return call
@@ -267,9 +270,20 @@ class BaseSession:
         self._state.variables.update(values)
 
 
+def _check_feed_shape(arr, dims, t):
+    shp = arr.shape
+    if len(shp) != len(dims) or any(d is not None and d != s for d, s in zip(dims, shp)):
+        raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
+                         % (str(shp), t.name, str(t.get_shape())))
+
+
 def _convert_feed(value, npd, t):
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and npd is not object:
-        if np.dtype(npd).kind in "iu" and isinstance(value, float) and value != int(value):
+    # TF converts with numpy (a float fed to an int tensor is truncated); only a Python int
+    # that does not fit is refused.
+    if isinstance(value, int) and not isinstance(value, bool) and npd is not object \
+            and np.dtype(npd).kind in "iu":
+        info = np.iinfo(npd)
+        if not info.min <= value <= info.max:
             raise TypeError("Type of feed value %r with type %s is not compatible with Tensor "
                             "type %s. Try explicitly setting the type of the feed tensor to a "
                             "larger type (e.g. int64)." % (value, type(value), t.dtype))

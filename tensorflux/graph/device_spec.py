@@ -47,7 +47,7 @@ class DeviceSpec:
                 self.device_type = fields[0]
                 self.device_index = None if fields[1] == "*" else int(fields[1])
             else:
-                raise ValueError("Unknown attribute: '%s' in '%s'" % (part, spec))
+                raise ValueError("Unknown attribute: '%s' in '%s'" % (fields[0], spec))
         return self
 
     def merge_from(self, other):
@@ -109,5 +109,5 @@ def merge_device(outer, inner):
     if not outer:
         return canonical_name(inner)
     if not inner:
-        return outer
+        return canonical_name(outer)
     return DeviceSpec.from_string(outer).merge_from(DeviceSpec.from_string(inner)).to_string()

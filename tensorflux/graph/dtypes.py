@@ -82,8 +82,6 @@ class DType:
             return float(np.finfo(self._np).min)
         if self.is_integer:
             return int(np.iinfo(self._np).min)
-        if self.is_bool:
-            return False
         raise TypeError("Cannot find minimum value of %s." % self)
 
     @property
@@ -92,8 +90,6 @@ class DType:
             return float(np.finfo(self._np).max)
         if self.is_integer:
             return int(np.iinfo(self._np).max)
-        if self.is_bool:
-            return True
         raise TypeError("Cannot find maximum value of %s." % self)
 
     @property

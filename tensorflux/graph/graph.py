@@ -192,7 +192,8 @@ class Graph:
             if isinstance(c, Tensor):
                 c = c.op
             if not isinstance(c, Operation):
-                raise TypeError("Control input must be Operation or Tensor: %s" % c)
+                raise TypeError("Can not convert a %s into a Tensor or Operation."
+                                % type(c).__name__)
             ops.append(c)
         return self._scopes.push_control(ops)
 
@@ -211,12 +212,14 @@ class Graph:
 
     def get_operation_by_name(self, name):
         if not isinstance(name, str):
-            raise TypeError("Operation names are strings (or similar), not %s." % type(name))
+            raise TypeError("Operation names are strings (or similar), not %s."
+                            % type(name).__name__)
         return self.as_graph_element(name, allow_tensor=False, allow_operation=True)
 
     def get_tensor_by_name(self, name):
         if not isinstance(name, str):
-            raise TypeError("Tensor names are strings (or similar), not %s." % type(name))
+            raise TypeError("Tensor names are strings (or similar), not %s."
+                            % type(name).__name__)
         return self.as_graph_element(name, allow_tensor=True, allow_operation=False)
 
     def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
@@ -252,7 +255,8 @@ class Graph:
                                      '"<op_name>:<output_index>".' % obj)
                 raise KeyError("The name %r refers to an Operation not in the graph." % obj)
             if not allow_operation:
-                raise ValueError("The name %r refers to an Operation, not a %s." % (obj, types))
+                raise ValueError("The name %r refers to an Operation, not a %s. Tensor names must "
+                                 'be of the form "<op_name>:<output_index>".' % (obj, types))
             return self._ops_by_name[obj]
         if isinstance(obj, Tensor) and allow_tensor:
             if obj.graph is not self:

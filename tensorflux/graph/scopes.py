@@ -18,18 +18,26 @@ class ScopeState:
         self.gradient_overrides = {}
 
     def current_device(self, op=None):
-        """Resolves the device stack for a new op into one canonical string."""
+        """Resolves the device stack for a new op into one string, as TF does.
+
+        Scopes apply innermost first: a string scope fills in only the fields the inner scopes
+        left unset (and gives the canonical form, '/cpu:0' -> '/device:CPU:0'); a device
+        function sees the op (with the device found so far) and its result replaces it;
+        `device(None)` hides every outer scope; `device("")` changes nothing.
+        """
         dev = ""
-        for d in self.devices:
+        for d in reversed(self.devices):
             if d is None:
-                dev = ""
-            elif callable(d) and not isinstance(d, (str, device_spec.DeviceSpec)):
-                if op is None:
-                    continue
+                break
+            if isinstance(d, str):
+                if d:
+                    dev = device_spec.merge_device(d, dev)
+            elif op is not None:
+                op._device = dev
                 r = d(op)
-                dev = device_spec.merge_device(dev, r) if r else dev
-            else:
-                dev = device_spec.merge_device(dev, d)
+                if isinstance(r, device_spec.DeviceSpec):
+                    r = r.to_string()
+                dev = r or ""
         return dev
 
     def current_control_inputs(self):
@@ -47,7 +55,7 @@ class ScopeState:
             device = device.to_string()
         if isinstance(device, str) and device:
             device_spec.DeviceSpec.from_string(device)  # validates early, at the user's line
-        self.devices.append(device if device != "" else None)
+        self.devices.append(device)
         try:
             yield
         finally:

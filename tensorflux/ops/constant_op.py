@@ -27,12 +27,13 @@ def _to_numpy(value, dtype, what="value"):
     if arr.dtype.kind in "OSU":
         raise TypeError("Expected %s, got %r of type '%s' instead." % (
             dtype.name, value, type(value).__name__))
-    if dtype.is_integer and arr.dtype.kind in "fc":
-        if not np.all(np.equal(np.mod(arr, 1), 0)):
-            bad = arr.flat[int(np.argmax(np.mod(arr, 1) != 0))]
-            raise TypeError("Expected %s, got %r of type '%s' instead." % (
-                dtype.name, float(bad) if arr.ndim else value,
-                "float" if not isinstance(value, np.ndarray) else arr.dtype.name))
+    bad = None
+    if dtype.is_integer and arr.dtype.kind in "fc" and not isinstance(value, np.ndarray):
+        # TF checks Python values element by element (2.0 is not an int); arrays are cast.
+        bad = _first_not_int(value)  # None for an empty list, which numpy calls float
+    if bad is not None:
+        raise TypeError("Expected %s, got %r of type '%s' instead." % (
+            dtype.name, bad, type(bad).__name__))
     if dtype.is_bool and arr.dtype.kind != "b":
         raise TypeError("Expected bool, got %r of type '%s' instead." % (
             value, type(value).__name__))
@@ -43,6 +44,16 @@ def _to_numpy(value, dtype, what="value"):
         if arr.max() > info.max or arr.min() < info.min:
             raise TypeError("Value out of range for %s: %r" % (dtype.name, value))
     return arr.astype(npd, copy=False)
+
+
+def _first_not_int(value):
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            bad = _first_not_int(v)
+            if bad is not None:
+                return bad
+        return None
+    return None if isinstance(value, (int, np.integer)) else value
 
 
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
@@ -74,8 +85,8 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
             arr = np.concatenate([arr.ravel(), np.full(n - arr.size, arr.ravel()[-1])]).reshape(
                 shape).astype(arr.dtype)
         else:
-            raise TypeError("Too many elements provided. Needed at most %d, but received %d"
-                            % (n, arr.size))
+            raise ValueError("Too many elements provided. Needed at most %d, but received %d"
+                             % (n, arr.size))
     arr = np.array(arr, copy=True) if isinstance(value, np.ndarray) and arr is value else arr
     arr.setflags(write=False)
     g = graph_lib.get_default_graph()
@@ -123,6 +134,30 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
     if value is None:
         raise ValueError("None values not supported.")
     return constant(value, dtype=dtype, name=name or "Const")
+
+
+def _shape_to_tensor(s, dtype=None, name=None, as_ref=False):
+    """A fully known TensorShape as a 1-D int32 (int64 if large) constant, as TF converts it."""
+    if not s.is_fully_defined():
+        raise ValueError("Cannot convert a partially known TensorShape to a Tensor: %s" % s)
+    dims = s.as_list()
+    if dtype is None:
+        dtype = dtypes.int64 if any(d >= 2**31 for d in dims) else dtypes.int32
+    elif dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError("Cannot convert a TensorShape to dtype: %s" % dtype)
+    return constant(np.array(dims, dtype=np.int64), dtype=dtype, name=name or "shape_as_tensor")
+
+
+def _dimension_to_tensor(d, dtype=None, name=None, as_ref=False):
+    if d.value is None:
+        raise ValueError("Cannot convert an unknown Dimension to a Tensor: %s" % d)
+    if dtype is not None and dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError("Cannot convert Dimension %s to dtype %s" % (d, dtype))
+    return constant(d.value, dtype=dtype or dtypes.int32, name=name or "shape_as_tensor")
+
+
+register_tensor_conversion_function(tensor_shape.TensorShape, _shape_to_tensor)
+register_tensor_conversion_function(tensor_shape.Dimension, _dimension_to_tensor)
 
 
 def _contains_tensor(seq):
