@@ -1,0 +1,147 @@
+"""numpy kernels for neural-network ops (ops/nn_ops.py): activations, softmax, bias, top_k."""
+
+import numpy as np
+
+from tensorflux.ops.nn_ops import SELU_ALPHA, SELU_SCALE
+from tensorflux.ops.registry import kernel
+
+
+def _simple(op_type, fn):
+    kernel(op_type)(lambda op: fn)
+
+
+def _zero(x):
+    return np.zeros((), x.dtype)
+
+
+def _relu(x):
+    return np.maximum(x, _zero(x))
+
+
+def _elu(x):
+    with np.errstate(over="ignore"):
+        return np.where(x < 0, np.expm1(np.minimum(x, _zero(x))), x).astype(x.dtype, copy=False)
+
+
+def _selu(x):
+    neg = SELU_SCALE * SELU_ALPHA * np.expm1(np.minimum(x, _zero(x)))
+    return np.where(x < 0, neg, SELU_SCALE * x).astype(x.dtype, copy=False)
+
+
+_simple("Relu", _relu)
+_simple("ReluGrad", lambda g, x: np.where(x > 0, g, _zero(g)))
+_simple("Relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype, copy=False))
+_simple("Relu6Grad", lambda g, x: np.where((x > 0) & (x < 6), g, _zero(g)))
+_simple("Elu", _elu)
+_simple("EluGrad", lambda g, y: np.where(y < 0, g * (y + 1), g).astype(g.dtype, copy=False))
+_simple("Selu", _selu)
+_simple("SeluGrad", lambda g, y: np.where(y < 0, g * (y + SELU_SCALE * SELU_ALPHA),
+                                          g * SELU_SCALE).astype(g.dtype, copy=False))
+
+
+@kernel("LeakyRelu")
+def _leaky_relu(op):
+    alpha = op._attrs["alpha"]
+    return lambda x: np.where(x > 0, x, x * alpha).astype(x.dtype, copy=False)
+
+
+@kernel("LeakyReluGrad")
+def _leaky_relu_grad(op):
+    alpha = op._attrs["alpha"]
+    return lambda g, x: np.where(x > 0, g, g * alpha).astype(g.dtype, copy=False)
+
+
+def _check_rank1(x):
+    if x.ndim < 1:
+        raise ValueError("logits must have >= 1 dimension, got %s" % (list(x.shape),))
+
+
+def softmax(x):
+    _check_rank1(x)
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True)).astype(x.dtype, copy=False)
+
+
+def log_softmax(x):
+    _check_rank1(x)
+    shifted = x - x.max(axis=-1, keepdims=True)
+    return (shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))).astype(
+        x.dtype, copy=False)
+
+
+_simple("Softmax", softmax)
+_simple("LogSoftmax", log_softmax)
+
+
+def _bias_axis(op, ndim):
+    fmt = op._attrs.get("data_format", b"NHWC")
+    fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
+    return 1 if fmt.startswith("NC") else ndim - 1
+
+
+@kernel("BiasAdd")
+def _bias_add(op):
+    def run(x, b):
+        if x.ndim < 2:
+            raise ValueError("Input tensor must be at least 2D: %s" % (list(x.shape),))
+        axis = _bias_axis(op, x.ndim)
+        if b.ndim != 1 or b.shape[0] != x.shape[axis]:
+            raise ValueError("Must provide as many biases as the last dimension of the input "
+                             "tensor: %s vs. %s" % (list(b.shape), list(x.shape)))
+        shape = [1] * x.ndim
+        shape[axis] = -1
+        return x + b.reshape(shape)
+    return run
+
+
+@kernel("BiasAddGrad")
+def _bias_add_grad(op):
+    def run(g):
+        axis = _bias_axis(op, g.ndim)
+        axes = tuple(i for i in range(g.ndim) if i != axis)
+        return g.sum(axis=axes, dtype=g.dtype)
+    return run
+
+
+_simple("L2Loss", lambda x: np.asarray((x.astype(np.float64) ** 2).sum() / 2, x.dtype))
+
+
+@kernel("TopKV2")
+def _top_k(op):
+    npi = op._attrs.get("index_type")
+    npi = npi.as_numpy_dtype if npi is not None else np.int32
+
+    def run(x, k):
+        k = int(k)
+        if x.ndim < 1:
+            raise ValueError("input must be >= 1-D, got shape %s" % (list(x.shape),))
+        n = x.shape[-1]
+        if k < 0:
+            raise ValueError("Need k >= 0, got %d" % k)
+        if n < k:
+            raise ValueError("input must have at least k columns. Had %d, needed %d" % (n, k))
+        # Stable ascending sort of the reversed row, read backwards: descending values, and
+        # among equal values the lower original index first.
+        order = np.argsort(x[..., ::-1], axis=-1, kind="stable")[..., ::-1][..., :k]
+        idx = (n - 1 - order).astype(npi)
+        return np.take_along_axis(x, idx.astype(np.intp), axis=-1), idx
+    return run
+
+
+@kernel("InTopKV2")
+def _in_top_k(op):
+    def run(pred, targets, k):
+        k = int(k)
+        if pred.ndim != 2:
+            raise ValueError("predictions must be 2-dimensional")
+        if targets.shape != (pred.shape[0],):
+            raise ValueError("First dimension of predictions %d must match length of targets %d"
+                             % (pred.shape[0], targets.shape[0] if targets.ndim else 0))
+        n = pred.shape[1]
+        valid = (targets >= 0) & (targets < n)
+        t = np.where(valid, targets, 0).astype(np.intp)
+        target_pred = pred[np.arange(pred.shape[0]), t]
+        finite = np.isfinite(target_pred)
+        more = (pred > target_pred[:, None]).sum(axis=1)
+        return valid & finite & (more < k)
+    return run

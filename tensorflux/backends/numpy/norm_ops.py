@@ -1,0 +1,121 @@
+"""numpy kernels for normalization ops (ops/norm_ops.py): fused batch norm and LRN."""
+
+import numpy as np
+
+from tensorflux.ops.registry import kernel
+
+
+def _axes(op, ndim):
+    fmt = op._attrs["data_format"]
+    fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
+    c = 1 if fmt.startswith("NC") else ndim - 1
+    shape = [1] * ndim
+    shape[c] = -1
+    return tuple(i for i in range(ndim) if i != c), shape
+
+
+def _f32(x):
+    return x.astype(np.float32) if x.dtype == np.float16 else x
+
+
+@kernel("FusedBatchNormV3")
+def _fused_batch_norm(op):
+    eps = op._attrs["epsilon"]
+    training = op._attrs["is_training"]
+    factor = op._attrs.get("exponential_avg_factor", 1.0)
+
+    def run(x, scale, offset, mean, var):
+        axes, bshape = _axes(op, x.ndim)
+        xf = _f32(x)
+        c = x.shape[bshape.index(-1)]
+        if scale.shape != (c,) or offset.shape != (c,):
+            raise ValueError("scale and offset must have shape [%d], got %s and %s"
+                             % (c, list(scale.shape), list(offset.shape)))
+        if training:
+            n = xf.size // max(c, 1)
+            bmean = xf.mean(axis=axes)
+            bvar = xf.var(axis=axes)
+            corrected = bvar * (n / max(n - 1, 1))
+            use_mean, use_var = bmean, bvar
+            if factor != 1.0:
+                out_mean = (1 - factor) * mean + factor * bmean
+                out_var = (1 - factor) * var + factor * corrected
+            else:
+                out_mean, out_var = bmean, corrected
+            rs1, rs2 = bmean, bvar
+        else:
+            if mean.shape != (c,) or var.shape != (c,):
+                raise ValueError("mean and variance must have shape [%d], got %s and %s"
+                                 % (c, list(mean.shape), list(var.shape)))
+            use_mean, use_var = mean, var
+            out_mean, out_var, rs1, rs2 = mean, var, mean, var
+        inv = 1.0 / np.sqrt(use_var + eps)
+        y = (xf - use_mean.reshape(bshape)) * (inv * scale).reshape(bshape) + offset.reshape(
+            bshape)
+        u = scale.dtype
+        return (y.astype(x.dtype), np.asarray(out_mean, u), np.asarray(out_var, u),
+                np.asarray(rs1, u), np.asarray(rs2, u), np.zeros([0], u))
+    return run
+
+
+@kernel("FusedBatchNormGradV3")
+def _fused_batch_norm_grad(op):
+    eps = op._attrs["epsilon"]
+    training = op._attrs["is_training"]
+
+    def run(dy, x, scale, r1, r2, unused_r3):
+        axes, bshape = _axes(op, x.ndim)
+        dyf, xf = _f32(dy), _f32(x)
+        inv = (1.0 / np.sqrt(r2 + eps)).reshape(bshape)
+        xhat = (xf - r1.reshape(bshape)) * inv
+        dscale = (dyf * xhat).sum(axis=axes)
+        doffset = dyf.sum(axis=axes)
+        if training:
+            n = xf.size // scale.shape[0]
+            dx = scale.reshape(bshape) * inv * (
+                dyf - doffset.reshape(bshape) / n - xhat * dscale.reshape(bshape) / n)
+        else:
+            dx = dyf * scale.reshape(bshape) * inv
+        u = scale.dtype
+        return (dx.astype(x.dtype), dscale.astype(u), doffset.astype(u), np.zeros([0], u),
+                np.zeros([0], u))
+    return run
+
+
+def _window_sum(sq, r):
+    """Sum over channels [c - r, c + r] (clipped) of the last axis, by a cumulative sum."""
+    c = sq.shape[-1]
+    cs = np.concatenate([np.zeros(sq.shape[:-1] + (1,), sq.dtype), np.cumsum(sq, axis=-1)], -1)
+    hi = np.minimum(np.arange(c) + r + 1, c)
+    lo = np.maximum(np.arange(c) - r, 0)
+    return cs[..., hi] - cs[..., lo]
+
+
+def _lrn_params(op):
+    return (op._attrs["depth_radius"], op._attrs["bias"], op._attrs["alpha"],
+            op._attrs["beta"])
+
+
+@kernel("LRN")
+def _lrn(op):
+    r, bias, alpha, beta = _lrn_params(op)
+
+    def run(x):
+        if x.ndim != 4:
+            raise ValueError("input must be 4-dimensional")
+        xf = x.astype(np.float64)
+        norm = bias + alpha * _window_sum(xf * xf, r)
+        return (xf * norm ** -beta).astype(x.dtype)
+    return run
+
+
+@kernel("LRNGrad")
+def _lrn_grad(op):
+    r, bias, alpha, beta = _lrn_params(op)
+
+    def run(g, x, y):
+        gf, xf, yf = (a.astype(np.float64) for a in (g, x, y))
+        norm = bias + alpha * _window_sum(xf * xf, r)
+        dx = gf * norm ** -beta - 2 * alpha * beta * xf * _window_sum(gf * yf / norm, r)
+        return dx.astype(x.dtype)
+    return run

@@ -1,0 +1,240 @@
+"""numpy kernels for pooling (ops/pool_ops.py): loops over the kernel window, never over pixels.
+
+Each kernel offset contributes one strided slice of the padded input (one value per output
+position), so a 3x3 pool is 9 vectorised `maximum`/`add` calls. Non-overlapping VALID windows
+(the common 2x2 stride 2) take a reshape fast path.
+"""
+
+import numpy as np
+
+from tensorflux.backends.numpy.conv_ops import (
+    Geometry,
+    interior,
+    kernel_offsets,
+    pad,
+    window_slice,
+)
+from tensorflux.ops import conv_ops
+from tensorflux.ops.registry import kernel
+
+
+class PoolGeometry(Geometry):
+    def __init__(self, op, rank):
+        super().__init__(op, rank)
+        _, _, sp = conv_ops.layout(conv_ops.attr_str(op, "data_format"), rank)
+        self.ksize = [int(op._attrs["ksize"][a]) for a in sp]
+        self.ones = [1] * len(sp)
+
+    def resolve_pool(self, sizes):
+        return conv_ops.window_geometry(list(sizes), self.ksize, self.strides, self.ones,
+                                        self.padding, self.explicit)
+
+    def slice(self, k, out):
+        return window_slice(k, out, self.strides, self.ones)
+
+
+def _lowest(dtype):
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _tiled(x, out, geo, pads):
+    """The reshape fast path applies: windows tile the input exactly, with no padding."""
+    return (geo.ksize == geo.strides and not any(b or a for b, a in pads)
+            and all(o > 0 for o in out))
+
+
+def max_pool(x, geo):
+    out, pads = geo.resolve_pool(x.shape[1:-1])
+    if _tiled(x, out, geo, pads):
+        crop = x[(slice(None),) + tuple(slice(0, o * k) for o, k in zip(out, geo.ksize))]
+        shape = (x.shape[0],) + sum(((o, k) for o, k in zip(out, geo.ksize)), ()) + (x.shape[-1],)
+        return crop.reshape(shape).max(axis=tuple(range(2, 2 * len(out) + 1, 2)))
+    xp = pad(x, pads, _lowest(x.dtype))
+    y = None
+    for k in kernel_offsets(geo.ksize):
+        v = xp[geo.slice(k, out)]
+        if y is None:
+            y = v.copy()
+        else:
+            np.maximum(y, v, out=y)
+    return y
+
+
+def window_argmax(x, geo):
+    """(padded x, output sizes, pads, window offset of each output's first maximum)."""
+    out, pads = geo.resolve_pool(x.shape[1:-1])
+    xp = pad(x, pads, _lowest(x.dtype))
+    best, idx = None, None
+    for i, k in enumerate(kernel_offsets(geo.ksize)):
+        v = xp[geo.slice(k, out)]
+        if best is None:
+            best = v.copy()
+            idx = np.zeros(best.shape, np.int32)
+            continue
+        m = v > best
+        np.copyto(best, v, where=m)
+        idx[m] = i
+    return xp, out, pads, idx
+
+
+def max_pool_grad(x, dy, geo):
+    xp, out, pads, idx = window_argmax(x, geo)
+    if tuple(dy.shape) != idx.shape:
+        raise ValueError("Expected grad shape to be %s, but got %s" % (list(idx.shape),
+                                                                     list(dy.shape)))
+    dxp = np.zeros(xp.shape, dy.dtype)
+    zero = np.zeros((), dy.dtype)
+    for i, k in enumerate(kernel_offsets(geo.ksize)):
+        dxp[geo.slice(k, out)] += np.where(idx == i, dy, zero)
+    return dxp[interior(x.shape[1:-1], pads)]
+
+
+def max_pool_grad_grad(x, gg, geo):
+    xp, out, pads, idx = window_argmax(x, geo)
+    ggp = pad(gg, pads)
+    y = np.zeros(idx.shape, gg.dtype)
+    for i, k in enumerate(kernel_offsets(geo.ksize)):
+        np.copyto(y, ggp[geo.slice(k, out)], where=idx == i)
+    return y
+
+
+def _valid_counts(sizes, out, pads, geo):
+    """Number of unpadded elements in each window, shaped `[1, *out, 1]`."""
+    total = np.ones([1] * (len(out) + 2), np.float64)
+    for d, (n, o, (pb, _), k, s) in enumerate(zip(sizes, out, pads, geo.ksize, geo.strides)):
+        start = np.arange(o) * s - pb
+        cnt = np.minimum(start + k, n) - np.maximum(start, 0)
+        shape = [1] * (len(out) + 2)
+        shape[1 + d] = o
+        total = total * cnt.reshape(shape)
+    return total
+
+
+def avg_pool(x, geo):
+    out, pads = geo.resolve_pool(x.shape[1:-1])
+    if _tiled(x, out, geo, pads):
+        crop = x[(slice(None),) + tuple(slice(0, o * k) for o, k in zip(out, geo.ksize))]
+        shape = (x.shape[0],) + sum(((o, k) for o, k in zip(out, geo.ksize)), ()) + (x.shape[-1],)
+        return crop.reshape(shape).mean(axis=tuple(range(2, 2 * len(out) + 1, 2)), dtype=x.dtype)
+    xp = pad(x, pads)
+    y = np.zeros((x.shape[0],) + tuple(out) + (x.shape[-1],), x.dtype)
+    for k in kernel_offsets(geo.ksize):
+        y += xp[geo.slice(k, out)]
+    return (y / _valid_counts(x.shape[1:-1], out, pads, geo)).astype(x.dtype, copy=False)
+
+
+def avg_pool_grad(in_shape, dy, geo):
+    out, pads = geo.resolve_pool(in_shape[1:-1])
+    want = (in_shape[0],) + tuple(out) + (in_shape[-1],)
+    if tuple(dy.shape) != want:
+        raise ValueError("AvgPoolGrad: expected out_backprop of shape %s, got %s"
+                         % (list(want), list(dy.shape)))
+    g = (dy / _valid_counts(in_shape[1:-1], out, pads, geo)).astype(dy.dtype, copy=False)
+    padded = (in_shape[0],) + tuple(n + b + a for n, (b, a) in zip(in_shape[1:-1], pads)) + \
+        (in_shape[-1],)
+    dxp = np.zeros(padded, dy.dtype)
+    for k in kernel_offsets(geo.ksize):
+        dxp[geo.slice(k, out)] += g
+    return dxp[interior(in_shape[1:-1], pads)]
+
+
+def _compute(x):
+    return x.astype(np.float32) if x.dtype == np.float16 else x
+
+
+def _pool_kernel(rank, fn):
+    def builder(op):
+        geo = PoolGeometry(op, rank)
+
+        def run(x):
+            y = fn(_compute(geo.to_last(x)), geo)
+            return geo.from_last(y).astype(x.dtype, copy=False)
+        return run
+    return builder
+
+
+def _max_grad_kernel(rank, fn):
+    def builder(op):
+        geo = PoolGeometry(op, rank)
+
+        def run(x, unused_y, g):
+            r = fn(_compute(geo.to_last(x)), _compute(geo.to_last(g)), geo)
+            return geo.from_last(r).astype(g.dtype, copy=False)
+        return run
+    return builder
+
+
+def _avg_grad_kernel(rank):
+    def builder(op):
+        geo = PoolGeometry(op, rank)
+
+        def run(shape, g):
+            r = avg_pool_grad(geo.shape_to_last(shape), _compute(geo.to_last(g)), geo)
+            return geo.from_last(r).astype(g.dtype, copy=False)
+        return run
+    return builder
+
+
+for _sfx, _rank in (("", 4), ("3D", 5)):
+    kernel("MaxPool" + _sfx)(_pool_kernel(_rank, max_pool))
+    kernel("AvgPool" + _sfx)(_pool_kernel(_rank, avg_pool))
+    kernel("MaxPool%sGrad" % _sfx)(_max_grad_kernel(_rank, max_pool_grad))
+    kernel("MaxPool%sGradGrad" % _sfx)(_max_grad_kernel(_rank, max_pool_grad_grad))
+    kernel("AvgPool%sGrad" % _sfx)(_avg_grad_kernel(_rank))
+
+
+# --- argmax variants ---------------------------------------------------------------------------
+def _flat_argmax(x, geo, include_batch):
+    """Flat input index of each window's first maximum, as MaxPoolWithArgmax defines it."""
+    xp, out, pads, idx = window_argmax(x, geo)
+    n, h, w, c = x.shape
+    kh, kw = divmod(idx.astype(np.int64), geo.ksize[1])
+    rows = (np.arange(out[0]) * geo.strides[0] - pads[0][0]).reshape(1, -1, 1, 1) + kh
+    cols = (np.arange(out[1]) * geo.strides[1] - pads[1][0]).reshape(1, 1, -1, 1) + kw
+    flat = (rows * w + cols) * c + np.arange(c).reshape(1, 1, 1, -1)
+    if include_batch:
+        flat = flat + np.arange(n).reshape(-1, 1, 1, 1) * (h * w * c)
+    return xp, out, pads, flat
+
+
+def _batch_offsets(argmax, x_shape, include_batch):
+    if include_batch:
+        return argmax.astype(np.int64)
+    per = int(np.prod(x_shape[1:]))
+    return argmax.astype(np.int64) + np.arange(x_shape[0]).reshape(
+        (-1,) + (1,) * (argmax.ndim - 1)) * per
+
+
+@kernel("MaxPoolWithArgmax")
+def _max_pool_with_argmax(op):
+    geo = PoolGeometry(op, 4)
+    include_batch = op._attrs["include_batch_in_index"]
+    npd = op._attrs["Targmax"].as_numpy_dtype
+
+    def run(x):
+        _, out, _, flat = _flat_argmax(_compute(x), geo, include_batch)
+        y = np.take(x.reshape(-1), _batch_offsets(flat, x.shape, include_batch))
+        return y, flat.astype(npd)
+    return run
+
+
+@kernel("MaxPoolGradWithArgmax")
+def _max_pool_grad_with_argmax(op):
+    include_batch = op._attrs["include_batch_in_index"]
+
+    def run(x, g, argmax):
+        flat = _batch_offsets(argmax, x.shape, include_batch).ravel()
+        if flat.size and (flat.min() < 0 or flat.max() >= x.size):
+            raise ValueError("Invalid argmax index for an input of %d elements" % x.size)
+        dx = np.bincount(flat, weights=g.ravel(), minlength=x.size)
+        return dx.astype(g.dtype).reshape(x.shape)
+    return run
+
+
+@kernel("MaxPoolGradGradWithArgmax")
+def _max_pool_grad_grad_with_argmax(op):
+    include_batch = op._attrs["include_batch_in_index"]
+
+    def run(x, gg, argmax):
+        return np.take(gg.reshape(-1), _batch_offsets(argmax, x.shape, include_batch))
+    return run
