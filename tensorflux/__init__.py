@@ -6,7 +6,7 @@ gives the TF1 namespace: graphs, Sessions, Variables, gradients, variable scopes
 `tf.nn`, `tf.layers`, `tf.train` and more. This file is the explicit list of what is public.
 """
 
-from tensorflux import errors, nn, train
+from tensorflux import errors, losses, metrics, nn, train
 from tensorflux.client.config import (
     ConfigProto,
     GPUOptions,
@@ -93,6 +93,12 @@ from tensorflux.ops.array_ops import (
     unstack,
     zeros,
     zeros_like,
+)
+from tensorflux.ops.clip_ops import (
+    clip_by_average_norm,
+    clip_by_global_norm,
+    clip_by_norm,
+    global_norm,
 )
 from tensorflux.ops.constant_op import (
     constant,

@@ -21,4 +21,5 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     reduction_ops,
     slicing_ops,
     state_ops,
+    training_ops,
 )

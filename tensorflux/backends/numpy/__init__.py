@@ -26,6 +26,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     reduction_ops,
     slicing_ops,
     state_ops,
+    training_ops,
 )
 from tensorflux.backends.numpy.interpreter import compile  # noqa: A004
 
