@@ -6,7 +6,7 @@ gives the TF1 namespace: graphs, Sessions, Variables, gradients, variable scopes
 `tf.nn`, `tf.layers`, `tf.train` and more. This file is the explicit list of what is public.
 """
 
-from tensorflux import errors, losses, metrics, nn, train
+from tensorflux import contrib, errors, layers, losses, metrics, nn, train
 from tensorflux.client.config import (
     ConfigProto,
     GPUOptions,
