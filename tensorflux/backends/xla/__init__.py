@@ -1,0 +1,33 @@
+"""The XLA backend (JAX): a plan becomes one function traced under `jax.jit`.
+
+`compile(plan)` returns `run(feed_values, state)`, the numpy backend's contract; see compiler.py
+for promotion from the numpy interpreter, executable caching, donation and error reporting,
+analysis.py for what must be known before tracing, and kernel.py for how kernels register
+(`backends/xla/<same family file>.py`).
+"""
+
+from tensorflux import ops as _ops  # noqa: F401 - registers every op type first
+from tensorflux.backends import numpy as _numpy  # noqa: F401 - numpy kernels: fallback and folding
+from tensorflux.backends.xla import (  # noqa: F401 - importing registers the kernels
+    array_ops,
+    conv_ops,
+    diag_ops,
+    fill_ops,
+    gather_ops,
+    linalg_ops,
+    manip_ops,
+    math_ops,
+    nn_loss_ops,
+    nn_ops,
+    norm_ops,
+    pad_ops,
+    pool_ops,
+    random_ops,
+    reduction_ops,
+    slicing_ops,
+    state_ops,
+    training_ops,
+)
+from tensorflux.backends.xla.compiler import compile  # noqa: A004
+
+__all__ = ["compile"]

@@ -1,0 +1,355 @@
+"""The XLA backend's `compile(plan)`: the whole plan as one function traced under `jax.jit`.
+
+    run(feed_values, state) -> fetch values          (the numpy backend's contract)
+
+- Promotion: a plan first runs on the numpy interpreter; after $TENSORFLUX_XLA_MIN_RUNS runs
+  (default 3) it is traced and compiled, so one-off runs (initializers, a single evaluation)
+  never wait for XLA. With 0 the first run compiles.
+- The executable's inputs are the feeds, the values of the variables the plan reads (session
+  state, keyed by VariableV2 op name) and one PRNG key per random op; its outputs are the fetches,
+  the new values of the variables it writes, the new PRNG keys, and an error flag. Buffers of
+  variables read and rewritten are donated (XLA updates them in place), except in plans with
+  runtime checks, whose old values must survive a failed run.
+- One executable per feed-shape signature (plus the values of *static feeds*, see analysis.py),
+  kept in a small per-plan LRU ($TENSORFLUX_XLA_CACHE_SIZE, default 8). A plan that keeps
+  recompiling goes back to numpy for good.
+- Fallback: a plan with an op XLA cannot run moves to numpy as a whole (logged once at debug
+  level). Errors are the numpy backend's: when tracing fails, an uninitialized variable is read,
+  or a runtime check fires (e.g. an out-of-range gather index), the run is repeated on the numpy
+  interpreter, which raises TF's error, and the session state is left as it was.
+- dtypes: jax runs with 64-bit types enabled *only inside this backend* (`jax.enable_x64`
+  context), so int64/float64 behave as in TF and user code importing jax is unaffected.
+
+Session state holds numpy arrays or jax arrays; numpy runs of a plan convert the variables they
+touch to numpy first.
+"""
+
+import collections
+import functools
+import logging
+import os
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from tensorflux.backends.numpy import interpreter
+from tensorflux.backends.xla import analysis as analysis_lib
+from tensorflux.backends.xla import kernel as kernel_lib
+
+BACKEND = "xla"
+MIN_RUNS_ENV = "TENSORFLUX_XLA_MIN_RUNS"
+CACHE_SIZE_ENV = "TENSORFLUX_XLA_CACHE_SIZE"
+log = logging.getLogger("tensorflux.backends.xla")
+
+_X64 = jax.enable_x64
+_NUMPY = "numpy"  # an LRU entry meaning "this signature runs on numpy"
+
+
+def _env_int(name, default):
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+class TraceState:
+    """The functional session state stateful kernels see while tracing.
+
+    `variables` maps variable keys to traced values (assignments rebind them); `rng_key(op)`
+    splits the op's PRNG key and returns a fresh subkey.
+    """
+
+    __slots__ = ("variables", "rngs")
+
+    def __init__(self, variables, rngs):
+        self.variables = variables
+        self.rngs = rngs
+
+    def read(self, key):
+        return self.variables[key]
+
+    def rng_key(self, op):
+        key, sub = jax.random.split(self.rngs[op.name])
+        self.rngs[op.name] = key
+        return sub
+
+
+def _is_concrete(x):
+    return not isinstance(x, jax.Array)
+
+
+class _Entry:
+    """One executable: the jitted function and, once traced, where each fetch comes from."""
+
+    __slots__ = ("fn", "fetch_src")
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.fetch_src = None  # per fetch: ("feed", i) / ("const", value) / ("out", j)
+
+
+def _trace_fn(an, entry, static_values):
+    """The Python function jax traces: (feeds, read-only vars, donated vars, rng keys) -> ..."""
+    plan = an.plan
+    resolve = plan.resolve
+    in_ro = [k for k in an.in_keys if k not in an.donate]
+    in_rw = [k for k in an.in_keys if k in an.donate]
+    feed_pos = {t: i for i, t in enumerate(plan.feeds)}
+
+    def fn(feeds, ro, rw, keys):
+        trace = kernel_lib.Trace(allow_checks=an.checks)
+        prev = kernel_lib.set_current(trace)
+        try:
+            vals = dict(plan.constants)
+            for j, i in enumerate(an.dynamic_feeds):
+                vals[plan.feeds[i]] = feeds[j]
+            for i, v in static_values.items():
+                vals[plan.feeds[i]] = v
+            variables = dict(zip(in_ro, ro))
+            variables.update(zip(in_rw, rw))
+            state = TraceState(variables, {op.name: k for op, k in zip(an.rng_ops, keys)})
+
+            def get(t):
+                t = resolve(t)
+                try:
+                    return vals[t]
+                except KeyError:
+                    if t.op.type == "VariableV2":
+                        return variables[t.op.name]
+                    raise
+
+            for op, fn_xla, _ in an.steps:
+                opdef = op.op_def
+                refs = opdef.ref_inputs
+                ins = [get(t) for i, t in enumerate(op.inputs) if i not in refs]
+                if fn_xla is None or (not opdef.stateful and all(map(_is_concrete, ins))):
+                    out = _numpy_eval(op, ins)
+                    xla_out = False
+                else:
+                    out = fn_xla(state, *ins) if opdef.stateful else fn_xla(*ins)
+                    xla_out = True
+                outs = op.outputs
+                if len(outs) == 1:
+                    out = (out,)
+                for t, v in zip(outs, out):
+                    if t in feed_pos:
+                        continue  # fed: the op still ran, but the feed wins
+                    if xla_out and not _is_concrete(v):
+                        want = t.dtype.base_dtype.as_numpy_dtype
+                        if v.dtype != want:
+                            v = v.astype(want)
+                    vals[t] = v
+            src, outs = [], []
+            for t in plan.fetches:
+                r = resolve(t)
+                if r in feed_pos:
+                    src.append(("feed", feed_pos[r]))
+                    continue
+                v = get(r)
+                if _is_concrete(v):
+                    src.append(("const", v))
+                else:
+                    src.append(("out", len(outs)))
+                    outs.append(v)
+            entry.fetch_src = src
+            written = tuple(variables[k] for k in an.written)
+            new_keys = tuple(state.rngs[op.name] for op in an.rng_ops)
+            err = None
+            if trace.checks:
+                err = functools.reduce(jnp.logical_or, [jnp.any(c) for c in trace.checks])
+            return tuple(outs), written, new_keys, err
+        finally:
+            kernel_lib.set_current(prev)
+
+    return fn
+
+
+def _numpy_eval(op, ins):
+    """A stateless op whose inputs are all known at trace time: run its numpy kernel now."""
+    fn = op.op_def.kernels["numpy"](op)
+    return fn(*[np.asarray(x) if isinstance(x, (list, tuple)) else x for x in ins])
+
+
+def _static_key(value):
+    a = np.asarray(value)
+    return (a.shape, a.dtype.str, a.tobytes())
+
+
+def _initial_rng_key(op):
+    s1, s2 = op._attrs.get("seed", 0) or 0, op._attrs.get("seed2", 0) or 0
+    if not (s1 or s2):
+        return np.frombuffer(os.urandom(8), dtype=np.uint32).copy()
+    words = [(int(s1) ^ (int(s1) >> 32)) & 0xFFFFFFFF, (int(s2) ^ (int(s2) >> 32)) & 0xFFFFFFFF]
+    return np.array(words, dtype=np.uint32)
+
+
+def _device_for(plan):
+    """The jax device the executable runs on (None: jax's default, a GPU when there is one)."""
+    placed = [plan.devices.get(op, "") for op in plan.ops]
+    for name in placed:
+        if "/device:GPU:" in name:
+            index = int(name.rsplit(":", 1)[1])
+            gpus = [d for d in jax.devices() if d.platform == "gpu"]
+            return gpus[index] if index < len(gpus) else None
+    requested = [op.device for op in plan.ops if op.device]
+    if requested and all("CPU" in d.upper() for d in requested) and len(requested) == len(
+            plan.ops):
+        cpu = jax.devices("cpu")[0]
+        return None if jax.devices()[0] == cpu else cpu
+    return None
+
+
+class PlanRunner:
+    """The callable `compile` returns: numpy runs first, then the plan's XLA executables."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        self.min_runs = max(0, _env_int(MIN_RUNS_ENV, 3))
+        self.cache_size = max(1, _env_int(CACHE_SIZE_ENV, 8))
+        self.calls = 0
+        self.mode = "warmup"  # -> "xla" or "numpy"
+        self.analysis = None
+        self.entries = collections.OrderedDict()
+        self.compiles = 0
+        self._numpy_run = None
+        self._touched = None
+        self._device = None
+
+    # --- the numpy path -----------------------------------------------------------------------
+    def run_numpy(self, feed_values, state):
+        if self._numpy_run is None:
+            self._numpy_run = interpreter.compile(self.plan)
+            if self._touched is None:
+                self._touched = _touched_keys(self.plan)
+        variables = state.variables
+        for k in self._touched:
+            v = variables.get(k)
+            if v is not None and type(v) is not np.ndarray:
+                variables[k] = np.asarray(v)
+        return self._numpy_run(feed_values, state)
+
+    # --- dispatch -------------------------------------------------------------------------------
+    def __call__(self, feed_values, state):
+        if self.mode == "xla":
+            return self.run_xla(feed_values, state)
+        if self.mode == "warmup":
+            if self.calls >= self.min_runs:
+                self._promote()
+                return self(feed_values, state)
+            self.calls += 1
+        return self.run_numpy(feed_values, state)
+
+    def _promote(self):
+        an = analysis_lib.Analysis(self.plan)
+        self._touched = an.touched
+        if an.reason is not None:
+            self.mode = "numpy"
+            log.debug("plan with fetches %s runs on numpy, not XLA: %s",
+                      [t.name for t in self.plan.fetches], an.reason)
+            return
+        self.analysis = an
+        self._device = _device_for(self.plan)
+        self._in_ro = [k for k in an.in_keys if k not in an.donate]
+        self._in_rw = [k for k in an.in_keys if k in an.donate]
+        self.mode = "xla"
+
+    def _demote(self, why):
+        self.mode = "numpy"
+        self.entries.clear()
+        log.debug("plan with fetches %s goes back to numpy: %s",
+                  [t.name for t in self.plan.fetches], why)
+
+    # --- the XLA path ---------------------------------------------------------------------------
+    def _entry(self, key, feed_values):
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+            return entry
+        self.compiles += 1
+        if self.compiles > 4 * self.cache_size:
+            self._demote("more than %d compiles" % (4 * self.cache_size))
+            return _NUMPY
+        an = self.analysis
+        static_values = {i: np.asarray(feed_values[i]) for i in an.static_feeds}
+        entry = _Entry(None)
+        fn = _trace_fn(an, entry, static_values)
+        entry.fn = jax.jit(fn, donate_argnums=(2,) if self._in_rw else ())
+        self.entries[key] = entry
+        if len(self.entries) > self.cache_size:
+            self.entries.popitem(last=False)
+        return entry
+
+    def run_xla(self, feed_values, state):
+        an = self.analysis
+        key = tuple(feed_values[i].shape for i in an.dynamic_feeds)
+        if an.static_feeds:
+            key += tuple(_static_key(feed_values[i]) for i in an.static_feeds)
+        entry = self._entry(key, feed_values)
+        if entry is _NUMPY or self.mode != "xla":
+            return self.run_numpy(feed_values, state)
+        variables = state.variables
+        try:
+            ro = tuple(variables[k] for k in self._in_ro)
+            rw = tuple(variables[k] for k in self._in_rw)
+        except KeyError:  # an uninitialized variable: numpy raises TF's error
+            return self.run_numpy(feed_values, state)
+        rngs = state.rngs
+        keys = []
+        for op in an.rng_ops:
+            k = rngs.get((BACKEND, op.name))
+            keys.append(_initial_rng_key(op) if k is None else k)
+        dyn = tuple(feed_values[i] for i in an.dynamic_feeds)
+        try:
+            with _X64(True):
+                if self._device is not None:
+                    with jax.default_device(self._device):
+                        outs, written, new_keys, err = self._call(entry, dyn, ro, rw, keys)
+                else:
+                    outs, written, new_keys, err = self._call(entry, dyn, ro, rw, keys)
+                if err is not None and bool(err):
+                    return self.run_numpy(feed_values, state)  # raises the numpy error
+        except kernel_lib.NotCompilable as e:
+            self._fail_signature(key, e)
+            return self.run_numpy(feed_values, state)
+        except Exception as e:  # noqa: BLE001 - numpy decides what the error is
+            self._fail_signature(key, e)
+            return self.run_numpy(feed_values, state)
+        result = []
+        for kind, v in entry.fetch_src:
+            if kind == "out":
+                result.append(np.asarray(outs[v]))
+            elif kind == "feed":
+                result.append(feed_values[v])
+            else:
+                result.append(v)
+        if written:
+            seen = set()
+            for k, v in zip(an.written, written):
+                if id(v) in seen:
+                    v = jnp.array(v, copy=True)
+                seen.add(id(v))
+                variables[k] = v
+        for op, k in zip(an.rng_ops, new_keys):
+            rngs[(BACKEND, op.name)] = k
+        return result
+
+    def _call(self, entry, dyn, ro, rw, keys):
+        if rw:
+            rw = tuple(x if isinstance(x, jax.Array) else jax.device_put(x) for x in rw)
+        return entry.fn(dyn, ro, rw, tuple(keys))
+
+    def _fail_signature(self, key, exc):
+        log.debug("XLA could not run a plan with fetches %s (%s: %s); running it on numpy",
+                  [t.name for t in self.plan.fetches], type(exc).__name__, exc)
+        if key in self.entries:
+            self.entries[key] = _NUMPY
+
+
+def _touched_keys(plan):
+    return analysis_lib.touched_keys(plan)
+
+
+def compile(plan):  # noqa: A001 - the backend interface's name
+    """Compiles `plan` into `run(feed_values, state) -> fetch values` (see the module docstring)."""
+    return PlanRunner(plan)
