@@ -1,16 +1,11 @@
 """Convolution layers: `Conv1D/2D/3D`, `Conv2DTranspose`, `Conv3DTranspose`,
 `SeparableConv1D/2D`, and their functional forms (`conv2d`, `conv2d_transpose`, …)."""
 
+from tensorflux import nn
 from tensorflux.graph import tensor_shape
 from tensorflux.layers import base, utils
 from tensorflux.layers.core import get_activation
-from tensorflux.ops import array_ops, init_ops, manip_ops
-
-
-def _nn():
-    from tensorflux import nn
-
-    return nn
+from tensorflux.ops import array_ops, init_ops, manip_ops, pad_ops
 
 
 def _bias_format(data_format):
@@ -109,12 +104,9 @@ class _Conv(base.Layer):
             pads = [[0, 0]] * batch_rank + [[left, 0], [0, 0]]
         else:
             pads = [[0, 0]] * batch_rank + [[0, 0], [left, 0]]
-        from tensorflux.ops import pad_ops
-
         return pad_ops.pad(inputs, pads)
 
     def _convolution(self, inputs, kernel):
-        nn = _nn()
         fmt = utils.convert_data_format(self.data_format, self.rank + 2)
         first = self.data_format == "channels_first"
         name = type(self).__name__
@@ -139,7 +131,7 @@ class _Conv(base.Layer):
             if self.rank == 1 and self.data_format == "channels_first":
                 outputs = outputs + array_ops.reshape(self.bias, (1, self.filters, 1))
             else:
-                outputs = _nn().bias_add(outputs, self.bias,
+                outputs = nn.bias_add(outputs, self.bias,
                                          data_format=_bias_format(self.data_format))
         if input_shape.ndims:
             outputs.set_shape(self.compute_output_shape(input_shape))
@@ -265,7 +257,6 @@ class _ConvTranspose(_Conv):
                 for i, n in enumerate(dims)]
 
     def call(self, inputs):
-        nn = _nn()
         dyn = array_ops.shape(inputs)
         static = inputs.shape.as_list() if inputs.shape.ndims is not None else [None] * (
             self.rank + 2)
@@ -408,13 +399,13 @@ class SeparableConv1D(_SeparableConv):
         inputs = manip_ops.expand_dims(inputs, start)
         depthwise = manip_ops.expand_dims(self.depthwise_kernel, 0)
         pointwise = manip_ops.expand_dims(self.pointwise_kernel, 0)
-        outputs = _nn().separable_conv2d(inputs, depthwise, pointwise, strides=list(strides),
+        outputs = nn.separable_conv2d(inputs, depthwise, pointwise, strides=list(strides),
                                          padding=self._op_padding(),
                                          rate=(1,) + self.dilation_rate,
                                          data_format=utils.convert_data_format(
                                              self.data_format, 4))
         if self.use_bias:
-            outputs = _nn().bias_add(outputs, self.bias,
+            outputs = nn.bias_add(outputs, self.bias,
                                      data_format=_bias_format(self.data_format))
         outputs = manip_ops.squeeze(outputs, [start])
         if self.activation is not None:
@@ -447,13 +438,13 @@ class SeparableConv2D(_SeparableConv):
     def call(self, inputs):
         first = self.data_format == "channels_first"
         strides = (1, 1) + self.strides if first else (1,) + self.strides + (1,)
-        outputs = _nn().separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel,
+        outputs = nn.separable_conv2d(inputs, self.depthwise_kernel, self.pointwise_kernel,
                                          strides=list(strides), padding=self.padding.upper(),
                                          rate=self.dilation_rate,
                                          data_format=utils.convert_data_format(
                                              self.data_format, 4))
         if self.use_bias:
-            outputs = _nn().bias_add(outputs, self.bias,
+            outputs = nn.bias_add(outputs, self.bias,
                                      data_format=_bias_format(self.data_format))
         if self.activation is not None:
             return self.activation(outputs)

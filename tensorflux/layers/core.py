@@ -5,15 +5,10 @@ import functools
 import numbers
 import operator
 
+from tensorflux import nn
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.layers import base, utils
 from tensorflux.ops import array_ops, constant_op, init_ops, linalg_ops, manip_ops, math_ops
-
-
-def _nn():
-    from tensorflux import nn
-
-    return nn
 
 
 def get_activation(activation):
@@ -23,7 +18,7 @@ def get_activation(activation):
     if isinstance(activation, str):
         if activation == "linear":
             return None
-        fn = getattr(_nn(), activation, None)
+        fn = getattr(nn, activation, None)
         if fn is None:
             raise ValueError("Unknown activation function: %s." % activation)
         return fn
@@ -98,7 +93,7 @@ class Dense(base.Layer):
             shape = inputs.shape.as_list()
             outputs.set_shape(shape[:-1] + [self.units])
         if self.use_bias:
-            outputs = _nn().bias_add(outputs, self.bias)
+            outputs = nn.bias_add(outputs, self.bias)
         if self.activation is not None:
             outputs = self.activation(outputs)
         return outputs
@@ -158,7 +153,7 @@ class Dropout(base.Layer):
             return array_ops.identity(inputs)
 
         def dropped_inputs():
-            return _nn().dropout(inputs, rate=self.rate,
+            return nn.dropout(inputs, rate=self.rate,
                                  noise_shape=self._get_noise_shape(inputs), seed=self.seed)
 
         return utils.smart_cond(training, dropped_inputs, lambda: array_ops.identity(inputs))

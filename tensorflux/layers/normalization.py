@@ -11,6 +11,7 @@ As in TF, 4-D and 5-D inputs normalized over axis 1 or the last axis use the fus
 correction); other inputs use `tf.nn.moments` and `tf.nn.batch_normalization`.
 """
 
+from tensorflux import nn
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
 from tensorflux.layers import base, utils
@@ -23,12 +24,6 @@ from tensorflux.ops import (
     state_ops,
 )
 from tensorflux.variables import VariableAggregation, VariableSynchronization
-
-
-def _nn():
-    from tensorflux import nn
-
-    return nn
 
 
 def assign_moving_average(variable, value, momentum, training=True):
@@ -260,7 +255,6 @@ class BatchNormalization(base.Layer):
         return undo(outputs) if undo is not None else outputs
 
     def _fused_batch_norm(self, inputs, training):
-        nn = _nn()
         beta = self.beta if self.center else constant_op.constant(
             0.0, dtype=self._param_dtype, shape=self._param_shape)
         gamma = self.gamma if self.scale else constant_op.constant(
@@ -303,7 +297,6 @@ class BatchNormalization(base.Layer):
         return _broadcast
 
     def _batch_norm(self, inputs, training):
-        nn = _nn()
         inputs_dtype = inputs.dtype.base_dtype
         if inputs_dtype in (dtypes.float16, dtypes.bfloat16):
             inputs = math_ops.cast(inputs, dtypes.float32)
@@ -357,7 +350,7 @@ class BatchNormalization(base.Layer):
                 stddev = self._assign_moving_average(
                     self.moving_stddev, math_ops.sqrt(new_variance + self.epsilon), momentum,
                     training)
-                value = _nn().relu(stddev * stddev - self.epsilon)
+                value = nn.relu(stddev * stddev - self.epsilon)
                 value = utils.smart_cond(training, lambda: value,
                                          lambda: constant_op.convert_to_tensor(
                                              self.moving_variance))

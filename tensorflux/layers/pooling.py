@@ -1,14 +1,9 @@
 """Pooling layers: `MaxPooling1D/2D/3D`, `AveragePooling1D/2D/3D` and their functional forms."""
 
+from tensorflux import nn
 from tensorflux.graph import tensor_shape
 from tensorflux.layers import base, utils
 from tensorflux.ops import array_ops, manip_ops
-
-
-def _nn():
-    from tensorflux import nn
-
-    return nn
 
 
 class _Pooling(base.Layer):
@@ -30,7 +25,6 @@ class _Pooling(base.Layer):
         self.input_spec = base.InputSpec(ndim=n + 2)
 
     def _pool(self, x, ksize, strides, data_format):
-        nn = _nn()
         if self._rank == 3:
             fn = nn.max_pool3d if self._mode == "max" else nn.avg_pool3d
         else:

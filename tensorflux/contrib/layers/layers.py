@@ -8,6 +8,7 @@ checkpoints and variable names match TF-Slim models (`conv1/weights`, `fc6/biase
 
 import weakref
 
+from tensorflux import nn
 from tensorflux import variable_scope as vs
 from tensorflux.contrib.layers import initializers
 from tensorflux.contrib.layers.arg_scope import add_arg_scope
@@ -24,12 +25,6 @@ DATA_FORMAT_NCDHW = "NCDHW"
 DATA_FORMAT_NDHWC = "NDHWC"
 
 _ALIASES = weakref.WeakKeyDictionary()
-
-
-def _relu(x):
-    from tensorflux import nn
-
-    return nn.relu(x)
 
 
 # --- variables and collections ------------------------------------------------------------------
@@ -97,7 +92,7 @@ def _data_format_to_keras(data_format):
 # --- convolution and fully connected ------------------------------------------------------------
 @add_arg_scope
 def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
-                rate=1, activation_fn=_relu, normalizer_fn=None, normalizer_params=None,
+                rate=1, activation_fn=nn.relu, normalizer_fn=None, normalizer_params=None,
                 weights_initializer=initializers.xavier_initializer(), weights_regularizer=None,
                 biases_initializer=init_ops.zeros_initializer(), biases_regularizer=None,
                 reuse=None, variables_collections=None, outputs_collections=None,
@@ -142,7 +137,7 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
 
 @add_arg_scope
 def convolution1d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
-                  rate=1, activation_fn=_relu, normalizer_fn=None, normalizer_params=None,
+                  rate=1, activation_fn=nn.relu, normalizer_fn=None, normalizer_params=None,
                   weights_initializer=initializers.xavier_initializer(),
                   weights_regularizer=None, biases_initializer=init_ops.zeros_initializer(),
                   biases_regularizer=None, reuse=None, variables_collections=None,
@@ -157,7 +152,7 @@ def convolution1d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", da
 
 @add_arg_scope
 def convolution2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
-                  rate=1, activation_fn=_relu, normalizer_fn=None, normalizer_params=None,
+                  rate=1, activation_fn=nn.relu, normalizer_fn=None, normalizer_params=None,
                   weights_initializer=initializers.xavier_initializer(),
                   weights_regularizer=None, biases_initializer=init_ops.zeros_initializer(),
                   biases_regularizer=None, reuse=None, variables_collections=None,
@@ -172,7 +167,7 @@ def convolution2d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", da
 
 @add_arg_scope
 def convolution3d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
-                  rate=1, activation_fn=_relu, normalizer_fn=None, normalizer_params=None,
+                  rate=1, activation_fn=nn.relu, normalizer_fn=None, normalizer_params=None,
                   weights_initializer=initializers.xavier_initializer(),
                   weights_regularizer=None, biases_initializer=init_ops.zeros_initializer(),
                   biases_regularizer=None, reuse=None, variables_collections=None,
@@ -186,7 +181,7 @@ def convolution3d(inputs, num_outputs, kernel_size, stride=1, padding="SAME", da
 
 
 @add_arg_scope
-def fully_connected(inputs, num_outputs, activation_fn=_relu, normalizer_fn=None,
+def fully_connected(inputs, num_outputs, activation_fn=nn.relu, normalizer_fn=None,
                     normalizer_params=None, weights_initializer=initializers.xavier_initializer(),
                     weights_regularizer=None, biases_initializer=init_ops.zeros_initializer(),
                     biases_regularizer=None, reuse=None, variables_collections=None,
@@ -330,8 +325,6 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn, para
                       param_regularizers, updates_collections, is_training, reuse,
                       variables_collections, outputs_collections, trainable, data_format,
                       scope):
-    from tensorflux import nn
-
     if data_format not in (DATA_FORMAT_NCHW, DATA_FORMAT_NHWC):
         raise ValueError("data_format has to be either NCHW or NHWC.")
     with vs.variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as sc:
@@ -470,8 +463,6 @@ def _moments_batch_norm(inputs, decay, center, scale, epsilon, param_initializer
                         updates_collections, is_training, variables_collections, trainable,
                         data_format):
     """The non-fused, non-layer path (custom `updates_collections` on rank != 2, 4 inputs)."""
-    from tensorflux import nn
-
     inputs_shape = inputs.get_shape()
     rank = inputs_shape.ndims
     if rank is None:

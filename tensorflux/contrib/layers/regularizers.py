@@ -3,6 +3,7 @@
 
 import numbers
 
+from tensorflux import nn
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.graph import GraphKeys
 from tensorflux.ops import constant_op, math_ops, reduction_ops
@@ -47,8 +48,6 @@ def l2_regularizer(scale, scope=None):
         return lambda _: None
 
     def l2(weights):
-        from tensorflux import nn
-
         with graph_lib.name_scope(scope, "l2_regularizer", [weights]) as name:
             my_scale = constant_op.convert_to_tensor(scale, dtype=weights.dtype.base_dtype,
                                                      name="scale")
