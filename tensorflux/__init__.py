@@ -6,7 +6,7 @@ gives the TF1 namespace: graphs, Sessions, Variables, gradients, variable scopes
 `tf.nn`, `tf.layers`, `tf.train` and more. This file is the explicit list of what is public.
 """
 
-from tensorflux import contrib, errors, layers, losses, metrics, nn, train
+from tensorflux import contrib, debugging, errors, layers, losses, metrics, nn, train
 from tensorflux.client.config import (
     ConfigProto,
     GPUOptions,
@@ -62,6 +62,7 @@ from tensorflux.graph.graph import (
     get_collection,
     get_collection_ref,
     get_default_graph,
+    init_scope,
     name_scope,
     reset_default_graph,
 )
@@ -100,13 +101,50 @@ from tensorflux.ops.clip_ops import (
     clip_by_norm,
     global_norm,
 )
+from tensorflux.ops.cond_ops import case, cond, while_loop
 from tensorflux.ops.constant_op import (
     constant,
     convert_to_tensor,
     is_tensor,
     register_tensor_conversion_function,
 )
-from tensorflux.ops.control_flow_ops import group, no_op, tuple  # noqa: A004
+from tensorflux.ops.control_flow_ops import (
+    foldl,
+    foldr,
+    group,
+    map_fn,
+    no_op,
+    scan,
+    tuple,  # noqa: A004 - TF's public name
+)
+from tensorflux.ops.debug_ops import (
+    Assert,
+    Print,
+    add_check_numerics_ops,
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_integer,
+    assert_less,
+    assert_less_equal,
+    assert_near,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_none_equal,
+    assert_positive,
+    assert_rank,
+    assert_rank_at_least,
+    assert_scalar,
+    assert_type,
+    check_numerics,
+    identity_n,
+    is_numeric_tensor,
+    numpy_function,
+    py_func,
+    verify_tensor_all_finite,
+)
+from tensorflux.ops.debug_ops import print_v2 as print  # noqa: A004 - TF's public name
 from tensorflux.ops.diag_ops import (
     eye,
     matrix_band_part,

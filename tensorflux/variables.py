@@ -59,7 +59,12 @@ class Variable:
         self._caching_device = caching_device
         init_from_fn = callable(initial_value)
         g = graph_lib.get_default_graph()
-        with g.as_default(), g.name_scope(name or "Variable") as scope:
+        lift = _null()
+        if getattr(g, "outer_graph", None) is not None:  # in a cond branch or loop body
+            lift = graph_lib.init_scope()  # variables live in the outermost graph, as in TF
+            while getattr(g, "outer_graph", None) is not None:
+                g = g.outer_graph
+        with lift, g.as_default(), g.name_scope(name or "Variable") as scope:
             if init_from_fn:
                 with g.name_scope("Initializer"), g.device(None):
                     initial_value = initial_value()

@@ -397,12 +397,38 @@ def name_scope(name, default_name=None, values=None):
 
 
 def _graph_from_values(values):
+    """The graph that ops over `values` go into: the values' graph, or the default graph when
+    that is a function body (cond branch, loop body) nested inside it (it captures them)."""
+    default = get_default_graph()
     if values:
         for v in values:
             g = getattr(v, "graph", None)
             if isinstance(g, Graph):
-                return g
-    return get_default_graph()
+                return default if _encloses(g, default) else g
+    return default
+
+
+def _encloses(outer, inner):
+    """True when `inner` is a function body graph nested (at any depth) inside `outer`."""
+    g = getattr(inner, "outer_graph", None)
+    while g is not None:
+        if g is outer:
+            return True
+        g = getattr(g, "outer_graph", None)
+    return False
+
+
+@contextlib.contextmanager
+def init_scope():
+    """`tf.init_scope`: builds ops in the outermost graph (out of any cond branch or loop body),
+    with no control dependencies and the current name scope."""
+    g = get_default_graph()
+    outer = g
+    while getattr(outer, "outer_graph", None) is not None:
+        outer = outer.outer_graph
+    scope = g._scopes.name_scope
+    with outer.as_default(), outer.name_scope(scope or None), outer.control_dependencies(None):
+        yield
 
 
 def device(device_name_or_function):

@@ -3,8 +3,10 @@
 from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     array_ops,
     constant_op,
+    cond_ops,
     control_flow_ops,
     conv_ops,
+    debug_ops,
     diag_ops,
     fill_ops,
     gather_ops,

@@ -458,7 +458,7 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
 # --- operators on Tensor -------------------------------------------------------------------
 def _binop(fn, scope_name, reverse=False):
     def op(x, y):
-        g = x.graph
+        g = graph_lib._graph_from_values([x])  # a cond/loop body captures outer x
         with g.as_default(), g.name_scope(scope_name) as name:
             if reverse:
                 y = convert(y, dtype=x.dtype.base_dtype, name="x")

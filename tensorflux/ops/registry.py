@@ -90,9 +90,9 @@ def kernel(op_type, backend="numpy"):
 
 def make_op(op_type, inputs, attrs=None, name=None):
     """Creates an op of a registered type in the inputs' graph; returns the Operation."""
-    g = inputs[0].graph if inputs else graph_lib.get_default_graph()
+    g = graph_lib._graph_from_values(inputs)
     for t in inputs:
-        if t.graph is not g:
+        if t.graph is not g and not graph_lib._encloses(t.graph, g):
             raise ValueError("Tensor %s must be from the same graph as %s." % (t, inputs[0]))
     return g.create_op(op_type, list(inputs), attrs, name=name, op_def=get(op_type))
 
