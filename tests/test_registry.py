@@ -23,25 +23,7 @@ TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 # (op type, what is missing) -> why. What is missing: "kernel", "shape", "gradient" (grad=None,
 # i.e. neither a rule nor NOT_DIFFERENTIABLE) or "gradient test".
 KNOWN_GAPS = {
-    ("GatherV2", "gradient"): "needs IndexedSlices/unsorted_segment_sum (array ops owner)",
     ("Qr", "gradient"): "QR gradient not written yet (used only by orthogonal_initializer)",
-    ("StridedSliceGrad", "gradient"): "second-order slicing gradient not written (slicing ops)",
-    ("BroadcastTo", "gradient test"): "manip ops owner: finite-difference test pending",
-    ("ConcatV2", "gradient test"): "array ops owner: finite-difference test pending",
-    ("ExpandDims", "gradient test"): "manip ops owner: finite-difference test pending",
-    ("Fill", "gradient test"): "array ops owner: finite-difference test pending",
-    ("Pack", "gradient test"): "array ops owner: finite-difference test pending",
-    ("PlaceholderWithDefault", "gradient test"): "array ops owner: finite-difference test "
-                                                 "pending",
-    ("Reshape", "gradient test"): "array ops owner: finite-difference test pending",
-    ("Select", "gradient test"): "manip ops owner: finite-difference test pending",
-    ("SelectV2", "gradient test"): "manip ops owner: finite-difference test pending",
-    ("Slice", "gradient test"): "slicing ops owner: finite-difference test pending",
-    ("Snapshot", "gradient test"): "array ops owner: finite-difference test pending",
-    ("Squeeze", "gradient test"): "manip ops owner: finite-difference test pending",
-    ("StridedSlice", "gradient test"): "slicing ops owner: finite-difference test pending",
-    ("Transpose", "gradient test"): "array ops owner: finite-difference test pending",
-    ("Unpack", "gradient test"): "array ops owner: finite-difference test pending",
 }
 
 _STRING = re.compile(r"""["']([A-Z][A-Za-z0-9]*)["']""")

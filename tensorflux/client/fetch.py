@@ -81,7 +81,9 @@ def _build(s, values):
             out[k] = _build(v, values)
         return out
     if kind == "sparse":
-        from tensorflux.ops.sparse_ops import SparseTensorValue
-
-        return SparseTensorValue(*[_build(x, values) for x in s[2]])
+        value_type = getattr(s[1], "value_type", None)  # IndexedSlices -> IndexedSlicesValue
+        if value_type is None:
+            from tensorflux.ops.sparse_ops import SparseTensorValue as value_type
+        indices, vals, dense_shape = [_build(x, values) for x in s[2]]
+        return value_type(indices=indices, values=vals, dense_shape=dense_shape)
     raise AssertionError(kind)

@@ -5,7 +5,7 @@ import builtins
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.tensor import Tensor
-from tensorflux.ops import array_ops, constant_op, registry
+from tensorflux.ops import array_ops, constant_op, manip_ops, registry
 from tensorflux.ops._helpers import convert
 from tensorflux.ops.indexed_slices import IndexedSlices
 from tensorflux.ops.registry import ShapeError
@@ -64,7 +64,7 @@ def _gather_grad(op, g):
     axis = constant_op.constant_value(axis_t)
     params_shape = array_ops.shape(params)
     if bd == 0 and axis is not None and int(axis) == 0:
-        size = array_ops.expand_dims(array_ops.size(indices), 0)
+        size = manip_ops.expand_dims(array_ops.size(indices), 0)
         values_shape = array_ops.concat([size, params_shape[1:]], 0)
         values = array_ops.reshape(g, values_shape)
         flat = array_ops.reshape(indices, size)
@@ -87,7 +87,7 @@ def _gather_axis_grad(params, indices, axis_t, g):
     inner = params_shape[axis + 1:]
     values = array_ops.reshape(g, array_ops.concat([outer, [-1], inner], 0))
     flat = array_ops.reshape(indices, [-1])
-    perm = array_ops.concat([array_ops.expand_dims(axis, 0) if isinstance(axis, Tensor)
+    perm = array_ops.concat([manip_ops.expand_dims(axis, 0) if isinstance(axis, Tensor)
                              else [axis], array_ops.range(0, axis),
                              array_ops.range(axis + 1, p_rank)], 0)
     values = array_ops.transpose(values, perm)
@@ -320,7 +320,7 @@ def dynamic_stitch(indices, data, name=None):
 # --- segment reductions ----------------------------------------------------------------------
 def _gather_drop_negatives(params, ids):
     """gather(params, ids) with rows for negative ids set to zero (as TF's gradient does)."""
-    from tensorflux.ops import manip_ops, math_ops
+    from tensorflux.ops import math_ops
 
     zero_clipped = math_ops.maximum(ids, array_ops.zeros_like(ids))
     gathered = gather(params, zero_clipped)
@@ -400,14 +400,14 @@ def _segment_mean_grad(op, g):
     data, ids = op.inputs
     input_rank = array_ops.rank(data)
     ones_shape = array_ops.concat([array_ops.shape(ids),
-                                   array_ops.fill(array_ops.expand_dims(input_rank - 1, 0), 1)], 0)
+                                   array_ops.fill(manip_ops.expand_dims(input_rank - 1, 0), 1)], 0)
     ones = array_ops.fill(ones_shape, constant_op.constant(1, dtype=g.dtype.base_dtype))
     scaled = math_ops.divide(g, segment_sum(ones, ids))
     return [gather(scaled, ids), None]
 
 
 def _segment_minmax_grad(op, g):
-    from tensorflux.ops import manip_ops, math_ops
+    from tensorflux.ops import math_ops
 
     data, ids = op.inputs
     zeros = array_ops.zeros_like(data)
@@ -464,7 +464,7 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
     Example:
         >>> tf.boolean_mask([[1, 2], [3, 4], [5, 6]], [True, False, True])  # [[1, 2], [5, 6]]
     """
-    from tensorflux.ops import manip_ops, reduction_ops
+    from tensorflux.ops import reduction_ops
 
     with graph_lib.name_scope(name, "boolean_mask", [tensor, mask]):
         tensor = convert(tensor, name="tensor")

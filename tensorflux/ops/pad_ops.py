@@ -47,10 +47,12 @@ def _pad_shape(op):
 
 
 def _pad_grad(op, g):
+    from tensorflux.ops import slicing_ops
+
     x, p = op.inputs[0], op.inputs[1]
-    pad_before = array_ops.slice(p, [0, 0], array_ops.stack([array_ops.rank(x), 1]))
+    pad_before = slicing_ops.slice(p, [0, 0], array_ops.stack([array_ops.rank(x), 1]))
     begin = array_ops.reshape(pad_before, [-1])
-    x_grad = array_ops.slice(g, begin, array_ops.shape(x, out_type=p.dtype.base_dtype))
+    x_grad = slicing_ops.slice(g, begin, array_ops.shape(x, out_type=p.dtype.base_dtype))
     return [x_grad] + [None] * (len(op.inputs) - 1)
 
 

@@ -204,10 +204,12 @@ def _index_value(v):
     return v
 
 
-def _pack_spec(values):
-    """Stacks begin/end/strides entries (ints and scalar tensors) into one int32/int64 vector."""
+def _pack_spec(values, others):
+    """Stacks begin/end/strides entries (ints and scalar tensors) into one int32/int64 vector;
+    int64 when any entry of `values` or `others` needs it."""
     dtype = dtypes.int64 if any(isinstance(v, Tensor) and v.dtype.base_dtype == dtypes.int64
-                                for v in values) else dtypes.int32
+                                or not isinstance(v, Tensor) and not -2**31 <= v < 2**31
+                                for v in values + others) else dtypes.int32
     if not any(isinstance(v, Tensor) for v in values):
         return dtype, np.array(values, dtype=dtype.as_numpy_dtype)
     from tensorflux.ops import math_ops
@@ -267,9 +269,9 @@ def slice_helper(tensor, key, var=None):
     parts = [v for v in begin + end + strides if isinstance(v, Tensor)]
     with graph_lib.name_scope(None, "strided_slice", [tensor] + parts) as scope:
         if begin:
-            dtype, b = _pack_spec(begin)
-            _, e = _pack_spec(end)
-            _, s = _pack_spec(strides)
+            dtype, b = _pack_spec(begin, end + strides)
+            _, e = _pack_spec(end, begin + strides)
+            _, s = _pack_spec(strides, begin + end)
             b = array_ops.stack(b, name="stack") if isinstance(b, list) else \
                 constant_op.constant(b, dtype=dtype, name="stack")
             e = array_ops.stack(e, name="stack_1") if isinstance(e, list) else \
@@ -277,7 +279,7 @@ def slice_helper(tensor, key, var=None):
             s = array_ops.stack(s, name="stack_2") if isinstance(s, list) else \
                 constant_op.constant(s, dtype=dtype, name="stack_2")
         else:
-            b = e = s = constant_op.constant([], dtype=dtypes.int32)
+            b = e = s = constant_op.constant(np.zeros(0, np.int32))
         return strided_slice(tensor, b, e, s, begin_mask=bm, end_mask=em, ellipsis_mask=elm,
                              new_axis_mask=nam, shrink_axis_mask=sam, var=var, name=scope)
 
