@@ -2,8 +2,8 @@
 
 from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     array_ops,
-    constant_op,
     cond_ops,
+    constant_op,
     control_flow_ops,
     conv_ops,
     debug_ops,
