@@ -55,6 +55,10 @@ class Plan:
         return "\n".join(lines)
 
 
+def _all_fed(op, fed):
+    return bool(op._outputs) and all(t in fed for t in op._outputs)
+
+
 def prune(fetches, targets, feeds):
     """Ops needed to compute `fetches` and run `targets`, in a valid execution order.
 
@@ -74,7 +78,9 @@ def prune(fetches, targets, feeds):
         for i, t in enumerate(op._inputs):
             if t not in fed and i not in refs:
                 stack.append(t._op)
-        stack.extend(op._control_inputs)
+        # A control input whose outputs are all fed counts as done: as in TF, an op whose
+        # outputs are fed never runs (a fed placeholder must not raise "You must feed").
+        stack.extend(c for c in op._control_inputs if not _all_fed(c, fed))
     deps = {}
     users = {op: [] for op in needed}
     for op in needed:
@@ -84,7 +90,8 @@ def prune(fetches, targets, feeds):
             if t not in fed and i not in refs and t._op in needed:
                 pre.add(t._op)
         for c in op._control_inputs:
-            pre.add(c)
+            if c in needed:
+                pre.add(c)
         deps[op] = len(pre)
         for p in pre:
             users[p].append(op)
