@@ -87,7 +87,8 @@ class Operation:
         try:
             return self._attrs[name]
         except KeyError:
-            raise ValueError("Operation '%s' has no attr named '%s'." % (self._name, name)) from None
+            raise ValueError("Operation '%s' has no attr named '%s'."
+                             % (self._name, name)) from None
 
     @property
     def attrs(self):

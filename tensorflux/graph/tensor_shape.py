@@ -16,7 +16,8 @@ class Dimension:
                 if isinstance(value, float) and value == int(value):
                     value = int(value)
                 else:
-                    raise TypeError("Dimension value must be integer or None, got %r" % (value,))
+                    raise TypeError("Dimension value must be integer or None, got %r"
+                                    % (value,)) from None
             if value < 0:
                 raise ValueError("Dimension %d must be >= 0" % value)
         self._value = value

@@ -30,7 +30,9 @@ def apply(op_type, inputs, attrs=None, name=None, same_dtype=True, input_names=N
         tensors = []
         for i, x in enumerate(inputs):
             nm = input_names[i] if input_names else ("x" if i == 0 else "y")
-            t = convert(x, dtype=dtype if same_dtype else None, name=nm)
+            # Python values take the op's dtype; a tensor of another dtype is the TypeError below.
+            is_tensor = isinstance(x, Tensor) or hasattr(x, "_as_graph_element")
+            t = convert(x, dtype=dtype if same_dtype and not is_tensor else None, name=nm)
             if same_dtype and dtype is None:
                 dtype = t.dtype.base_dtype
             tensors.append(t)

@@ -20,7 +20,8 @@ def _sum_to(grad, x):
         if g == s:
             return grad
         lead = len(g) - len(s)
-        axes = list(range(lead)) + [lead + i for i, d in enumerate(s) if d == 1 and g[lead + i] != 1]
+        axes = list(range(lead)) + [lead + i for i, d in enumerate(s)
+                                    if d == 1 and g[lead + i] != 1]
         r = reduction_ops.reduce_sum(grad, axes) if axes else grad
         return array_ops.reshape(r, s)
     sx = array_ops.shape(x)
@@ -131,7 +132,6 @@ add = _binary("Add")
 subtract = _binary("Sub")
 multiply = _binary("Mul")
 realdiv = _binary("RealDiv")
-floordiv = _binary("FloorDiv")
 floormod = _binary("FloorMod")
 truncatediv = _binary("TruncateDiv")
 truncatemod = _binary("TruncateMod")
@@ -151,6 +151,12 @@ bitwise_xor = _binary("BitwiseXor")
 sub = subtract
 mul = multiply
 mod = floormod
+
+
+def floordiv(x, y, name=None):
+    """Floor division (rounds toward -inf for integers and floats); TF names it `floordiv`."""
+    with graph_lib.name_scope(name, "floordiv", [x, y]) as scope:
+        return apply1("FloorDiv", [x, y], name=scope)
 
 
 def atan2(y, x, name=None):
@@ -463,7 +469,9 @@ def _binop(fn, scope_name, reverse=False):
             if reverse:
                 y = convert(y, dtype=x.dtype.base_dtype, name="x")
                 return fn(y, x, name=name)
-            y = convert(y, dtype=x.dtype.base_dtype, name="y")
+            if not isinstance(y, Tensor):
+                # As TF: y prefers x's dtype; a mismatch is then the op's own TypeError.
+                y = convert(y, preferred_dtype=x.dtype.base_dtype, name="y")
             return fn(x, y, name=name)
     return op
 
