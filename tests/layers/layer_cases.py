@@ -22,9 +22,10 @@ class Case:
     """What a case function returns: tensors to record and how to feed them."""
 
     def __init__(self, outputs, feeds=None, steps=(), meta=None, load_weights=True,
-                 random=()):
+                 random=(), record_variables=True):
         self.outputs = outputs          # key -> Tensor (recorded by name/shape, run for values)
         self.random = set(random)       # output keys whose values are random (not recorded)
+        self.record_variables = record_variables  # final variable values
         self.feeds = feeds or {}        # placeholder -> array, for every run
         self.steps = list(steps)        # [(fetch dict, extra feed dict)], run in order after
         self.meta = meta or {}          # extra JSON-able facts (layer names, …)
@@ -58,11 +59,12 @@ def _shape(t):
     return None if s.ndims is None else s.as_list()
 
 
-def run_case(tf, name, run=True):
-    """Builds case `name`; returns `(meta, arrays)` (`arrays` empty when `run` is False)."""
+def run_case(tf, name, run=True, cases=None, extra=()):
+    """Builds case `name` of `cases` (default: CASES), calling it with `(tf, inputs, *extra)`;
+    returns `(meta, arrays)` (`arrays` empty when `run` is False)."""
     tf.reset_default_graph()
     inp = _Inputs(tf, zlib.crc32(name.encode()))
-    c = CASES[name](tf, inp)
+    c = (cases or CASES)[name](tf, inp, *extra)
     feeds = dict(inp.feeds)
     feeds.update(c.feeds)
     trainable = {v.name for v in tf.trainable_variables()}
@@ -73,6 +75,7 @@ def run_case(tf, name, run=True):
         "regularization_losses": [t.name for t in
                                   tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)],
         "n_update_ops": len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)),
+        "model_variables": [v.name for v in tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)],
         "meta": c.meta,
     }
     arrays = {}
@@ -95,8 +98,9 @@ def run_case(tf, name, run=True):
             for k, val in zip(keys, values):
                 if val is not None and not isinstance(val, list):
                     arrays["step%d/%s" % (i, k)] = np.asarray(val)
-        for v, val in zip(gvars, sess.run(gvars)):
-            arrays["var/" + v.op.name] = np.asarray(val)
+        if c.record_variables:
+            for v, val in zip(gvars, sess.run(gvars)):
+                arrays["var/" + v.op.name] = np.asarray(val)
     return meta, arrays
 
 

@@ -321,6 +321,29 @@ def _moving_updates(moving_mean, moving_variance, mean, variance, decay, is_trai
     return update_mean, update_variance
 
 
+def _add_or_force_updates(outputs, moving_mean, moving_variance, mean, variance, decay,
+                          is_training, updates_collections):
+    """TF-Slim's two ways to run the updates: with every run of `outputs` (collections None),
+    or from `updates_collections`. Returns the outputs."""
+    def updates():
+        return _moving_updates(moving_mean, moving_variance, mean, variance, decay, is_training)
+
+    def moving_values():
+        return (constant_op.convert_to_tensor(moving_mean),
+                constant_op.convert_to_tensor(moving_variance))
+
+    if updates_collections is None:
+        def force_updates():
+            with graph_lib.control_dependencies(list(updates())):
+                return array_ops.identity(outputs)
+
+        return layer_utils.smart_cond(is_training, force_updates, lambda: outputs)
+    update_mean, update_variance = layer_utils.smart_cond(is_training, updates, moving_values)
+    graph_lib.add_to_collections(updates_collections, update_mean)
+    graph_lib.add_to_collections(updates_collections, update_variance)
+    return outputs
+
+
 def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn, param_initializers,
                       param_regularizers, updates_collections, is_training, reuse,
                       variables_collections, outputs_collections, trainable, data_format,
@@ -369,14 +392,8 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn, para
                                                          fbn_inference)
         training_value = layer_utils.constant_value(is_training)
         if training_value is None or training_value:
-            update_mean, update_variance = _moving_updates(moving_mean, moving_variance, mean,
-                                                           variance, decay, is_training)
-            if updates_collections is None:
-                with graph_lib.control_dependencies([update_mean, update_variance]):
-                    outputs = array_ops.identity(outputs)
-            else:
-                graph_lib.add_to_collections(updates_collections, update_mean)
-                graph_lib.add_to_collections(updates_collections, update_variance)
+            outputs = _add_or_force_updates(outputs, moving_mean, moving_variance, mean,
+                                            variance, decay, is_training, updates_collections)
         outputs.set_shape(inputs_shape)
         if original_shape.ndims == 2:
             dims = original_shape.as_list()
@@ -489,18 +506,28 @@ def _moments_batch_norm(inputs, decay, center, scale, epsilon, param_initializer
             variance = array_ops.reshape(variance, [-1])
         else:
             mean, variance = nn.moments(inputs, moments_axes)
-        update_mean, update_variance = _moving_updates(moving_mean, moving_variance, mean,
-                                                       variance, decay, is_training)
+
+        def moving_values():
+            return (constant_op.convert_to_tensor(moving_mean),
+                    constant_op.convert_to_tensor(moving_variance))
+
+        def updates():
+            return _moving_updates(moving_mean, moving_variance, mean, variance, decay,
+                                   is_training)
+
         if updates_collections is None:
-            with graph_lib.control_dependencies([update_mean, update_variance]):
-                mean, variance = array_ops.identity(mean), array_ops.identity(variance)
+            def force_updates():
+                with graph_lib.control_dependencies(list(updates())):
+                    return array_ops.identity(mean), array_ops.identity(variance)
+
+            mean, variance = layer_utils.smart_cond(is_training, force_updates, moving_values)
         else:
+            update_mean, update_variance = layer_utils.smart_cond(is_training, updates,
+                                                                  moving_values)
             graph_lib.add_to_collections(updates_collections, update_mean)
             graph_lib.add_to_collections(updates_collections, update_variance)
-        mean, variance = layer_utils.smart_cond(
-            is_training, lambda: (mean, variance),
-            lambda: (constant_op.convert_to_tensor(moving_mean),
-                     constant_op.convert_to_tensor(moving_variance)))
+            batch = (mean, variance)
+            mean, variance = layer_utils.smart_cond(is_training, lambda: batch, moving_values)
     else:
         mean, variance = moving_mean, moving_variance
     if broadcast is not None:
