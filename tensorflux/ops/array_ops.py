@@ -126,17 +126,50 @@ def _convert_input(x):
 def partial_value(t):
     """The ints of a 1-D integer tensor, with None for elements unknown at graph-construction
     time (a `tf.stack` of constants and tensors); None when not even its length is known."""
-    v = constant_op.constant_value(t)
+    v = static_value(t)
     if v is not None:
         return [int(x) for x in np.asarray(v).ravel()]
     op = t.op
     if op.type == "Cast":
         return partial_value(op.inputs[0])
     if op.type == "Pack" and all(x.shape.ndims == 0 for x in op.inputs):
-        vals = [constant_op.constant_value(x) for x in op.inputs]
+        vals = [static_value(x) for x in op.inputs]
         return [None if x is None else int(x) for x in vals]
     if t.shape.ndims == 1 and t.shape[0].value is not None:
         return [None] * t.shape[0].value
+    return None
+
+
+_FOLDABLE = {"Add": np.add, "AddV2": np.add, "Sub": np.subtract, "Mul": np.multiply,
+             "FloorDiv": np.floor_divide, "FloorMod": np.mod, "Maximum": np.maximum,
+             "Minimum": np.minimum, "Neg": np.negative}
+
+
+def static_value(t, depth=0):
+    """`constant_value(t)`, also through small integer arithmetic and slices of constants: the
+    values TF's shape inference evaluates (e.g. `x[i:i + 2]` with a constant `i`)."""
+    v = constant_op.constant_value(t)
+    if v is not None or depth > 16 or not t.dtype.is_integer:
+        return v
+    op = t.op
+    if op.type in _FOLDABLE:
+        args = [static_value(x, depth + 1) for x in op.inputs]
+        if any(a is None for a in args):
+            return None
+        return np.asarray(_FOLDABLE[op.type](*args)).astype(t.dtype.as_numpy_dtype)
+    if op.type == "StridedSlice":
+        args = [static_value(x, depth + 1) for x in op.inputs]
+        if any(a is None for a in args):
+            return None
+        from tensorflux.ops import slicing_ops
+
+        x, b, e, st = args
+        try:
+            index = slicing_ops.numpy_index(x.shape, *[[int(i) for i in np.ravel(a)]
+                                                       for a in (b, e, st)], op._attrs)
+        except (ValueError, IndexError):
+            return None
+        return np.asarray(x[index])
     return None
 
 
@@ -283,23 +316,23 @@ def _concat_shape(op):
         raise ShapeError("Shape must be at least rank %d but is rank %d"
                          % (axis + 1 if axis >= 0 else -axis, r))
     axis %= r
-    out = [None] * r
-    total = 0
-    for v in values:
-        if v.shape.ndims is None:
-            total = None
-            continue
-        for i, d in enumerate(v.shape.as_list()):
-            if i == axis:
-                total = None if total is None or d is None else total + d
-            elif d is not None:
-                if out[i] is not None and out[i] != d:
-                    raise ShapeError("Dimension %d in both shapes must be equal, but are %d and %d"
-                                     ". Shapes are %s and %s" % (i, out[i], d,
-                                                                 values[0].shape, v.shape))
-                out[i] = d
-    out[axis] = total
-    return [(dtype, TS(out))]
+    # As TF: merge the dims before and after the axis separately, summing along the axis.
+    known = [v.shape.as_list() for v in values if v.shape.ndims is not None]
+    parts = []
+    for lo, hi in ((0, axis), (axis + 1, r)):
+        merged = known[0][lo:hi]
+        for dims in known[1:]:
+            part = dims[lo:hi]
+            for i, (a, b) in enumerate(zip(merged, part)):
+                if None not in (a, b) and a != b:
+                    raise ShapeError("Dimension %d in both shapes must be equal, but are %d and "
+                                     "%d. Shapes are %s and %s." % (
+                                         i, a, b, _fmt_shape(TS(merged)), _fmt_shape(TS(part))))
+            merged = [b if a is None else a for a, b in zip(merged, part)]
+        parts.append(merged)
+    sizes = [v.shape[axis].value if v.shape.ndims is not None else None for v in values]
+    total = None if None in sizes else sum(sizes)
+    return [(dtype, TS(parts[0] + [total] + parts[1]))]
 
 
 def _concat_grad(op, g):
