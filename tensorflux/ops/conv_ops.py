@@ -41,14 +41,18 @@ def window_geometry(sizes, ksizes, strides, dilations, padding, explicit=None):
             outs.append(None)
             pads.append(tuple(explicit[i]) if padding == "EXPLICIT" else (0, 0))
             continue
+        if padding in ("VALID", "EXPLICIT"):
+            pb, pa = (0, 0) if padding == "VALID" else explicit[i]
+            if n + pb + pa < ek:
+                raise ShapeError("Negative dimension size caused by subtracting %d from %d"
+                                 % (ek, n + pb + pa))
         if padding == "VALID":
-            out, pb, pa = _trunc_div(n - ek + s, s), 0, 0
+            out = _trunc_div(n - ek + s, s)
         elif padding == "SAME":
             out = _trunc_div(n + s - 1, s)
             total = max(0, (out - 1) * s + ek - n)
             pb, pa = total // 2, total - total // 2
         elif padding == "EXPLICIT":
-            pb, pa = explicit[i]
             out = _trunc_div(n + pb + pa - ek + s, s)
         else:
             raise ShapeError("Invalid padding %r" % padding)

@@ -381,7 +381,7 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None
 def dropout_v2(x, rate, noise_shape=None, seed=None, name=None):
     """TF2's dropout: keeps each element with probability 1 - rate, scaled by 1 / (1 - rate)."""
     g = graph_lib._graph_from_values([x])
-    with g.as_default(), g.name_scope(name or "dropout") as scope:
+    with g.as_default(), g.name_scope(name or "dropout"):
         is_number = isinstance(rate, numbers.Real)
         if is_number and not 0 <= rate < 1:
             raise ValueError("`rate` must be a scalar tensor or a float in the range [0, 1). "
@@ -411,7 +411,7 @@ def dropout_v2(x, rate, noise_shape=None, seed=None, name=None):
             random_tensor, rate_t if isinstance(rate_t, Tensor)
             else convert(rate_t, dtype=x.dtype.base_dtype))
         zero = convert(0, dtype=x.dtype.base_dtype)
-        out = manip_ops.where_v2(keep_mask, ret, zero, name=scope)
+        out = manip_ops.where_v2(keep_mask, ret, zero)
         if out.shape.ndims is None or not out.shape.is_fully_defined():
             out.set_shape(x.shape)
         return out

@@ -208,9 +208,7 @@ def avg_pool(value=None, ksize=None, strides=None, padding=None, data_format="NH
                                           allow_explicit=False), name, "AvgPool")
 
 
-def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
-    return _pool("AvgPool", input, _attrs(ksize, strides, padding, data_format, 2, "NHWC",
-                                          allow_explicit=False), name, "AvgPool2D")
+avg_pool2d = avg_pool  # TF1's tf.nn.avg_pool2d is avg_pool itself
 
 
 def max_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):  # noqa: A002

@@ -107,8 +107,12 @@ def test_shape_errors_at_construction():
         tf.nn.conv2d(x, tf.ones([3, 3, 4, 8]), [1, 1, 1, 1], "SAME")
     with pytest.raises(ValueError, match="Shape must be rank 4 but is rank 3"):
         tf.nn.conv2d(tf.ones([5, 5, 3]), tf.ones([3, 3, 3, 8]), [1, 1, 1, 1], "SAME")
-    with pytest.raises(ValueError, match="Computed output size would be negative"):
+    with pytest.raises(ValueError, match="Negative dimension size caused by subtracting 7 "
+                                         "from 5 for 'Conv2D_2' .* input shapes: "
+                                         r"\[1,5,5,3\], \[7,7,3,8\]"):
         tf.nn.conv2d(x, tf.ones([7, 7, 3, 8]), [1, 1, 1, 1], "VALID")
+    with pytest.raises(ValueError, match="Negative dimension size caused by subtracting 7"):
+        tf.nn.max_pool(x, [1, 7, 7, 1], [1, 1, 1, 1], "VALID")
     with pytest.raises(ValueError, match="strides in the batch and depth"):
         tf.nn.conv2d(x, tf.ones([3, 3, 3, 8]), [2, 1, 1, 1], "SAME")
     with pytest.raises(ValueError, match="Pooling is not yet supported on the batch"):
