@@ -158,14 +158,9 @@ from tensorflux.ops.gather_ops import (
     dynamic_stitch,
     gather_nd,
     scatter_nd,
-    segment_max,
-    segment_mean,
-    segment_min,
-    segment_sum,
     setdiff1d,
     unique,
     unique_with_counts,
-    unsorted_segment_sum,
 )
 from tensorflux.ops.indexed_slices import IndexedSlices, IndexedSlicesValue
 from tensorflux.ops.init_ops import (
@@ -290,6 +285,13 @@ from tensorflux.ops.reduction_ops import (
     reduce_min,
     reduce_prod,
     reduce_sum,
+)
+from tensorflux.ops.segment_ops import (
+    segment_max,
+    segment_mean,
+    segment_min,
+    segment_sum,
+    unsorted_segment_sum,
 )
 from tensorflux.ops.slicing_ops import slice, strided_slice  # noqa: A004
 from tensorflux.ops.state_ops import assign, assign_add, assign_sub

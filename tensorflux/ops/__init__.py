@@ -21,6 +21,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     pool_ops,
     random_ops,
     reduction_ops,
+    segment_ops,
     slicing_ops,
     state_ops,
     training_ops,

@@ -89,9 +89,9 @@ def densify(x):
     if x.dense_shape is None:
         raise ValueError("Tensor conversion requested for IndexedSlices without dense_shape: %s"
                          % x)
-    from tensorflux.ops import gather_ops
+    from tensorflux.ops import segment_ops
 
-    out = gather_ops.unsorted_segment_sum(x.values, x.indices, x.dense_shape[0])
+    out = segment_ops.unsorted_segment_sum(x.values, x.indices, x.dense_shape[0])
     out.set_shape(x.shape)
     return out
 

@@ -494,10 +494,10 @@ def dynamic_stitch(indices, data, name=None):
 
 
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
-    """See `gather_ops.unsorted_segment_sum`."""
-    from tensorflux.ops import gather_ops
+    """See `segment_ops.unsorted_segment_sum`."""
+    from tensorflux.ops import segment_ops
 
-    return gather_ops.unsorted_segment_sum(data, segment_ids, num_segments, name=name)
+    return segment_ops.unsorted_segment_sum(data, segment_ids, num_segments, name=name)
 
 
 def matrix_diag_part(input, name="diag_part", k=0, padding_value=0):  # noqa: A002

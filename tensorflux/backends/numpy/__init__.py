@@ -26,6 +26,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     pool_ops,
     random_ops,
     reduction_ops,
+    segment_ops,
     slicing_ops,
     state_ops,
     training_ops,
