@@ -317,9 +317,9 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
     with graph_lib.name_scope(name):
         if not var_list:
             return constant_op.constant(np.array([], dtype=object), dtype=dtypes.string)
-        from tensorflux.ops import manip_ops
+        from tensorflux.ops import gather_ops
 
         inited = array_ops.stack([state_ops.is_variable_initialized(v) for v in var_list])
         names = constant_op.constant(np.array([v.op.name.encode() for v in var_list],
                                               dtype=object), dtype=dtypes.string)
-        return manip_ops.boolean_mask(names, math_ops.logical_not(inited))
+        return gather_ops.boolean_mask(names, math_ops.logical_not(inited))
