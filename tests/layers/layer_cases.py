@@ -22,10 +22,11 @@ class Case:
     """What a case function returns: tensors to record and how to feed them."""
 
     def __init__(self, outputs, feeds=None, steps=(), meta=None, load_weights=True,
-                 random=(), record_variables=True):
+                 random=(), record_variables=True, anonymous=()):
         self.outputs = outputs          # key -> Tensor (recorded by name/shape, run for values)
         self.random = set(random)       # output keys whose values are random (not recorded)
         self.record_variables = record_variables  # final variable values
+        self.anonymous = set(anonymous)  # output keys whose tensor names are not recorded
         self.feeds = feeds or {}        # placeholder -> array, for every run
         self.steps = list(steps)        # [(fetch dict, extra feed dict)], run in order after
         self.meta = meta or {}          # extra JSON-able facts (layer names, …)
@@ -71,7 +72,8 @@ def run_case(tf, name, run=True, cases=None, extra=()):
     gvars = tf.global_variables()
     meta = {
         "variables": [[v.name, v.get_shape().as_list(), v.name in trainable] for v in gvars],
-        "outputs": {k: [t.name, _shape(t)] for k, t in sorted(c.outputs.items())},
+        "outputs": {k: [None if k in c.anonymous else t.name, _shape(t)]
+                    for k, t in sorted(c.outputs.items())},
         "regularization_losses": [t.name for t in
                                   tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)],
         "n_update_ops": len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)),
@@ -436,3 +438,92 @@ def bn_static_training(tf, inp):
     update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
     return Case({"y_train": y_train, "y_img": y_img, "y_inf": y_inf},
                 steps=[({"u%d" % i: u for i, u in enumerate(update_ops)}, {})] * 2)
+
+
+# --- gradients, training, odds and ends ---------------------------------------------------------
+def _loss_and_grads(tf, inp, ys):
+    """sum(y * c) over the outputs, and its gradients w.r.t. the inputs and every trainable
+    variable."""
+    loss = 0.0
+    for y in ys:
+        c = inp.rng.standard_normal(y.get_shape().as_list()).astype(np.float32)
+        loss = loss + tf.reduce_sum(y * c)
+    xs = [ph for ph in inp.feeds]
+    wrt = xs + tf.trainable_variables()
+    grads = tf.gradients(loss, wrt)
+    outs = {"loss": loss}
+    for i, g in enumerate(grads):
+        outs["g%02d" % i] = g
+    return outs
+
+
+@case
+def gradients_conv(tf, inp):
+    x = inp([2, 7, 6, 3])
+    ys = [tf.layers.conv2d(x, 4, 3, padding="same", activation=tf.nn.relu),
+          tf.layers.conv2d(x, 2, [3, 2], strides=2),
+          tf.layers.conv2d_transpose(x, 2, 3, strides=2, padding="same"),
+          tf.layers.separable_conv2d(x, 3, 3, depth_multiplier=2),
+          tf.layers.max_pooling2d(x, 2, 2),
+          tf.layers.average_pooling2d(x, 3, 2, padding="same"),
+          tf.layers.dense(tf.layers.flatten(x), 3)]
+    return Case(_loss_and_grads(tf, inp, ys))
+
+
+@case
+def gradients_batch_norm(tf, inp):
+    x = inp([4, 3, 3, 2])
+    x2 = inp([5, 3])
+    tr = tf.placeholder(tf.bool, [])
+    ys = [tf.layers.batch_normalization(x, training=tr),
+          tf.layers.batch_normalization(x2, training=tr, momentum=0.5),
+          tf.layers.batch_normalization(x2, training=True, renorm=True)]
+    outs = _loss_and_grads(tf, inp, ys)
+    # Gradient names follow TF's cond structure (cond_grad/...), not recorded.
+    return Case(outs, feeds={tr: True}, steps=[(outs, {tr: False})],
+                anonymous={k for k in outs if k.startswith("g")})
+
+
+@case
+def training_loop(tf, inp):
+    x = inp([4, 6, 6, 2])
+    target = inp([4, 3])
+    tr = tf.placeholder(tf.bool, [])
+    h = tf.layers.conv2d(x, 4, 3, padding="same")
+    h = tf.nn.relu(tf.layers.batch_normalization(h, training=tr, momentum=0.5))
+    h = tf.layers.max_pooling2d(h, 2, 2)
+    h = tf.layers.dropout(h, rate=0.5, training=False)
+    y = tf.layers.dense(tf.layers.flatten(h), 3)
+    loss = tf.reduce_mean(tf.square(y - target))
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        train_op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+    steps = [({"loss": loss, "train": train_op}, {tr: True}) for _ in range(3)]
+    steps.append(({"loss": loss, "y": y}, {tr: False}))
+    return Case({"loss": loss}, feeds={tr: True}, steps=steps)
+
+
+@case
+def misc_layers(tf, inp):
+    x1 = inp([2, 8, 3])
+    x5 = inp([2, 3, 4, 5, 2])
+    x64 = tf.placeholder(tf.float64, [2, 3])
+    outs = {
+        "causal": tf.layers.conv1d(x1, 2, 3, padding="causal", dilation_rate=2),
+        "sep_causal": tf.layers.separable_conv1d(x1, 2, 3, padding="causal"),
+        "act_str": tf.layers.dense(x1, 2, activation="relu"),
+        "conv3_cf": tf.layers.conv3d(x5, 3, 2, data_format="channels_first"),
+        "pool3_cf": tf.layers.max_pooling3d(x5, 2, 1, data_format="channels_first"),
+        "bn5": tf.layers.batch_normalization(x5, training=True),
+        "bn5_cf": tf.layers.batch_normalization(x5, axis=1, training=True),
+        "d64": tf.layers.dense(x64, 2),
+        "nobias": tf.layers.conv2d(tf.reshape(x1, [2, 4, 2, 3]), 2, 1, use_bias=False),
+    }
+    feeds = {x64: np.arange(6.0).reshape(2, 3)}
+    layer = tf.layers.Conv2D(3, [3, 2], strides=(2, 1), padding="same")
+    img = inp([None, 7, 5, 2], [2, 7, 5, 2])
+    out = layer(img)
+    meta = {"computed": layer.compute_output_shape([None, 7, 5, 2]).as_list(),
+            "count_params": layer.count_params(),
+            "dtypes": [outs["d64"].dtype.name, tf.trainable_variables()[-1].dtype.name]}
+    outs["out"] = out
+    return Case(outs, feeds=feeds, meta=meta)
