@@ -26,17 +26,19 @@ def _diag_shape(op):
     return [(x.dtype.base_dtype, TS(d + [d[-1]]))]
 
 
+def _diag_part_dims(shape):
+    """`[..., M, N]` -> `[..., min(M, N)]` (unknown where M or N is unknown)."""
+    d = shape.as_list()
+    m, n = d[-2], d[-1]
+    return TS(d[:-2] + [None if m is None or n is None else min(m, n)])
+
+
 def _diag_part_shape(op):
     x = op.inputs[0]
     _at_least(x, 2)
     if x.shape.ndims is None:
         return [(x.dtype.base_dtype, tensor_shape.unknown_shape())]
-    d = x.shape.as_list()
-    m, n = d[-2], d[-1]
-    k = None if m is None or n is None else min(m, n)
-    if m is not None and n is None or n is not None and m is None:
-        k = None
-    return [(x.dtype.base_dtype, TS(d[:-2] + [k]))]
+    return [(x.dtype.base_dtype, _diag_part_dims(x.shape))]
 
 
 def _set_diag_shape(op):
@@ -47,15 +49,10 @@ def _set_diag_shape(op):
         if diag.shape.ndims != x.shape.ndims - 1:
             raise ShapeError("Shape must be rank %d but is rank %d"
                              % (x.shape.ndims - 1, diag.shape.ndims))
-        want = _diag_part_shape(_FakeOp(x))[0][1]
+        want = _diag_part_dims(x.shape)
         if not want.is_compatible_with(diag.shape):
             raise ShapeError("Dimensions must be equal, but are %s and %s" % (want, diag.shape))
     return [(x.dtype.base_dtype, x.shape)]
-
-
-class _FakeOp:
-    def __init__(self, x):
-        self.inputs = [x]
 
 
 def _diag_part_grad(op, g):

@@ -21,8 +21,9 @@ def dense_spec(rank, begin, end, strides, attrs):
     """Expands a strided slice's sparse spec (masks + begin/end/strides) to one entry per item.
 
     Entries, in output order: `("new",)` for a new axis, `("shrink", dim, b)` for an integer
-    index, `("slice", dim, b, e, s)` for a range (b/e are None where masked). Values may be None
-    where they are not known statically. Raises ValueError for specs no input could satisfy.
+    index, `("slice", dim, b, e, s)` for a range (b/e are None where masked). Values may be
+    `UNKNOWN` where they are not known statically. Raises ValueError for specs no input could
+    satisfy.
     """
     elm, nam, sam = attrs["ellipsis_mask"], attrs["new_axis_mask"], attrs["shrink_axis_mask"]
     bm, em = attrs["begin_mask"], attrs["end_mask"]
