@@ -249,12 +249,13 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if not loop_vars:
         raise ValueError("'loop_vars' must be provided.")
     values = [v for v in flatten(loop_vars) if isinstance(v, Tensor)]
-    with graph_lib.name_scope(name, "while", values) as scope:
-        outer = graph_lib._graph_from_values(values)
+    outer = graph_lib._graph_from_values(values)
+    with outer.as_default():  # converted outside the loop's name scope, as TF 2 does
+        loop_vars = [pack_sequence_as(v, [_to_loop_var(x) for x in flatten(v)])
+                     for v in loop_vars]
+    flat_vars = flatten(loop_vars)
+    with graph_lib.name_scope(name, "while", flat_vars) as scope:
         with outer.as_default():
-            loop_vars = [pack_sequence_as(v, [_to_loop_var(x) for x in flatten(v)])
-                         for v in loop_vars]
-            flat_vars = flatten(loop_vars)
             invariants = None
             if shape_invariants is not None:
                 assert_same_structure(list(loop_vars), list(shape_invariants), check_types=False)

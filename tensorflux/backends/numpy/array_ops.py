@@ -171,5 +171,6 @@ def _unpack(op):
         if x.shape[axis] != num:
             raise ValueError("Input shape axis %d must equal %d, got shape %s"
                              % (axis, num, list(x.shape)))
-        return [np.take(x, i, axis=axis) for i in range(num)]
+        out = [np.take(x, i, axis=axis) for i in range(num)]
+        return out if num != 1 else out[0]  # a one-output op returns its value, not a list
     return run
