@@ -40,7 +40,7 @@ from tensorflux.train.learning_rate_decay import (
     polynomial_decay,
 )
 from tensorflux.train.momentum import MomentumOptimizer
-from tensorflux.train.moving_averages import ExponentialMovingAverage, assign_moving_average
+from tensorflux.train.moving_averages import ExponentialMovingAverage
 from tensorflux.train.optimizer import Optimizer
 from tensorflux.train.rmsprop import RMSPropOptimizer
 from tensorflux.train.training_util import (

@@ -129,7 +129,11 @@ class ExponentialMovingAverage:
             updates = []
             for var in var_list:
                 avg = self._averages[id(var)][1]
-                updates.append(assign_moving_average(avg, var, decay,
+                # A fresh read, ordered by the caller's control dependencies: TF's reference
+                # variables make `var` show an update that ran earlier in the same step
+                # (`with tf.control_dependencies([train_op]): ema.apply(...)`).
+                value = var.read_value() if isinstance(var, variables.Variable) else var
+                updates.append(assign_moving_average(avg, value, decay,
                                                      id(avg) in zero_debias_true))
             return control_flow_ops.group(*updates, name=scope)
 
