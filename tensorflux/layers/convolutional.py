@@ -153,7 +153,7 @@ class _Conv(base.Layer):
         else:
             out = dims[:batch_rank] + [self.filters] + self._spatial_output_shape(
                 dims[batch_rank + 1:])
-        if any(d is not None and d <= 0 for d in out):
+        if any(d is not None and d < 0 for d in out):
             raise ValueError("One of the dimensions in the output is <= 0 due to downsampling in "
                              "%s. Consider increasing the input size. Received input shape %s "
                              "which would produce output shape with a zero or negative value in "

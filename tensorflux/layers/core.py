@@ -7,6 +7,7 @@ import operator
 
 from tensorflux import nn
 from tensorflux.graph import dtypes, tensor_shape
+from tensorflux.graph import graph as graph_lib
 from tensorflux.layers import base, utils
 from tensorflux.ops import array_ops, constant_op, init_ops, linalg_ops, manip_ops, math_ops
 
@@ -89,14 +90,26 @@ class Dense(base.Layer):
         if rank == 2 or rank is None:
             outputs = linalg_ops.matmul(inputs, self.kernel)
         else:
-            outputs = linalg_ops.tensordot(inputs, self.kernel, [[rank - 1], [0]])
             shape = inputs.shape.as_list()
+            if inputs.shape.is_fully_defined():
+                outputs = linalg_ops.tensordot(inputs, self.kernel, [[rank - 1], [0]])
+            else:
+                outputs = self._dot_last_axis(inputs)
             outputs.set_shape(shape[:-1] + [self.units])
         if self.use_bias:
             outputs = nn.bias_add(outputs, self.bias)
         if self.activation is not None:
             outputs = self.activation(outputs)
         return outputs
+
+    def _dot_last_axis(self, inputs):
+        """`tensordot(inputs, kernel, [[-1], [0]])` for inputs with unknown leading dims."""
+        with graph_lib.name_scope("Tensordot"):
+            flat = array_ops.reshape(inputs, [-1, int(inputs.shape[-1])])
+            out = linalg_ops.matmul(flat, self.kernel)
+            lead = array_ops.shape(inputs)[:-1]
+            return array_ops.reshape(
+                out, array_ops.concat([lead, constant_op.constant([self.units])], axis=0))
 
     def compute_output_shape(self, input_shape):
         input_shape = tensor_shape.as_shape(input_shape).with_rank_at_least(2)
