@@ -399,24 +399,27 @@ def _flatten_shapes(shape_invariants):
 
 
 # --- gradients -------------------------------------------------------------------------------
-def _body_gradients(graph, ys, xs, name):
-    """`tf.gradients(ys, xs, grad_ys=<placeholders>)` built inside body graph `graph`.
+def _body_gradients(body, ys, xs, name="gradients"):
+    """`tf.gradients(ys, xs, grad_ys=<placeholders>)` built inside the graph of `body`.
 
     Returns (grad_y placeholders, grads (None where not connected), stash tensors): the stash is
-    every forward tensor of `graph` that the new gradient ops read.
+    every forward tensor of the body that the new gradient ops read, other than its inputs
+    (fed again by the backward op) and constants (recomputed).
     """
+    graph = body.graph
     from tensorflux.gradients import gradients
 
     with graph.as_default():
         gys = [graph.placeholder(y.dtype, y.shape, graph.root_scope + "grad_y")
                for y in ys]
         grads = gradients(ys, xs, grad_ys=gys, name=name) if xs else []
-    fed = set(gys) | {x for x in xs}
+    fed = set(gys) | {p for p in body.inputs if p is not None}
     forward = set(graph._ops[:graph.forward_count])
     stash, seen_t, seen = [], set(), set()
 
     def need(t):
-        if t not in fed and t not in seen_t:
+        recompute = t.op.type == "Const" and not t.op._control_inputs
+        if t not in fed and t not in seen_t and not recompute:
             seen_t.add(t)
             stash.append(t)
 
@@ -474,8 +477,8 @@ def _if_grad(op, *out_grads):
     for key in ("then_branch", "else_branch"):
         b = op._attrs[key]
         xs_idx = [j for j in wrt if b.inputs[j] is not None]
-        gys, grads, stash = _body_gradients(b.graph, [b.outputs[i] for i in gidx],
-                                            [b.inputs[j] for j in xs_idx], "gradients")
+        gys, grads, stash = _body_gradients(b, [b.outputs[i] for i in gidx],
+                                            [b.inputs[j] for j in xs_idx])
         per_branch.append((b, gys, dict(zip(xs_idx, grads)), stash))
     out_js = [j for j in wrt if any(pb[2].get(j) is not None for pb in per_branch)]
     if not out_js:
@@ -513,7 +516,7 @@ def _while_grad(op, *out_grads):
         return [None] * len(args)
     xs = [b.inputs[i] for i in var_wrt + x_wrt + cap_wrt]
     ys = [b.outputs[i] for i in var_wrt + y_wrt]
-    gys, grads, stash = _body_gradients(b.graph, ys, xs, "gradients")
+    gys, grads, stash = _body_gradients(b, ys, xs)
     rec = _stash_output(op, "body", stash)
     gbody = Body(b.graph, b.inputs + gys, grads)
     gy_vals = [out_grads[i] if out_grads[i] is not None else array_ops.zeros_like(op.outputs[i])

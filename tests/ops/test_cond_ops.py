@@ -283,6 +283,25 @@ def test_cond_gradient_through_variable():
         np.testing.assert_array_equal(sess.run(g, {p: False}), [5, 5])
 
 
+def test_cond_gradient_does_not_rerun_side_effects():
+    v = tf.Variable(0.0)
+    x = tf.placeholder(tf.float32, [])
+    p = tf.placeholder(tf.bool, [])
+
+    def true_fn():
+        with tf.control_dependencies([tf.assign_add(v, 1.0)]):
+            return x * 2.0
+
+    r = tf.cond(p, true_fn, lambda: x)
+    (g,) = tf.gradients(r, x)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.run([r, g], {x: 3.0, p: True}) == [6.0, 2.0]
+        assert sess.run(v) == 1.0
+        assert sess.run(g, {x: 3.0, p: True}) == 2.0  # the forward cond runs once for it
+        assert sess.run(v) == 2.0
+
+
 # --- tf.case ---------------------------------------------------------------------------------
 def test_case_first_true_and_default():
     x = tf.placeholder(tf.int32, [])
