@@ -44,7 +44,7 @@ def _zero_debias(unbiased_var, value, decay):
     """Updates a biased average and its step count; assigns the debiased one."""
     g = graph_lib.get_default_graph()
     with variable_scope(unbiased_var.name[:-len(":0")], values=[unbiased_var, value, decay]):
-        with g.control_dependencies(None):
+        with graph_lib.init_scope():
             biased_initializer = init_ops.zeros_initializer()
             local_step_initializer = init_ops.zeros_initializer()
 
@@ -109,7 +109,7 @@ class ExponentialMovingAverage:
                 raise TypeError("The variables must be half, float, or double: %s" % var.name)
             if id(var) in self._averages:
                 continue
-            with g.control_dependencies(None):
+            with graph_lib.init_scope():
                 if isinstance(var, variables.Variable):
                     with g.device(var.device):
                         initialized_value = var.initialized_value()

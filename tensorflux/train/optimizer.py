@@ -35,19 +35,6 @@ def _is_variable(v):
     return isinstance(v, variables.Variable)
 
 
-class _init_scope:
-    """Builds ops outside any control dependencies, keeping the name scope (TF's init_scope)."""
-
-    def __init__(self, graph):
-        self._ctx = graph.control_dependencies(None)
-
-    def __enter__(self):
-        return self._ctx.__enter__()
-
-    def __exit__(self, *exc):
-        return self._ctx.__exit__(*exc)
-
-
 class Optimizer:
     """Base class for optimizers (TF 1.x `tf.train.Optimizer`).
 
@@ -152,7 +139,7 @@ class Optimizer:
                              % ([str(v) for _, v in converted],))
         g = var_list[0].graph
         with g.as_default():
-            with _init_scope(g):
+            with graph_lib.init_scope():
                 self._create_slots(var_list)
             update_ops = []
             with graph_lib.name_scope(name, self._name) as name:
