@@ -524,6 +524,7 @@ def misc_layers(tf, inp):
     out = layer(img)
     meta = {"computed": layer.compute_output_shape([None, 7, 5, 2]).as_list(),
             "count_params": layer.count_params(),
-            "dtypes": [outs["d64"].dtype.name, tf.trainable_variables()[-1].dtype.name]}
+            "dtypes": [outs["d64"].dtype.name,
+                       tf.trainable_variables()[-1].dtype.base_dtype.name]}
     outs["out"] = out
     return Case(outs, feeds=feeds, meta=meta)
