@@ -365,9 +365,12 @@ def concat(values, axis, name="concat"):
     """
     if not isinstance(values, (list, tuple)):
         values = [values]
-    if len(values) == 1:
-        with graph_lib.name_scope(name) as scope:
-            return identity(convert(values[0]), name=scope)
+    if len(values) == 1:  # as TF: a checked axis and an Identity named "<name>/<name>"
+        with graph_lib.name_scope(name):
+            a = convert(axis, dtype=dtypes.int32, name="concat_dim")
+            if a.shape.ndims not in (None, 0):
+                raise ValueError("Shape must be rank 0 but is rank %d" % a.shape.ndims)
+            return identity(convert(values[0]), name=name)
     with graph_lib.name_scope(name, "concat", [v for v in values if isinstance(v, Tensor)]) as s:
         ts = []
         dtype = next((v.dtype.base_dtype for v in values if isinstance(v, Tensor)), None)
@@ -427,6 +430,8 @@ def stack(values, axis=0, name="stack"):
             return constant_op.constant(values, name=name)
         except (TypeError, ValueError):
             pass
+    if isinstance(values, Tensor) and axis == 0:
+        return values  # TF converts the "list" directly
     if isinstance(values, Tensor):
         values = unstack(values)
     values = list(values)

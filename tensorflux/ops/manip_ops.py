@@ -86,7 +86,11 @@ def where(condition, x=None, y=None, name=None):
         return registry.make_tensor("Select", [condition, x, y], name=scope)
 
 
-def _same_dtype_pair(x, y):
+def _same_dtype_pair(x, y, op_type="Select"):
+    if isinstance(x, Tensor) and isinstance(y, Tensor) and \
+            x.dtype.base_dtype != y.dtype.base_dtype:
+        raise TypeError("Input 'e' of '%s' Op has type %s that does not match type %s of "
+                        "argument 't'." % (op_type, y.dtype.name, x.dtype.name))
     if not isinstance(x, Tensor) and isinstance(y, Tensor):
         y = convert(y, name="e")
         return convert(x, dtype=y.dtype.base_dtype, name="t"), y
@@ -103,7 +107,7 @@ def where_v2(condition, x=None, y=None, name=None):
         raise ValueError("x and y must both be non-None or both be None.")
     with graph_lib.name_scope(name, "SelectV2", [condition, x, y]) as scope:
         condition = convert(condition, dtype=dtypes.bool, name="condition")
-        x, y = _same_dtype_pair(x, y)
+        x, y = _same_dtype_pair(x, y, "SelectV2")
         return registry.make_tensor("SelectV2", [condition, x, y], name=scope)
 
 

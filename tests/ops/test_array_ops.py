@@ -77,6 +77,9 @@ def test_concat():
         tf.concat([x, tf.zeros([3, 3])], 1)
     with pytest.raises(ValueError, match="Shape must be at least rank 3 but is rank 2"):
         tf.concat([x, x], 2)
+    with tf.Graph().as_default():
+        single = tf.concat([tf.zeros([2])], 0)
+        assert single.name == "concat/concat:0" and single.op.type == "Identity"
 
 
 def test_concat_gradients():
@@ -104,6 +107,7 @@ def test_stack():
     c = tf.stack([1, 2, 3])
     assert c.op.type == "Const" and c.name == "stack_1:0"
     assert tf.pack is tf.stack and tf.unpack is tf.unstack
+    assert tf.stack(x) is x
     v = RNG.randn(2, 6).astype(np.float32)
     np.testing.assert_array_equal(run(tf.stack([x, 2 * x], -1), {x: v}), np.stack([v, 2 * v], -1))
     mixed = tf.stack([tf.constant(1.0), 2.0])

@@ -45,6 +45,8 @@ def test_where_errors():
         tf.where([True, False, True], tf.zeros([2, 3]), tf.zeros([2, 3]))
     with pytest.raises(ValueError):
         tf.where([True, False], tf.zeros([2]), tf.zeros([3]))
+    with pytest.raises(TypeError, match="Input 'e' of 'Select' Op has type int32"):
+        tf.where([True], tf.zeros([1]), tf.zeros([1], tf.int32))
 
 
 def test_select_gradients():
