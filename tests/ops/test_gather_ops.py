@@ -228,3 +228,19 @@ def test_not_differentiable():
 
     for name in ("Unique", "UniqueWithCounts", "ListDiff"):
         assert registry.get(name).grad == registry.NOT_DIFFERENTIABLE
+
+
+def test_gather_gradient_dynamic_axis_and_negative_batch_dims():
+    def dynamic_axis(x):
+        ax = tf.placeholder_with_default(tf.constant(1), [])
+        return tf.gather(x, [2, 0, 2], axis=ax)
+    check_gradients(dynamic_axis, {"x": RNG.randn(2, 3, 4)}, op_types=["GatherV2"])
+
+    def negative_batch_dims(x):
+        return tf.gather(x, [[1, 0], [2, 2]], axis=-1, batch_dims=-1)
+    check_gradients(negative_batch_dims, {"x": RNG.randn(2, 3)}, op_types=["GatherV2"])
+
+    def unknown_dims(x):
+        y = tf.placeholder_with_default(x, [None, None, None])
+        return tf.gather(y, [[1, 0], [2, 2]], axis=2, batch_dims=1)
+    check_gradients(unknown_dims, {"x": RNG.randn(2, 2, 3)}, op_types=["GatherV2"])
