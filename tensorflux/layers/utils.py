@@ -2,9 +2,8 @@
 
 import numbers
 
-from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.tensor import Tensor
-from tensorflux.ops import array_ops, constant_op, manip_ops
+from tensorflux.ops import cond_ops, constant_op
 
 
 def normalize_tuple(value, n, name, allow_zero=False):
@@ -116,26 +115,15 @@ def constant_value(pred):
 
 
 def smart_cond(pred, true_fn, false_fn, name=None):
-    """`true_fn()` or `false_fn()` when `pred` is static; otherwise both, chosen per run.
+    """`true_fn()` or `false_fn()` when `pred` is static (a bool, or a tensor of known value);
+    otherwise `tf.cond(pred, true_fn, false_fn)`.
 
-    The dynamic case builds both branches and selects between their outputs with `SelectV2`
-    (the branches here are side-effect free: layers route variable updates through a
-    selected momentum instead, so every value equals what TF's `tf.cond` gives).
+    Layers keep their branches free of side effects: a moving-average update is one op whose
+    decay is selected by `pred` (zero when false), so it can sit in `UPDATE_OPS` unconditionally.
     """
     value = constant_value(pred)
     if value is True:
         return true_fn()
     if value is False:
         return false_fn()
-    a, b = true_fn(), false_fn()
-    is_seq = isinstance(a, (list, tuple))
-    pairs = list(zip(a, b)) if is_seq else [(a, b)]
-    # Named like TF's `cond` outputs: "cond/Identity", "cond/Identity_1", ...
-    with graph_lib.name_scope(name or "cond"):
-        outs = []
-        for x, y in pairs:
-            x = constant_op.convert_to_tensor(x)
-            y = constant_op.convert_to_tensor(y, dtype=x.dtype.base_dtype)
-            selected = manip_ops.where_v2(pred, x, y, name="Select")
-            outs.append(array_ops.identity(selected, name="Identity"))
-    return type(a)(outs) if is_seq else outs[0]
+    return cond_ops.cond(pred, true_fn, false_fn, name=name)
