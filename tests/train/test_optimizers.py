@@ -387,3 +387,37 @@ def test_apply_ops_are_not_differentiable():
         assert opdef.grad == registry.NOT_DIFFERENTIABLE
         assert opdef.stateful
         assert opdef.ref_inputs == training_ops.ref_positions(op_type)
+
+
+# --- checkpoints written by TensorFlow --------------------------------------------------------
+with open(os.path.join(FIXTURES, "checkpoints.json")) as _f:
+    CKPT = json.load(_f)
+
+
+@pytest.mark.parametrize("name", sorted(CKPT["runs"]))
+def test_tf_checkpoint_restores_slots_and_training_continues(name):
+    """A TF checkpoint of a model trained with Adam/RMSProp maps 1:1 onto our variables."""
+    run = CKPT["runs"][name]
+    xv = np.array(CKPT["x"], np.float32)
+    yv = np.array(CKPT["y"], np.float32)
+    x = tf.placeholder(tf.float32, [None, 4])
+    y = tf.placeholder(tf.float32, [None, 3])
+    with tf.variable_scope("dense"):
+        W = tf.get_variable("kernel", [4, 3])
+        bias = tf.get_variable("bias", [3], initializer=tf.zeros_initializer())
+    loss = tf.reduce_mean(tf.square(tf.matmul(x, W) + bias - y))
+    step = tf.train.get_or_create_global_step()
+    train = _make(name, run["kwargs"]).minimize(loss, global_step=step)
+    assert sorted(v.op.name for v in tf.global_variables()) == sorted(run["saved"])
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        saver.restore(sess, os.path.join(FIXTURES, run["prefix"]))
+        for v in tf.global_variables():
+            np.testing.assert_allclose(sess.run(v), run["saved"][v.op.name], rtol=1e-7,
+                                       err_msg=v.op.name)
+        for k, want in enumerate(run["after"]):
+            sess.run(train, {x: xv, y: yv})
+            for v in tf.global_variables():
+                np.testing.assert_allclose(sess.run(v), want[v.op.name], rtol=1e-5,
+                                           atol=1e-7,
+                                           err_msg="%s after %d more steps" % (v.op.name, k + 1))
