@@ -15,8 +15,9 @@ from numpy.lib.stride_tricks import as_strided
 from tensorflux.ops import conv_ops
 from tensorflux.ops.registry import kernel
 
-# Upper bound on the elements of one im2col matrix; larger batches are processed in chunks.
-_COLS_LIMIT = 1 << 24
+# Upper bound on the elements of one im2col matrix (16 MB of float32): larger batches are
+# processed in chunks, which bounds memory and keeps each copy close to its GEMM.
+_COLS_LIMIT = 1 << 22
 
 
 def _compute_dtype(dtype):
