@@ -83,7 +83,8 @@ def with_dependencies(dependencies, output_tensor, name=None):
 
 
 # --- map_fn, scan, foldl, foldr (one While op each; see cond_ops.build_while) -----------------
-def _loop_over(fn_name, name, elems, initializer, reverse, fn, collect, dtype=None):
+def _loop_over(fn_name, name, elems, initializer, reverse, fn, collect, dtype=None,
+               back_prop=True):
     """The shared loop of map_fn / scan / fold.
 
     Walks `elems` (a nested structure of tensors) along axis 0 with the accumulator
@@ -159,10 +160,13 @@ def _loop_over(fn_name, name, elems, initializer, reverse, fn, collect, dtype=No
         with outer.name_scope("while") as wscope:
             out_vars, ys = cond_ops.build_while(outer, wscope, [counter] + init_flat, cond_fn,
                                                 body_fn, xs=xs, reverse=reverse, ys_length=steps)
-        final = func_graph.pack_sequence_as(out_structure["y"], out_vars[1:]) \
-            if out_vars[1:] else None
         if collect and first is not None:
             ys = [_with_first(y, f, reverse) for y, f in zip(ys, first)]
+        if not back_prop:
+            out_vars = [array_ops.stop_gradient(t) for t in out_vars]
+            ys = [array_ops.stop_gradient(t) for t in ys]
+        final = func_graph.pack_sequence_as(out_structure["y"], out_vars[1:]) \
+            if out_vars[1:] else None
         if collect:
             ys = func_graph.pack_sequence_as(out_structure["y"], ys)
         del scope
@@ -182,7 +186,8 @@ def map_fn(fn, elems, dtype=None, parallel_iterations=None, back_prop=True, swap
     Example:
         >>> squares = tf.map_fn(lambda x: x * x, tf.constant([1, 2, 3]))  # [1, 4, 9]
     """
-    _, ys = _loop_over("map", name, elems, None, False, fn, True, dtype=dtype)
+    _, ys = _loop_over("map", name, elems, None, False, fn, True, dtype=dtype,
+                       back_prop=back_prop)
     return ys
 
 
@@ -193,7 +198,7 @@ def scan(fn, elems, initializer=None, parallel_iterations=10, back_prop=True, sw
     Example:
         >>> tf.scan(lambda a, x: a + x, tf.constant([1, 2, 3]))  # [1, 3, 6]
     """
-    _, ys = _loop_over("scan", name, elems, initializer, reverse, fn, True)
+    _, ys = _loop_over("scan", name, elems, initializer, reverse, fn, True, back_prop=back_prop)
     return ys
 
 
@@ -204,12 +209,14 @@ def foldl(fn, elems, initializer=None, parallel_iterations=10, back_prop=True, s
     Example:
         >>> tf.foldl(lambda a, x: a + x, tf.constant([1, 2, 3]))  # 6
     """
-    final, _ = _loop_over("foldl", name, elems, initializer, False, fn, False)
+    final, _ = _loop_over("foldl", name, elems, initializer, False, fn, False,
+                          back_prop=back_prop)
     return final
 
 
 def foldr(fn, elems, initializer=None, parallel_iterations=10, back_prop=True, swap_memory=False,
           name=None):
     """Folds `fn` over `elems` from the last element."""
-    final, _ = _loop_over("foldr", name, elems, initializer, True, fn, False)
+    final, _ = _loop_over("foldr", name, elems, initializer, True, fn, False,
+                          back_prop=back_prop)
     return final

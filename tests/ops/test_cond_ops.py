@@ -607,3 +607,11 @@ def test_map_fn_and_scan_gradients_finite_differences():
                     {"x": np.random.RandomState(2).randn(3, 2)})
     check_gradients(lambda x: tf.foldr(lambda a, v: a * v + 1.0, x),
                     {"x": np.random.RandomState(3).randn(4, 2)})
+
+
+def test_loops_without_back_prop_have_no_gradient():
+    x = tf.placeholder(tf.float32, [3, 2])
+    outs = [tf.map_fn(lambda v: v * 2.0, x, back_prop=False),
+            tf.scan(lambda a, v: a + v, x, back_prop=False),
+            tf.foldl(lambda a, v: a + v, x, back_prop=False)]
+    assert tf.gradients(outs, x) == [None]
