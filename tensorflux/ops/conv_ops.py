@@ -198,46 +198,32 @@ def _conv_attrs(op, keep=("strides", "padding", "explicit_paddings", "data_forma
     return {k: op._attrs[k] for k in keep if k in op._attrs}
 
 
-def _conv2d_grad(op, g):
-    x, w = op.inputs
-    a = _conv_attrs(op)
-    return [_make("Conv2DBackpropInput", [array_ops.shape(x), w, g], a),
-            _make("Conv2DBackpropFilter", [x, array_ops.shape(w), g], a)]
+def _conv_grads(forward, backprop_input, backprop_filter):
+    """The gradients of a convolution family: each is built from the family's other two ops.
 
+    conv(x, w) -> [input(shape(x), w, g), filter(x, shape(w), g)];
+    input(sizes, w, dy) -> [None, filter(g, shape(w), dy), conv(g, w)];
+    filter(x, sizes, dy) -> [input(shape(x), g, dy), None, conv(x, g)].
+    """
+    def conv_grad(op, g):
+        x, w = op.inputs
+        a = _conv_attrs(op)
+        return [_make(backprop_input, [array_ops.shape(x), w, g], a),
+                _make(backprop_filter, [x, array_ops.shape(w), g], a)]
 
-def _conv2d_backprop_input_grad(op, g):
-    _, w, dy = op.inputs
-    a = _conv_attrs(op)
-    return [None, _make("Conv2DBackpropFilter", [g, array_ops.shape(w), dy], a),
-            _make("Conv2D", [g, w], a)]
+    def input_grad(op, g):
+        _, w, dy = op.inputs
+        a = _conv_attrs(op)
+        return [None, _make(backprop_filter, [g, array_ops.shape(w), dy], a),
+                _make(forward, [g, w], a)]
 
+    def filter_grad(op, g):
+        x, _, dy = op.inputs
+        a = _conv_attrs(op)
+        return [_make(backprop_input, [array_ops.shape(x), g, dy], a), None,
+                _make(forward, [x, g], a)]
 
-def _conv2d_backprop_filter_grad(op, g):
-    x, _, dy = op.inputs
-    a = _conv_attrs(op)
-    return [_make("Conv2DBackpropInput", [array_ops.shape(x), g, dy], a), None,
-            _make("Conv2D", [x, g], a)]
-
-
-def _conv3d_grad(op, g):
-    x, w = op.inputs
-    a = _conv_attrs(op)
-    return [_make("Conv3DBackpropInputV2", [array_ops.shape(x), w, g], a),
-            _make("Conv3DBackpropFilterV2", [x, array_ops.shape(w), g], a)]
-
-
-def _conv3d_backprop_input_grad(op, g):
-    _, w, dy = op.inputs
-    a = _conv_attrs(op)
-    return [None, _make("Conv3DBackpropFilterV2", [g, array_ops.shape(w), dy], a),
-            _make("Conv3D", [g, w], a)]
-
-
-def _conv3d_backprop_filter_grad(op, g):
-    x, _, dy = op.inputs
-    a = _conv_attrs(op)
-    return [_make("Conv3DBackpropInputV2", [array_ops.shape(x), g, dy], a), None,
-            _make("Conv3D", [x, g], a)]
+    return conv_grad, input_grad, filter_grad
 
 
 def _make(op_type, inputs, attrs, name=None):
@@ -258,13 +244,12 @@ def _sizes_shape(op):
     return [(op.inputs[2].dtype.base_dtype, shape)]
 
 
-registry.register("Conv2D", shape=_conv_shape, grad=_conv2d_grad)
-registry.register("Conv2DBackpropInput", shape=_sizes_shape, grad=_conv2d_backprop_input_grad)
-registry.register("Conv2DBackpropFilter", shape=_sizes_shape, grad=_conv2d_backprop_filter_grad)
-registry.register("Conv3D", shape=_conv_shape, grad=_conv3d_grad)
-registry.register("Conv3DBackpropInputV2", shape=_sizes_shape, grad=_conv3d_backprop_input_grad)
-registry.register("Conv3DBackpropFilterV2", shape=_sizes_shape,
-                  grad=_conv3d_backprop_filter_grad)
+for _family in (("Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"),
+                ("Conv3D", "Conv3DBackpropInputV2", "Conv3DBackpropFilterV2")):
+    _grads = _conv_grads(*_family)
+    registry.register(_family[0], shape=_conv_shape, grad=_grads[0])
+    registry.register(_family[1], shape=_sizes_shape, grad=_grads[1])
+    registry.register(_family[2], shape=_sizes_shape, grad=_grads[2])
 
 
 def _fmt_bytes(data_format, default):
@@ -528,32 +513,11 @@ def _depthwise_shape(op):
     return [(x.dtype.base_dtype, _assemble(fmt, 4, xs[b], out, depth))]
 
 
-def _depthwise_grad(op, g):
-    x, w = op.inputs
-    a = _conv_attrs(op)
-    return [_make("DepthwiseConv2dNativeBackpropInput", [array_ops.shape(x), w, g], a),
-            _make("DepthwiseConv2dNativeBackpropFilter", [x, array_ops.shape(w), g], a)]
-
-
-def _depthwise_backprop_input_grad(op, g):
-    _, w, dy = op.inputs
-    a = _conv_attrs(op)
-    return [None, _make("DepthwiseConv2dNativeBackpropFilter", [g, array_ops.shape(w), dy], a),
-            _make("DepthwiseConv2dNative", [g, w], a)]
-
-
-def _depthwise_backprop_filter_grad(op, g):
-    x, _, dy = op.inputs
-    a = _conv_attrs(op)
-    return [_make("DepthwiseConv2dNativeBackpropInput", [array_ops.shape(x), g, dy], a), None,
-            _make("DepthwiseConv2dNative", [x, g], a)]
-
-
-registry.register("DepthwiseConv2dNative", shape=_depthwise_shape, grad=_depthwise_grad)
-registry.register("DepthwiseConv2dNativeBackpropInput", shape=_sizes_shape,
-                  grad=_depthwise_backprop_input_grad)
-registry.register("DepthwiseConv2dNativeBackpropFilter", shape=_sizes_shape,
-                  grad=_depthwise_backprop_filter_grad)
+_grads = _conv_grads("DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",
+                     "DepthwiseConv2dNativeBackpropFilter")
+registry.register("DepthwiseConv2dNative", shape=_depthwise_shape, grad=_grads[0])
+registry.register("DepthwiseConv2dNativeBackpropInput", shape=_sizes_shape, grad=_grads[1])
+registry.register("DepthwiseConv2dNativeBackpropFilter", shape=_sizes_shape, grad=_grads[2])
 
 
 def _depthwise_attrs(strides, padding, data_format, dilations):
