@@ -8,6 +8,7 @@ same layer gives `conv2d/BiasAdd_1`. Variables go through `tf.get_variable`, so 
 `variable_scope`s, their reuse flag, initializer, regularizer and custom getters apply.
 """
 
+import inspect
 import re
 import weakref
 
@@ -342,6 +343,9 @@ class Layer:
         `scope=` (reserved) names the variable scope on the first call.
         """
         scope = kwargs.pop("scope", None)
+        for reserved in ("training", "mask"):  # Keras drops them for a `call` without them
+            if reserved in kwargs and not self._call_accepts(reserved):
+                kwargs.pop(reserved)
         if isinstance(inputs, (np.ndarray, float, int)):
             inputs = constant_op.convert_to_tensor(inputs)
         self._set_scope(scope)
@@ -362,6 +366,10 @@ class Layer:
                 self._handle_activity_regularization(outputs)
             _add_elements_to_collection(self.updates, GraphKeys.UPDATE_OPS)
         return outputs
+
+    def _call_accepts(self, arg):
+        params = inspect.signature(self.call).parameters
+        return arg in params or any(p.kind == p.VAR_KEYWORD for p in params.values())
 
     def _maybe_build(self, inputs):
         xs = inputs if isinstance(inputs, (list, tuple)) else [inputs]

@@ -264,3 +264,8 @@ def test_dense_on_inputs_with_unknown_leading_dims():
         kernel, bias = sess.run(tf.trainable_variables())
         out = sess.run(y, {x: value})
     np.testing.assert_allclose(out, value @ kernel + bias, rtol=1e-5, atol=1e-6)
+
+
+def test_training_argument_is_dropped_for_layers_without_it():
+    y = tf.layers.Dense(3)(_x((2, 4)), training=True)
+    assert y.shape.as_list() == [2, 3]
