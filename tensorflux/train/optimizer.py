@@ -82,9 +82,8 @@ class Optimizer:
         from tensorflux import variables
         from tensorflux.gradients import gradients
 
-        if callable(loss):
-            raise RuntimeError("`loss` passed to Optimizer.compute_gradients should be a Tensor "
-                               "(tensorflux builds graphs; callables are for eager execution).")
+        if callable(loss):  # TF accepts a function returning the loss (built here, once)
+            loss = loss()
         if gate_gradients not in (Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH):
             raise ValueError("gate_gradients must be one of: Optimizer.GATE_NONE, "
                              "Optimizer.GATE_OP, Optimizer.GATE_GRAPH.  Not %s" % gate_gradients)
@@ -209,7 +208,10 @@ class Optimizer:
         return self._apply_dense(densify(grad), var)
 
     def _apply_sparse_duplicate_indices(self, grad, var):
-        return self._apply_sparse(grad, var)
+        """Sums the values of repeated indices, then `_apply_sparse` (as TF does)."""
+        summed_values, unique_indices = _deduplicate_indexed_slices(grad.values, grad.indices)
+        return self._apply_sparse(IndexedSlices(summed_values, unique_indices, grad.dense_shape),
+                                  var)
 
     def _finish(self, update_ops, name_scope):
         return control_flow_ops.group(*update_ops, name=name_scope)
@@ -274,6 +276,16 @@ class Optimizer:
 
     def _non_slot_variables(self):
         return self._non_slot_dict.values()
+
+
+def _deduplicate_indexed_slices(values, indices):
+    """(values summed per unique index, the unique indices)."""
+    from tensorflux.ops import array_ops, gather_ops, segment_ops
+
+    unique_indices, new_index_positions = gather_ops.unique(indices)
+    summed_values = segment_ops.unsorted_segment_sum(
+        values, new_index_positions, array_ops.shape(unique_indices)[0])
+    return summed_values, unique_indices
 
 
 def _flatten(x):

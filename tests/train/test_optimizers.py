@@ -421,3 +421,53 @@ def test_tf_checkpoint_restores_slots_and_training_continues(name):
                 np.testing.assert_allclose(sess.run(v), want[v.op.name], rtol=1e-5,
                                            atol=1e-7,
                                            err_msg="%s after %d more steps" % (v.op.name, k + 1))
+
+
+def test_loss_may_be_a_callable():
+    w = tf.Variable([2.0], name="w")
+    train = tf.train.GradientDescentOptimizer(0.25).minimize(lambda: tf.reduce_sum(w * w))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        np.testing.assert_allclose(sess.run(w), [1.0])
+
+
+class _SignSGD(tf.train.Optimizer):
+    """A user optimizer written the TF 1.x way: one `_apply_dense` hook and a slot."""
+
+    def __init__(self, lr):
+        super().__init__(False, "SignSGD")
+        self._lr = lr
+        self.sparse_indices = []
+
+    def _create_slots(self, var_list):
+        for v in var_list:
+            self._zeros_slot(v, "count", self._name)
+
+    def _apply_dense(self, grad, var):
+        count = self.get_slot(var, "count")
+        return tf.group(var.assign_sub(self._lr * tf.sign(grad)), count.assign_add(
+            tf.ones_like(count)))
+
+    def _apply_sparse(self, grad, var):
+        self.sparse_indices.append(grad.indices)
+        return self._apply_dense(tf.convert_to_tensor(
+            tf.scatter_nd(tf.expand_dims(grad.indices, 1), grad.values, [3, 2])), var)
+
+
+def test_user_optimizer_subclass_with_dense_and_sparse_gradients():
+    w = tf.Variable(np.zeros((3, 2), np.float32), name="w")
+    opt = _SignSGD(0.5)
+    dense = opt.apply_gradients([(tf.constant([[1.0, -1.0], [0.0, 2.0], [-3.0, 0.0]]), w)])
+    sparse = opt.apply_gradients([(IndexedSlices(tf.constant([[1.0, 1.0], [-3.0, 1.0]]),
+                                                 tf.constant([2, 2]), tf.constant([3, 2])),
+                                   w)])
+    assert opt.get_slot(w, "count").name == "w/SignSGD:0"
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(dense)
+        np.testing.assert_allclose(sess.run(w), [[-0.5, 0.5], [0.0, -0.5], [0.5, 0.0]])
+        sess.run(sparse)  # repeated index 2: its rows are summed to [-2, 2] first
+        np.testing.assert_allclose(sess.run(w), [[-0.5, 0.5], [0.0, -0.5], [1.0, -0.5]])
+        assert sess.run(opt.sparse_indices[0]).tolist() == [2]
+        np.testing.assert_allclose(sess.run(opt.get_slot(w, "count")), np.full((3, 2), 2.0))
