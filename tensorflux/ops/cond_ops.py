@@ -8,6 +8,11 @@ branch never happen. Ops are named as TF 2's control flow names them in a TF1 gr
 (While / StatelessWhile) with `while/Identity`… (the first two are the loop counter and the
 maximum iteration count).
 
+`build_while` is the loop builder `tf.map_fn`, `tf.scan` and the folds share: besides loop
+variables, a While op can walk tensors along axis 0 (the body sees one slice per iteration) and
+stack body tensors over the iterations into extra outputs, so those loops cost O(n) forward and
+backward.
+
 Gradients: the rule differentiates each body inside its own graph (`tf.gradients` of the body
 outputs w.r.t. its input placeholders) and emits an IfGrad / WhileGrad op that runs those
 gradient subgraphs. Forward values the gradient subgraph reads are *stashed*: the forward op
@@ -512,7 +517,7 @@ def _while_grad(op, *out_grads):
     cap_wrt = [j for j in range(n_vars + n_xs, len(args)) if _trainable(args[j]) and
                b.inputs[j] is not None]
     y_wrt = [n_vars + j for j in range(n_ys) if _trainable(op.outputs[n_vars + j])]
-    if all(out_grads[i] is None for i in var_wrt + y_wrt):
+    if not var_wrt + x_wrt + cap_wrt or all(out_grads[i] is None for i in var_wrt + y_wrt):
         return [None] * len(args)
     xs = [b.inputs[i] for i in var_wrt + x_wrt + cap_wrt]
     ys = [b.outputs[i] for i in var_wrt + y_wrt]
