@@ -55,13 +55,18 @@ from tensorflux.ops.nn_ops import (
     zero_fraction,
 )
 from tensorflux.ops.norm_ops import (
+    batch_norm_with_global_normalization,
     batch_normalization,
     fused_batch_norm,
     l2_normalize,
     local_response_normalization,
     lrn,
     moments,
+    normalize_moments,
+    sufficient_statistics,
+    weighted_moments,
 )
+from tensorflux.ops.pad_ops import depth_to_space, space_to_depth
 from tensorflux.ops.pool_ops import (
     avg_pool,
     avg_pool1d,
@@ -74,4 +79,5 @@ from tensorflux.ops.pool_ops import (
     max_pool3d,
     max_pool_v2,
     max_pool_with_argmax,
+    pool,
 )

@@ -190,6 +190,88 @@ def moments(x, axes, shift=None, name=None, keep_dims=None, keepdims=None):
         return mean, variance
 
 
+def sufficient_statistics(x, axes, shift=None, keep_dims=None, name=None, keepdims=None):
+    """(count, sum(x - shift), sum((x - shift) ** 2), shift) over `axes`."""
+    axes = sorted(set(axes))
+    keep = _pick(keepdims, "keepdims", keep_dims, "keep_dims")
+    keep = bool(keep) if keep is not None else False
+    g = graph_lib._graph_from_values([x, shift])
+    with g.as_default(), g.name_scope(name or "sufficient_statistics"):
+        x = convert(x, name="x")
+        dims = x.shape.as_list() if x.shape.ndims is not None else None
+        if dims is not None and all(dims[d] is not None for d in axes):
+            counts = convert(float(np.prod([dims[d] for d in axes])), dtype=x.dtype.base_dtype)
+        else:
+            shape = math_ops.cast(array_ops.shape(x), x.dtype.base_dtype)
+            counts = reduction_ops.reduce_prod(array_ops.gather(shape, axes), name="count")
+        if shift is not None:
+            shift = convert(shift, name="shift")
+            m_ss = math_ops.subtract(x, shift)
+            v_ss = math_ops.squared_difference(x, shift)
+        else:
+            m_ss = x
+            v_ss = math_ops.square(x)
+        m_ss = reduction_ops.reduce_sum(m_ss, axes, keepdims=keep, name="mean_ss")
+        v_ss = reduction_ops.reduce_sum(v_ss, axes, keepdims=keep, name="var_ss")
+    return counts, m_ss, v_ss, shift
+
+
+def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
+    """Mean and variance from sufficient statistics."""
+    g = graph_lib._graph_from_values([counts, mean_ss, variance_ss, shift])
+    with g.as_default(), g.name_scope(name or "normalize"):
+        divisor = math_ops.reciprocal(convert(counts), name="divisor")
+        if shift is not None:
+            shifted_mean = math_ops.multiply(mean_ss, divisor, name="shifted_mean")
+            mean = math_ops.add(shifted_mean, shift, name="mean")
+        else:
+            shifted_mean = math_ops.multiply(mean_ss, divisor, name="mean")
+            mean = shifted_mean
+        variance = math_ops.subtract(math_ops.multiply(variance_ss, divisor),
+                                     math_ops.square(shifted_mean), name="variance")
+    return mean, variance
+
+
+def weighted_moments(x, axes, frequency_weights, name=None, keep_dims=None, keepdims=None):
+    """Mean and variance of `x` over `axes`, each element weighted by `frequency_weights`."""
+    keep = _pick(keepdims, "keepdims", keep_dims, "keep_dims")
+    keep = bool(keep) if keep is not None else False
+    g = graph_lib._graph_from_values([x, frequency_weights])
+    with g.as_default(), g.name_scope(name or "weighted_moments"):
+        x = convert(x, name="x")
+        w = convert(frequency_weights, name="frequency_weights")
+        half = x.dtype.base_dtype == dtypes.float16
+        if half:
+            x = math_ops.cast(x, dtypes.float32)
+        w = math_ops.cast(w, x.dtype.base_dtype)
+        weighted_sum = reduction_ops.reduce_sum(w * x, axes, name="weighted_input_sum",
+                                                keepdims=True)
+        sum_of_weights = reduction_ops.reduce_sum(w + array_ops.zeros_like(x), axes,
+                                                  name="sum_of_weights", keepdims=True)
+        mean = math_ops.div_no_nan(weighted_sum, sum_of_weights)
+        distsq = reduction_ops.reduce_sum(w * math_ops.squared_difference(x, mean), axes,
+                                          name="weighted_distsq", keepdims=True)
+        variance = math_ops.div_no_nan(distsq, sum_of_weights)
+        if not keep:
+            mean = manip_ops.squeeze(mean, axes)
+            variance = manip_ops.squeeze(variance, axes)
+        if half:
+            return math_ops.cast(mean, dtypes.float16), math_ops.cast(variance, dtypes.float16)
+        return mean, variance
+
+
+def batch_norm_with_global_normalization(t=None, m=None, v=None, beta=None, gamma=None,
+                                         variance_epsilon=None, scale_after_normalization=None,
+                                         name=None, input=None, mean=None,  # noqa: A002
+                                         variance=None):
+    """TF's old batch norm entry point: batch_normalization with gamma only when asked."""
+    t = _pick(input, "input", t, "t")
+    m = _pick(mean, "mean", m, "m")
+    v = _pick(variance, "variance", v, "v")
+    return batch_normalization(t, m, v, beta, gamma if scale_after_normalization else None,
+                               variance_epsilon, name)
+
+
 def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
     """(x - mean) / sqrt(variance + eps) * scale + offset, as `x * inv + (offset - mean * inv)`."""
     g = graph_lib._graph_from_values([x, mean, variance, scale, offset])

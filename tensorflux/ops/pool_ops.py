@@ -336,3 +336,43 @@ def avg_pool_grad(orig_input_shape, grad, ksize, strides, padding, data_format="
 
 def _fmt(data_format):
     return data_format if isinstance(data_format, bytes) else (data_format or "NHWC").encode()
+
+
+def pool(input, window_shape, pooling_type, padding, dilation_rate=None, strides=None,  # noqa
+         name=None, data_format=None, dilations=None):
+    """N-D ("MAX" or "AVG") pooling over 1 to 3 spatial dims (`tf.nn.pool`), without dilation."""
+    dilation_rate = _pick(dilations, "dilations", dilation_rate, "dilation_rate")
+    n = len(window_shape)
+    if n < 1 or n > 3:
+        raise ValueError("`len(window_shape)` must be 1, 2, or 3. Received: window_shape=%s of "
+                         "length %d" % (window_shape, n))
+    strides = [1] * n if strides is None else [int(s) for s in strides]
+    if dilation_rate is not None and any(int(d) != 1 for d in dilation_rate):
+        raise NotImplementedError("tf.nn.pool with dilation_rate > 1 is not supported")
+    if any(s > w for s, w in zip(strides, window_shape)):
+        raise ValueError("`strides` > `window_shape` not supported due to inconsistency between "
+                         "CPU and GPU implementations. Received: strides=%s and window_shape=%s"
+                         % (strides, window_shape))
+    if pooling_type not in ("MAX", "AVG"):
+        raise ValueError("%d-D %s pooling is not supported." % (n, pooling_type))
+    g = graph_lib._graph_from_values([input])
+    with g.as_default(), g.name_scope(name or "%s_pool" % pooling_type.lower()) as scope:
+        x = convert(input, name="input")
+        if x.shape.ndims is not None and x.shape.ndims != n + 2:
+            raise ValueError("Shape %s must have rank %d" % (x.shape, n + 2))
+        if n == 1:
+            fn = max_pool1d if pooling_type == "MAX" else avg_pool1d
+            return fn(x, window_shape, strides, padding, data_format=data_format or "NWC",
+                      name=scope)
+        if n == 2:
+            op_type = "MaxPool" if pooling_type == "MAX" else "AvgPool"
+            attrs = _attrs(window_shape, strides, padding, data_format, 2, "NHWC",
+                           allow_explicit=False)
+        else:
+            op_type = "MaxPool3D" if pooling_type == "MAX" else "AvgPool3D"
+            attrs = _attrs(window_shape, strides, padding, data_format, 3, "NDHWC",
+                           allow_explicit=False)
+        if op_type == "MaxPool":
+            attrs["explicit_paddings"] = []
+        attrs["T"] = x.dtype.base_dtype
+        return registry.make_tensor(op_type, [x], attrs, name=scope)
