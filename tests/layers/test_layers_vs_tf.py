@@ -17,19 +17,6 @@ import layer_cases  # noqa: E402
 
 FIXTURES = os.path.join(HERE, "..", "fixtures", "layers")
 RTOL, ATOL = 1e-5, 1e-5
-# Output tensor names that differ from TF for reasons outside tf.layers: (case, key) -> reason.
-NAME_GAPS = {
-    ("flatten_and_dropout", "ns"): "tf.nn.dropout names its output op 'dropout', TF 2.21 "
-                                   "'dropout/SelectV2'",
-    ("flatten_and_dropout", "ns_none"): "tf.nn.dropout names its output op 'dropout', TF 2.21 "
-                                        "'dropout/SelectV2'",
-    ("slim_basic", "d_tr"): "tf.nn.dropout names its output op 'dropout', TF 2.21 "
-                            "'dropout/SelectV2'",
-}
-
-
-def _outputs_without_gaps(name, outputs):
-    return {k: v for k, v in outputs.items() if (name, k) not in NAME_GAPS}
 
 
 def load_fixture(name):
@@ -44,10 +31,7 @@ def compare(name, run_case):
     want_meta, want = load_fixture(name)
     got_meta, got = run_case(name, "run_error" not in want_meta)
     assert got_meta["variables"] == want_meta["variables"]
-    assert (_outputs_without_gaps(name, got_meta["outputs"])
-            == _outputs_without_gaps(name, want_meta["outputs"]))
-    for key in got_meta["outputs"]:
-        assert got_meta["outputs"][key][1] == want_meta["outputs"][key][1], key
+    assert got_meta["outputs"] == want_meta["outputs"]
     assert got_meta["n_update_ops"] == want_meta["n_update_ops"]
     assert got_meta["meta"] == want_meta["meta"]
     assert len(got_meta["regularization_losses"]) == len(want_meta["regularization_losses"])
@@ -71,20 +55,6 @@ def test_regularization_loss_names_match_tf():
     got, want = compare("trainable_and_regularizers",
                         lambda n, run: layer_cases.run_case(tf, n, run))
     assert got["regularization_losses"] == want["regularization_losses"]
-
-
-@pytest.mark.parametrize("case_key", sorted(NAME_GAPS))
-def test_known_output_name_gaps(case_key):
-    name, key = case_key
-    want_meta, _ = load_fixture(name)
-    if name in layer_cases.CASES:
-        got_meta, _ = layer_cases.run_case(tf, name, False)
-    else:
-        import contrib_cases
-
-        got_meta, _ = contrib_cases.run_case(tf, tf.contrib.slim, name, False)
-    if got_meta["outputs"][key] != want_meta["outputs"][key]:
-        pytest.xfail(NAME_GAPS[case_key])
 
 
 def test_every_case_has_a_fixture():
