@@ -317,24 +317,3 @@ def test_public_names():
                  "zero_fraction", "xw_plus_b", "relu_layer"]:
         assert callable(getattr(tf.nn, name)), name
 
-
-@pytest.mark.parametrize("strides,dilations,padding", [
-    ([1, 1, 1, 1], [1, 1, 1, 1], "SAME"), ([1, 2, 3, 1], [1, 1, 1, 1], "VALID"),
-    ([1, 1, 1, 1], [1, 2, 1, 1], [[0, 0], [2, 1], [0, 2], [0, 0]]),
-    ([1, 2, 2, 1], [1, 1, 1, 1], "SAME")])
-def test_input_gradient_paths_agree(monkeypatch, strides, dilations, padding):
-    """The per-kernel-offset GEMM path and the single-GEMM col2im path of the input gradient."""
-    xv = rng.randn(2, 7, 8, 9)
-    wv = rng.randn(3, 2, 9, 5)
-    x = tf.placeholder(tf.float64, xv.shape)
-    y = tf.nn.conv2d(x, wv, strides, padding, dilations=dilations)
-    gy = rng.randn(*y.shape.as_list())
-    gx = tf.gradients(y, x, grad_ys=gy)[0]
-    monkeypatch.setattr(conv_kernels, "_PER_OFFSET_MIN_DEPTH", 1)
-    a = run(gx, {x: xv})
-    monkeypatch.setattr(conv_kernels, "_PER_OFFSET_MIN_DEPTH", 10 ** 9)
-    b = run(gx, {x: xv})
-    np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
-    # and both are the adjoint of the forward convolution: <conv(x), gy> = <x, gx>
-    yv = run(y, {x: xv})
-    np.testing.assert_allclose(np.sum(yv * gy), np.sum(xv * a), rtol=1e-10)

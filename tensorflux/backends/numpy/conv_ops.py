@@ -18,8 +18,6 @@ from tensorflux.ops.registry import kernel
 # Upper bound on the elements of one im2col matrix (16 MB of float32): larger batches are
 # processed in chunks, which bounds memory and keeps each copy close to its GEMM.
 _COLS_LIMIT = 1 << 22
-# Input gradients with at least this many input channels use one GEMM per kernel offset.
-_PER_OFFSET_MIN_DEPTH = 8
 
 
 def _compute_dtype(dtype):
@@ -129,15 +127,6 @@ def conv_backprop_input(in_shape, w, dy, geo):
     w2 = w.reshape(-1, o)
     padded = (n,) + tuple(s + b + a for s, (b, a) in zip(in_shape[1:-1], pads)) + (c,)
     dxp = np.zeros(padded, dtype=dy.dtype)
-    if c >= _PER_OFFSET_MIN_DEPTH:
-        # One GEMM per kernel offset, each result added straight into its strided window:
-        # no [pixels, kernel*C] intermediate (measured ~1.7x faster for 5x5x32x64).
-        dy2 = dy.reshape(-1, o)
-        wt = np.ascontiguousarray(np.swapaxes(w.reshape(-1, c, o), 1, 2))  # [K, O, C]
-        for i, k in enumerate(kernel_offsets(ks)):
-            dxp[window_slice(k, out, geo.strides, geo.dilations)] += np.matmul(
-                dy2, wt[i]).reshape((n,) + tuple(out) + (c,))
-        return dxp[interior(in_shape[1:-1], pads)]
     p = int(np.prod(out, dtype=np.int64))
     for lo, hi in _batch_chunks(n, p * w2.shape[0]):
         dcols = np.matmul(dy[lo:hi].reshape(-1, o), w2.T)
