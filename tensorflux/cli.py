@@ -1,4 +1,5 @@
-"""The `tensorflux` command (`python -m tensorflux`): train the deck's CNN, inspect checkpoints."""
+"""The `tensorflux` command (`python -m tensorflux`): train the deck's CNN, inspect checkpoints,
+classify photos with a pretrained network."""
 
 import argparse
 import sys
@@ -29,6 +30,12 @@ def _inspect(args):
     return inspect_checkpoint.main(args.path, args.tensor_name, args.all_tensors)
 
 
+def _classify(args):
+    from tensorflux.apps import classify
+
+    return classify.main(args.images, top=args.top)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="tensorflux", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -49,6 +56,10 @@ def main(argv=None):
     i.add_argument("--tensor-name", default=None)
     i.add_argument("--all-tensors", action="store_true")
     i.set_defaults(fn=_inspect)
+    c = sub.add_parser("classify", help="label PNG photos with pretrained EfficientNet-Lite0")
+    c.add_argument("images", nargs="+", help="PNG files")
+    c.add_argument("--top", type=int, default=5, help="how many classes to print per image")
+    c.set_defaults(fn=_classify)
     args = p.parse_args(argv)
     return args.fn(args)
 
