@@ -95,26 +95,54 @@ _erf = np.vectorize(math.erf, otypes=[np.float64])
 _lgamma = np.vectorize(math.lgamma, otypes=[np.float64])
 
 
-def _digamma(x):
-    try:
-        from scipy import special
+# Bernoulli numbers B2..B12 for the asymptotic series of the (poly)gamma functions.
+_BERNOULLI = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730]
 
-        return special.digamma(x).astype(x.dtype)
-    except ImportError:  # asymptotic series with recurrence, accurate to ~1e-10
-        x = np.asarray(x, np.float64)
-        r = np.zeros_like(x)
-        while np.any(x < 6):
-            m = x < 6
-            r[m] -= 1 / x[m]
-            x = np.where(m, x + 1, x)
-        f = 1 / (x * x)
-        return r + np.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f / 240)))
+
+def _digamma(x):
+    """psi(x): recurrence up to x >= 10, then the asymptotic series (error < 1e-13)."""
+    x = np.asarray(x, np.float64)
+    out = np.zeros_like(x)
+    reflect = x < 0.5
+    if reflect.any():  # psi(1 - x) - psi(x) = pi cot(pi x)
+        xr = x[reflect]
+        out[reflect] = -np.pi / np.tan(np.pi * xr)
+        x = np.where(reflect, 1 - x, x)
+    shift = np.zeros_like(x)
+    while np.any(x < 10):
+        small = x < 10
+        shift = shift - np.where(small, 1 / x, 0)
+        x = np.where(small, x + 1, x)
+    f = 1 / (x * x)
+    series = sum(b / (2 * (k + 1)) * f ** (k + 1) for k, b in enumerate(_BERNOULLI))
+    return out + shift + np.log(x) - 0.5 / x - series
 
 
 def _polygamma(a, x):
-    from scipy import special
+    """psi^(n)(x) for integer n >= 0 (n = 0 is digamma), by recurrence and asymptotics."""
+    a = np.asarray(a)
+    x = np.asarray(x, np.float64)
+    a, x = np.broadcast_arrays(a, x)
+    out = np.empty(x.shape, np.float64)
+    for n in np.unique(a):
+        m = a == n
+        out[m] = _digamma(x[m]) if n == 0 else _polygamma_n(int(n), x[m])
+    return out
 
-    return special.polygamma(a.astype(int), x).astype(x.dtype)
+
+def _polygamma_n(n, x):
+    sign = (-1) ** (n + 1)
+    fact = math.factorial(n)
+    acc = np.zeros_like(x)
+    while np.any(x < 15):
+        small = x < 15
+        acc = acc + np.where(small, fact / x ** (n + 1), 0)
+        x = np.where(small, x + 1, x)
+    series = math.factorial(n - 1) / x ** n + fact / (2 * x ** (n + 1))
+    for k, b in enumerate(_BERNOULLI, start=1):
+        series = series + b * math.factorial(2 * k + n - 1) / (
+            math.factorial(2 * k) * x ** (2 * k + n))
+    return sign * (acc + series)
 
 
 def _cast_float(fn):
@@ -145,7 +173,7 @@ for _t, _f in [("Neg", np.negative), ("Abs", np.abs), ("Sign", np.sign),
                ("Softsign", lambda x: x / (1 + np.abs(x))), ("Conj", np.conj),
                ("Real", np.real), ("Imag", np.imag)]:
     _simple(_t, _f)
-_simple("Polygamma", _polygamma)
+_simple("Polygamma", lambda a, x: _polygamma(a, x).astype(x.dtype))
 
 
 @kernel("Cast")
