@@ -20,6 +20,9 @@
 - dtypes: jax runs with 64-bit types enabled *only inside this backend* (`jax.enable_x64`
   context), so int64/float64 behave as in TF and user code importing jax is unaffected.
 
+Debugging: TENSORFLUX_XLA_STRICT=1 turns "XLA failed but numpy ran it" into an AssertionError;
+TENSORFLUX_XLA_VERIFY=1 repeats every XLA run (without random ops) on numpy and compares.
+
 Session state holds numpy arrays or jax arrays; numpy runs of a plan convert the variables they
 touch to numpy first.
 """
@@ -43,6 +46,8 @@ CACHE_SIZE_ENV = "TENSORFLUX_XLA_CACHE_SIZE"
 log = logging.getLogger("tensorflux.backends.xla")
 
 _X64 = jax.enable_x64
+_STRICT = os.environ.get("TENSORFLUX_XLA_STRICT", "") not in ("", "0")
+_VERIFY = os.environ.get("TENSORFLUX_XLA_VERIFY", "") not in ("", "0")
 _NUMPY = "numpy"  # an LRU entry meaning "this signature runs on numpy"
 
 
@@ -300,6 +305,7 @@ class PlanRunner:
             k = rngs.get((BACKEND, op.name))
             keys.append(_initial_rng_key(op) if k is None else k)
         dyn = tuple(feed_values[i] for i in an.dynamic_feeds)
+        before = self._snapshot(state) if _VERIFY and not an.rng_ops else None
         try:
             with _X64(True):
                 if self._device is not None:
@@ -307,14 +313,13 @@ class PlanRunner:
                         outs, written, new_keys, err = self._call(entry, dyn, ro, rw, keys)
                 else:
                     outs, written, new_keys, err = self._call(entry, dyn, ro, rw, keys)
-                if err is not None and bool(err):
-                    return self.run_numpy(feed_values, state)  # raises the numpy error
-        except kernel_lib.NotCompilable as e:
-            self._fail_signature(key, e)
-            return self.run_numpy(feed_values, state)
+                flagged = err is not None and bool(err)
+                if not flagged:
+                    written = _distinct(written)
         except Exception as e:  # noqa: BLE001 - numpy decides what the error is
-            self._fail_signature(key, e)
-            return self.run_numpy(feed_values, state)
+            return self._recover(feed_values, state, key, e)
+        if flagged:
+            return self._recover(feed_values, state, None, None)
         result = []
         for kind, v in entry.fetch_src:
             if kind == "out":
@@ -323,15 +328,12 @@ class PlanRunner:
                 result.append(feed_values[v])
             else:
                 result.append(v)
-        if written:
-            seen = set()
-            for k, v in zip(an.written, written):
-                if id(v) in seen:
-                    v = jnp.array(v, copy=True)
-                seen.add(id(v))
-                variables[k] = v
+        for k, v in zip(an.written, written):
+            variables[k] = v
         for op, k in zip(an.rng_ops, new_keys):
             rngs[(BACKEND, op.name)] = k
+        if before is not None:
+            self._verify(feed_values, before, result, state)
         return result
 
     def _call(self, entry, dyn, ro, rw, keys):
@@ -339,11 +341,66 @@ class PlanRunner:
             rw = tuple(x if isinstance(x, jax.Array) else jax.device_put(x) for x in rw)
         return entry.fn(dyn, ro, rw, tuple(keys))
 
-    def _fail_signature(self, key, exc):
-        log.debug("XLA could not run a plan with fetches %s (%s: %s); running it on numpy",
-                  [t.name for t in self.plan.fetches], type(exc).__name__, exc)
-        if key in self.entries:
-            self.entries[key] = _NUMPY
+    def _recover(self, feed_values, state, key, exc):
+        """XLA failed (`exc`) or flagged a runtime error: the numpy interpreter decides.
+
+        numpy raises TF's error when there is one; when it succeeds instead, its results are
+        this run's, and the signature (if it failed to compile) runs on numpy from now on.
+        """
+        if exc is not None:
+            log.debug("XLA could not run a plan with fetches %s (%s: %s); running it on numpy",
+                      [t.name for t in self.plan.fetches], type(exc).__name__, exc)
+            if key in self.entries:
+                self.entries[key] = _NUMPY
+        result = self.run_numpy(feed_values, state)
+        if _STRICT:
+            raise AssertionError("XLA %s where numpy ran the plan with fetches %s" % (
+                "failed (%s: %s)" % (type(exc).__name__, exc) if exc is not None else
+                "flagged a runtime error", [t.name for t in self.plan.fetches])) from exc
+        return result
+
+    # --- self-checking (TENSORFLUX_XLA_VERIFY=1): every XLA run is repeated on numpy ----------
+    def _snapshot(self, state):
+        return {k: np.array(v) for k, v in state.variables.items()
+                if k in self.analysis.touched}
+
+    def _verify(self, feed_values, before, result, state):
+        ctx = interpreter.RunContext()
+        ctx.variables.update(before)
+        if self._numpy_run is None:
+            self._numpy_run = interpreter.compile(self.plan)
+        expect = self._numpy_run(feed_values, ctx)
+        names = [t.name for t in self.plan.fetches] + list(self.analysis.written)
+        got = list(result) + [state.variables[k] for k in self.analysis.written]
+        want = list(expect) + [ctx.variables[k] for k in self.analysis.written]
+        for name, g, w in zip(names, got, want):
+            _assert_close(name, np.asarray(g), np.asarray(w))
+
+
+def _distinct(values):
+    """The written variables as distinct buffers (one array is never two variables' value)."""
+    seen = set()
+    out = []
+    for v in values:
+        if id(v) in seen:
+            v = jnp.array(v, copy=True)
+        seen.add(id(v))
+        out.append(v)
+    return tuple(out)
+
+
+def _assert_close(name, got, want):
+    if got.shape != want.shape or got.dtype != want.dtype:
+        raise AssertionError("XLA/numpy mismatch for %s: %s %s vs %s %s" % (
+            name, got.dtype, got.shape, want.dtype, want.shape))
+    if got.dtype.kind in "fc":
+        size = got.dtype.itemsize // (2 if got.dtype.kind == "c" else 1)
+        tol = 1e-2 if size <= 2 else (1e-4 if size <= 4 else 1e-9)
+        ok = np.allclose(got, want, rtol=tol, atol=tol, equal_nan=True)
+    else:
+        ok = np.array_equal(got, want)
+    if not ok:
+        raise AssertionError("XLA/numpy mismatch for %s:\n%s\nvs\n%s" % (name, got, want))
 
 
 def _touched_keys(plan):

@@ -35,7 +35,7 @@ def _matrix_set_diag(op):
         if d.shape != x.shape[:-2] + (k,):
             raise ValueError("bad diagonal shape")
         i = np.arange(k)
-        return x.at[..., i, i].set(d)
+        return jnp.asarray(x).at[..., i, i].set(d)
     return run
 
 

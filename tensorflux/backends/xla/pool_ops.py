@@ -47,7 +47,7 @@ def _lowest(dtype):
 
 def _max_pool(geo, x):
     _, pads = geo.resolve(x.shape)
-    return geo.window(x, jnp.array(_lowest(x.dtype), x.dtype), lax.max, pads)
+    return geo.window(x, np.array(_lowest(x.dtype), x.dtype), lax.max, pads)
 
 
 def _valid_counts(geo, shape, out, pads):
@@ -64,7 +64,7 @@ def _valid_counts(geo, shape, out, pads):
 
 def _avg_pool(geo, x):
     out, pads = geo.resolve(x.shape)
-    s = geo.window(x, jnp.array(0, x.dtype), lax.add, pads)
+    s = geo.window(x, np.array(0, x.dtype), lax.add, pads)
     return (s / _valid_counts(geo, x.shape, out, pads).astype(x.dtype)).astype(x.dtype)
 
 

@@ -121,7 +121,7 @@ def _sparse_update(rule, attrs, cur, inputs, gname):
 
     def rows_update(rows, g, state):
         out = rule(attrs, **{n: state[n][rows] for n in names}, **{gname: g}, **scalars)
-        return {n: state[n].at[rows].set(out[n].astype(state[n].dtype), mode="drop")
+        return {n: jnp.asarray(state[n]).at[rows].set(out[n].astype(state[n].dtype), mode="drop")
                 for n in names}
 
     def together(state):
