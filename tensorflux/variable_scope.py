@@ -104,9 +104,9 @@ class VariableScope:
             dtype = self._dtype
         constraint = constraint if constraint is not None else self._constraint
         getter = var_store.get_variable
-        for cg in (self._custom_getter, custom_getter):
-            if cg is not None:
-                getter = functools.partial(cg, getter)
+        cg = custom_getter if custom_getter is not None else self._custom_getter  # TF: replaces
+        if cg is not None:
+            getter = functools.partial(cg, getter)
         g = graph_lib.get_default_graph()
         with g.name_scope(None):
             return getter(full_name, shape=shape, dtype=dtype, initializer=initializer,
@@ -132,22 +132,27 @@ class _VariableStore:
         dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else dtypes.float32
         shape = tensor_shape.as_shape(shape) if shape is not None else None
         if name in self._vars:
-            if reuse is False or reuse is None:
-                raise ValueError("Variable %s already exists, disallowed. Did you mean to set "
-                                 "reuse=True or reuse=tf.AUTO_REUSE in VarScope?" % name)
             v = self._vars[name]
+            if reuse is False or reuse is None:
+                where = v.op._traceback
+                where = ("  File \"%s\", line %d, in %s\n" % where) if where else ""
+                raise ValueError("Variable %s already exists, disallowed. Did you mean to set "
+                                 "reuse=True or reuse=tf.AUTO_REUSE in VarScope? Originally "
+                                 "defined at:\n\n%s" % (name, where))
             if shape is not None and not shape.is_compatible_with(v.get_shape()):
                 raise ValueError("Trying to share variable %s, but specified shape %s and found "
                                  "shape %s." % (name, shape, v.get_shape()))
             if dtype != v.dtype.base_dtype:
                 raise ValueError("Trying to share variable %s, but specified dtype %s and found "
-                                 "dtype %s." % (name, dtype.name, v.dtype.base_dtype.name))
+                                 "dtype %s." % (name, dtype.name, v.dtype.name))
             return v
         if reuse is True:
             raise ValueError("Variable %s does not exist, or was not created with "
                              "tf.get_variable(). Did you mean to set reuse=tf.AUTO_REUSE in "
                              "VarScope?" % name)
         init_is_value = initializer is not None and not callable(initializer)
+        if init_is_value and shape is not None:
+            raise ValueError("If initializer is a constant, do not specify shape.")
         if shape is None and not init_is_value:
             raise ValueError("Shape of a new variable (%s) must be fully defined, but instead "
                              "was %s." % (name, shape))
@@ -264,7 +269,9 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
             scope_name = name_or_scope.name
             new_reuse = True if (reuse is True or old.reuse is True) else (
                 reuse if reuse is not None else name_or_scope.reuse)
-            ns = name_or_scope.original_name_scope
+            # A fresh name scope named after the scope's last component (TF: `outer_1/`);
+            # variables still go under the scope's own name.
+            ns = name_or_scope.name.split("/")[-1]
             new = name_or_scope._copy(reuse=new_reuse)
         else:
             base = name_or_scope if name_or_scope is not None else _unique_scope_name(
@@ -289,7 +296,7 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
         for k in list(counts):
             if k.startswith(scope_name + "/"):
                 counts[k] = 0
-        ctx = g.name_scope(ns) if auxiliary_name_scope else contextlib.nullcontext(
+        ctx = g.name_scope(ns) if auxiliary_name_scope and ns else contextlib.nullcontext(
             g._scopes.name_scope)
         with ctx as opened:
             if not isinstance(name_or_scope, VariableScope) or not new._name_scope:
@@ -302,8 +309,9 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
 
 
 def _chain(outer, inner):
+    """The inner scope's getter runs first; its `getter` argument is the outer one (TF's order)."""
     def getter(next_getter, *args, **kwargs):
-        return outer(functools.partial(inner, next_getter), *args, **kwargs)
+        return inner(functools.partial(outer, next_getter), *args, **kwargs)
     return getter
 
 

@@ -106,7 +106,8 @@ class Variable:
 
     @property
     def dtype(self):
-        return self._variable.dtype
+        """The reference dtype (`float32_ref`), as TF 1.x reports it; `.base_dtype` is float32."""
+        return self._variable.dtype.base_dtype._as_ref
 
     @property
     def shape(self):
@@ -193,8 +194,7 @@ class Variable:
 
     # --- misc ---------------------------------------------------------------------------------
     def __repr__(self):
-        return "<tf.Variable '%s' shape=%s dtype=%s_ref>" % (self.name, self.shape,
-                                                            self.dtype.name)
+        return "<tf.Variable '%s' shape=%s dtype=%s>" % (self.name, self.shape, self.dtype.name)
 
     def __hash__(self):
         return id(self)
@@ -204,9 +204,6 @@ class Variable:
 
     def __iter__(self):
         raise TypeError("'Variable' object is not iterable.")
-
-    def __bool__(self):
-        raise TypeError("Using a `tf.Variable` as a Python `bool` is not allowed.")
 
     def __array__(self, dtype=None, copy=None):
         raise NotImplementedError("Cannot convert a symbolic Variable (%s) to a numpy array."

@@ -16,7 +16,7 @@ _MAXINT32 = 2**31 - 1
 
 
 def get_seed(op_seed):
-    """TF's rule: (graph seed, op seed) pair for a new random op; (None, None) = nondeterministic."""
+    """TF's rule: the (graph seed, op seed) pair of a new random op; (None, None) = unseeded."""
     g = graph_lib.get_default_graph()
     global_seed = g.seed
     if global_seed is not None:
@@ -91,7 +91,7 @@ def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, 
         std_t = convert(stddev, dtype=dtype, name="stddev")
         rnd = registry.make_tensor("RandomStandardNormal", [shape_t], _seed_attrs(seed, dtype),
                                    name="RandomStandardNormal")
-        return math_ops.add(math_ops.multiply(rnd, std_t), mean_t, name=scope)
+        return math_ops.add(rnd * std_t, mean_t, name=scope)  # TF's op names: mul, then add
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
@@ -103,7 +103,7 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=Non
         std_t = convert(stddev, dtype=dtype, name="stddev")
         rnd = registry.make_tensor("TruncatedNormal", [shape_t], _seed_attrs(seed, dtype),
                                    name="TruncatedNormal")
-        return math_ops.add(math_ops.multiply(rnd, std_t), mean_t, name=scope)
+        return math_ops.add(rnd * std_t, mean_t, name=scope)
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
@@ -122,7 +122,7 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
                                         _seed_attrs(seed), name=scope)
         rnd = registry.make_tensor("RandomUniform", [shape_t], _seed_attrs(seed, dtype),
                                    name="RandomUniform")
-        return math_ops.add(math_ops.multiply(rnd, math_ops.subtract(hi, lo)), lo, name=scope)
+        return math_ops.add(rnd * (hi - lo), lo, name=scope)  # TF's op names: sub, mul, add
 
 
 def random_shuffle(value, seed=None, name=None):

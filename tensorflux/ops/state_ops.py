@@ -28,22 +28,34 @@ def variable_op(shape, dtype, name="Variable", container="", shared_name=""):
                        name=name, op_def=registry.get("VariableV2"))._outputs[0]
 
 
+def _merge_error(a, b):
+    """TF's message for two shapes that must be equal but are not (None when they agree)."""
+    if a.is_compatible_with(b):
+        return None
+    if a.ndims != b.ndims:
+        return "Shapes must be equal rank, but are %d and %d" % (a.ndims, b.ndims)
+    for i, (x, y) in enumerate(zip(a.as_list(), b.as_list())):
+        if x is not None and y is not None and x != y:
+            return ("Dimension %d in both shapes must be equal, but are %d and %d. Shapes are "
+                    "%s and %s." % (i, x, y, registry._shape_str(a), registry._shape_str(b)))
+    return None
+
+
 def _assign_shape(op):
     ref, value = op.inputs
-    if op._attrs.get("validate_shape", True) and not ref.shape.is_compatible_with(value.shape):
-        raise registry.ShapeError("Shapes must be equal rank, but are %s and %s" % (
-            ref.shape.ndims, value.shape.ndims) if ref.shape.ndims != value.shape.ndims else
-            "Dimension 0 in both shapes must be equal, but are %s and %s"
-            % (ref.shape, value.shape))
-    shape = ref.shape if op._attrs.get("validate_shape", True) else value.shape
+    validate = op._attrs.get("validate_shape", True)
+    err = _merge_error(ref.shape, value.shape) if validate else None
+    if err:
+        raise registry.ShapeError(err)
+    shape = ref.shape if validate else value.shape
     return [(ref.dtype.base_dtype, shape)]
 
 
 def _assign_update_shape(op):
     ref, value = op.inputs
-    if not ref.shape.is_compatible_with(value.shape):
-        raise registry.ShapeError("Shapes must be equal rank, but are %s and %s"
-                                  % (ref.shape, value.shape))
+    err = _merge_error(ref.shape, value.shape)
+    if err:
+        raise registry.ShapeError(err)
     return [(ref.dtype.base_dtype, ref.shape)]
 
 
