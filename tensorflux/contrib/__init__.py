@@ -1,3 +1,4 @@
-"""`tf.contrib`: the TF 1.x contributed modules tensorflux provides (`layers`, `slim`)."""
+"""`tf.contrib`: the TF 1.x contributed modules tensorflux provides (`framework`, `layers`,
+`slim`)."""
 
-from tensorflux.contrib import layers, slim
+from tensorflux.contrib import framework, layers, slim

@@ -1,4 +1,5 @@
-"""`tf.contrib.layers`: TF-Slim style layers, regularizers and initializers.
+"""`tf.contrib.layers`: TF-Slim's layers, normalizers, regularizers, initializers and
+`optimize_loss`.
 
 Example:
     >>> net = tf.contrib.layers.conv2d(images, 32, [3, 3], scope="conv1")
@@ -7,12 +8,23 @@ Example:
     >>> logits = tf.contrib.layers.fully_connected(net, 10, activation_fn=None)
 """
 
-from tensorflux.contrib.layers.arg_scope import (
+from tensorflux.contrib.framework.arg_scope import (
     add_arg_scope,
     arg_scope,
+    arg_scope_func_key,
     arg_scoped_arguments,
     current_arg_scope,
     has_arg_scope,
+)
+from tensorflux.contrib.layers import utils
+from tensorflux.contrib.layers.core import (
+    dropout,
+    flatten,
+    one_hot_encoding,
+    repeat,
+    softmax,
+    stack,
+    unit_norm,
 )
 from tensorflux.contrib.layers.initializers import (
     variance_scaling_initializer,
@@ -20,19 +32,33 @@ from tensorflux.contrib.layers.initializers import (
     xavier_initializer_conv2d,
 )
 from tensorflux.contrib.layers.layers import (
-    avg_pool2d,
-    batch_norm,
+    bias_add,
     conv1d,
     conv2d,
+    conv2d_transpose,
     conv3d,
+    conv3d_transpose,
     convolution,
     convolution1d,
     convolution2d,
+    convolution2d_transpose,
     convolution3d,
-    dropout,
-    flatten,
+    convolution3d_transpose,
+    elu,
     fully_connected,
+    linear,
+    relu,
+    relu6,
+    separable_conv2d,
+    separable_convolution2d,
+)
+from tensorflux.contrib.layers.normalization import batch_norm, layer_norm
+from tensorflux.contrib.layers.pooling import (
+    avg_pool2d,
+    avg_pool3d,
     max_pool2d,
+    max_pool3d,
+    pool,
 )
 from tensorflux.contrib.layers.regularizers import (
     apply_regularization,
