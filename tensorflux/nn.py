@@ -3,6 +3,13 @@
 This file is the explicit list of what `tf.nn` exports.
 """
 
+from tensorflux.ops.candidate_sampling_ops import (
+    compute_accidental_hits,
+    log_uniform_candidate_sampler,
+    nce_loss,
+    sampled_softmax_loss,
+    uniform_candidate_sampler,
+)
 from tensorflux.ops.conv_ops import (
     atrous_conv2d,
     atrous_conv2d_transpose,

@@ -2,6 +2,7 @@
 
 from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     array_ops,
+    candidate_sampling_ops,
     cond_ops,
     constant_op,
     control_flow_ops,

@@ -317,3 +317,66 @@ def test_public_names():
                  "zero_fraction", "xw_plus_b", "relu_layer"]:
         assert callable(getattr(tf.nn, name)), name
 
+
+
+# --- candidate sampling --------------------------------------------------------------------------
+def test_log_uniform_sampler_unique_and_expected_counts():
+    true = tf.constant([[1], [7]], tf.int64)
+    s, te, se = tf.nn.log_uniform_candidate_sampler(true, 1, 20, True, 50, seed=3)
+    assert s.shape.as_list() == [20] and te.shape.as_list() == [2, 1]
+    sv, tev, sev = run([s, te, se])
+    assert len(set(sv.tolist())) == 20 and sv.min() >= 0 and sv.max() < 50
+    p = np.log((sv + 2.0) / (sv + 1.0)) / np.log(51.0)
+    tries = np.log1p(-sev) / np.log1p(-p)  # sev = 1 - (1 - p) ** tries, one `tries` for all
+    np.testing.assert_allclose(tries, tries[0], rtol=1e-4)
+    assert tries[0] >= 20
+    pt = np.log((np.array([1, 7]) + 2.0) / (np.array([1, 7]) + 1.0)) / np.log(51.0)
+    np.testing.assert_allclose(tev[:, 0], -np.expm1(tries[0] * np.log1p(-pt)), rtol=1e-4)
+
+
+def test_samplers_distribution_without_unique():
+    true = tf.zeros([1, 1], tf.int64)
+    s, _, se = tf.nn.log_uniform_candidate_sampler(true, 1, 20000, False, 10, seed=1)
+    sv, sev = run([s, se])
+    freq0 = np.mean(sv == 0)
+    p0 = np.log(2.0) / np.log(11.0)
+    assert abs(freq0 - p0) < 0.02
+    np.testing.assert_allclose(sev[sv == 0], p0 * 20000, rtol=1e-5)
+    u, _, ue = tf.nn.uniform_candidate_sampler(true, 1, 5, False, 4, seed=2)
+    uv, uev = run([u, ue])
+    assert uv.max() < 4
+    np.testing.assert_allclose(uev, 5 / 4.0)
+
+
+def test_compute_accidental_hits():
+    idx, ids, w = tf.nn.compute_accidental_hits(tf.constant([[1, 4], [2, 9]], tf.int64),
+                                                tf.constant([9, 4, 5, 1], tf.int64), 2)
+    iv, idv, wv = run([idx, ids, w])
+    np.testing.assert_array_equal(iv, [0, 0, 1])
+    np.testing.assert_array_equal(idv, [3, 1, 0])
+    assert np.all(wv == -np.finfo(np.float32).max) and wv.dtype == np.float32
+
+
+def test_nce_loss_trains_with_its_default_sampler():
+    tf.set_random_seed(0)
+    vocab, dim = 30, 8
+    emb = tf.Variable(tf.random_uniform([vocab, dim], -1.0, 1.0))
+    nce_w = tf.Variable(tf.truncated_normal([vocab, dim], stddev=0.3))
+    nce_b = tf.Variable(tf.zeros([vocab]))
+    words = tf.placeholder(tf.int32, [16])
+    labels = tf.placeholder(tf.int64, [16, 1])
+    loss = tf.reduce_mean(tf.nn.nce_loss(nce_w, nce_b, labels, tf.nn.embedding_lookup(emb, words),
+                                         num_sampled=6, num_classes=vocab))
+    soft = tf.reduce_mean(tf.nn.sampled_softmax_loss(nce_w, nce_b, labels,
+                                                     tf.nn.embedding_lookup(emb, words),
+                                                     num_sampled=6, num_classes=vocab))
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss + soft)
+    wv = np.arange(16) % vocab
+    lv = ((wv + 1) % vocab).reshape(16, 1)  # each word predicts the next one
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = np.mean([sess.run(loss + soft, {words: wv, labels: lv}) for _ in range(5)])
+        for _ in range(200):
+            sess.run(train, {words: wv, labels: lv})
+        last = np.mean([sess.run(loss + soft, {words: wv, labels: lv}) for _ in range(5)])
+    assert np.isfinite(last) and last < 0.5 * first

@@ -9,6 +9,7 @@ from tensorflux import errors
 from tensorflux import ops as _ops  # noqa: F401 - registers every op type first
 from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the kernels
     array_ops,
+    candidate_sampling_ops,
     cond_ops,
     control_flow_ops,
     conv_ops,
