@@ -6,7 +6,7 @@ gives the TF1 namespace: graphs, Sessions, Variables, gradients, variable scopes
 `tf.nn`, `tf.layers`, `tf.train` and more. This file is the explicit list of what is public.
 """
 
-from tensorflux import contrib, debugging, errors, layers, losses, metrics, nn, train
+from tensorflux import contrib, debugging, errors, layers, losses, metrics, nn, sparse, train
 from tensorflux.client.config import (
     ConfigProto,
     GPUOptions,
@@ -294,6 +294,20 @@ from tensorflux.ops.segment_ops import (
     unsorted_segment_sum,
 )
 from tensorflux.ops.slicing_ops import slice, strided_slice  # noqa: A004
+from tensorflux.ops.sparse_ops import (
+    sparse_add,
+    sparse_placeholder,
+    sparse_reduce_sum,
+    sparse_reorder,
+    sparse_tensor_dense_matmul,
+    sparse_tensor_to_dense,
+    sparse_to_dense,
+)
+from tensorflux.ops.sparse_tensor import (
+    SparseTensor,
+    SparseTensorValue,
+    convert_to_tensor_or_sparse_tensor,
+)
 from tensorflux.ops.state_ops import assign, assign_add, assign_sub
 from tensorflux.platform import app, flags, gfile, test
 from tensorflux.platform import tf_logging as logging

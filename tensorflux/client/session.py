@@ -130,6 +130,13 @@ class BaseSession:
         tensors, values = [], []
         for key, value in feed_dict.items():
             spec = self._feed_specs.get(key)
+            if spec is None and _is_sparse_key(key):
+                # A SparseTensor is fed as its three tensors (a value or a 3-tuple).
+                for k, v in zip((key.indices, key.values, key.dense_shape), value):
+                    t, vals = self._feeds({k: v})
+                    tensors += t
+                    values += vals
+                continue
             if spec is None:
                 spec = self._feed_spec(key)
             t, npd, dims = spec
@@ -268,6 +275,11 @@ class BaseSession:
 
     def _set_variable_values(self, values):
         self._state.variables.update(values)
+
+
+def _is_sparse_key(key):
+    return not isinstance(key, Tensor) and hasattr(key, "dense_shape") and hasattr(
+        key, "indices") and hasattr(key, "values")
 
 
 def _check_feed_shape(arr, dims, t):

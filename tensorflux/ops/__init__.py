@@ -24,6 +24,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     reduction_ops,
     segment_ops,
     slicing_ops,
+    sparse_ops,
     state_ops,
     training_ops,
 )

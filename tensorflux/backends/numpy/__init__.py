@@ -29,6 +29,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     reduction_ops,
     segment_ops,
     slicing_ops,
+    sparse_ops,
     state_ops,
     training_ops,
 )

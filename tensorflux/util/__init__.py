@@ -1,0 +1,1 @@
+"""Utilities TF1-era code imports from `tensorflow.python.util`: `deprecation`, `nest`."""
