@@ -38,10 +38,10 @@ def vgg_arg_scope(weight_decay=0.0005):
             return arg_sc
 
 
-def _vgg(name, inputs, num_classes, is_training, dropout_keep_prob, spatial_squeeze, scope,
-         fc_conv_padding, global_pool):
+def _vgg(name, inputs, num_classes, is_training, dropout_keep_prob, spatial_squeeze, reuse,
+         scope, fc_conv_padding, global_pool):
     """The builder: the conv stages of `STAGE_REPEATS[name]`, then fc6 (7x7), fc7, fc8."""
-    with tf.variable_scope(scope, name, [inputs]) as sc:
+    with tf.variable_scope(scope, name, [inputs], reuse=reuse) as sc:
         end_points_collection = sc.original_name_scope + "_end_points"
         collected = [slim.conv2d, slim.max_pool2d]
         if name != "vgg_a":  # TF-Slim's vgg_a leaves fully_connected out of the list
@@ -71,7 +71,8 @@ def _vgg(name, inputs, num_classes, is_training, dropout_keep_prob, spatial_sque
 
 
 def vgg_a(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0.5,
-          spatial_squeeze=True, scope="vgg_a", fc_conv_padding="VALID", global_pool=False):
+          spatial_squeeze=True, reuse=None, scope="vgg_a", fc_conv_padding="VALID",
+          global_pool=False):
     """VGG 11-layer model "A".
 
     Args:
@@ -80,6 +81,7 @@ def vgg_a(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0.5,
         is_training: Whether the dropout layers drop.
         dropout_keep_prob: The dropout layers' keep probability.
         spatial_squeeze: Squeeze the logits to `[batch, num_classes]`.
+        reuse: Reuse the variables of an earlier call (needs `scope`).
         scope: The variable scope.
         fc_conv_padding: fc6's padding; "SAME" for a fully convolutional prediction map.
         global_pool: Average fc7's output over space before the logits.
@@ -88,21 +90,23 @@ def vgg_a(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0.5,
         `(net, end_points)`: the logits (or features) and a dict of named activations.
     """
     return _vgg("vgg_a", inputs, num_classes, is_training, dropout_keep_prob, spatial_squeeze,
-                scope, fc_conv_padding, global_pool)
+                reuse, scope, fc_conv_padding, global_pool)
 
 
 def vgg_16(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0.5,
-           spatial_squeeze=True, scope="vgg_16", fc_conv_padding="VALID", global_pool=False):
+           spatial_squeeze=True, reuse=None, scope="vgg_16", fc_conv_padding="VALID",
+           global_pool=False):
     """VGG 16-layer model "D"; arguments and results as `vgg_a`."""
     return _vgg("vgg_16", inputs, num_classes, is_training, dropout_keep_prob, spatial_squeeze,
-                scope, fc_conv_padding, global_pool)
+                reuse, scope, fc_conv_padding, global_pool)
 
 
 def vgg_19(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0.5,
-           spatial_squeeze=True, scope="vgg_19", fc_conv_padding="VALID", global_pool=False):
+           spatial_squeeze=True, reuse=None, scope="vgg_19", fc_conv_padding="VALID",
+           global_pool=False):
     """VGG 19-layer model "E"; arguments and results as `vgg_a`."""
     return _vgg("vgg_19", inputs, num_classes, is_training, dropout_keep_prob, spatial_squeeze,
-                scope, fc_conv_padding, global_pool)
+                reuse, scope, fc_conv_padding, global_pool)
 
 
 vgg_a.default_image_size = 224

@@ -1,5 +1,6 @@
 """`tf.contrib.slim` (TF-Slim): layers, `arg_scope`, variable helpers, losses, the training loop
-(`slim.learning`) and the model zoo (`slim.nets`).
+(`slim.learning`), evaluation (`slim.evaluation`) and the model zoo (`slim.nets`, imported on
+first use).
 
 Example:
     >>> slim = tf.contrib.slim
@@ -85,3 +86,14 @@ from tensorflux.contrib.layers import (
     xavier_initializer,
     xavier_initializer_conv2d,
 )
+from tensorflux.contrib.slim import evaluation, learning, losses
+
+
+def __getattr__(name):
+    # The zoo imports tensorflux.models, which needs the whole tensorflux package: load it on
+    # first use of `slim.nets` rather than while `tensorflux` itself is being imported.
+    if name == "nets":
+        import importlib
+
+        return importlib.import_module("tensorflux.contrib.slim.nets")
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

@@ -1,0 +1,145 @@
+"""`slim.evaluation`: evaluate a checkpoint once (`evaluate_once`) or each new checkpoint of a
+training directory (`evaluation_loop`).
+
+An evaluation restores the variables, runs `initial_op`, then `eval_op` `num_evals` times (the
+streaming metrics' update ops) and returns the value of `final_op` (their values).
+
+Example:
+    >>> accuracy, update = tf.metrics.accuracy(labels, predictions)
+    >>> value = slim.evaluation.evaluate_once("", "/tmp/train/model.ckpt-1000", "/tmp/eval",
+    ...                                       num_evals=10, eval_op=update, final_op=accuracy)
+"""
+
+import os
+import time
+
+from tensorflux import variables as variables_lib
+from tensorflux.graph import dtypes
+from tensorflux.graph import graph as graph_lib
+from tensorflux.graph.graph import GraphKeys
+from tensorflux.ops import init_ops
+from tensorflux.platform import tf_logging as logging
+from tensorflux.train import saver as saver_lib
+
+_USE_DEFAULT = 0
+
+
+def get_or_create_eval_step():
+    """The graph's `eval_step` counter (a local int64 variable), created when missing."""
+    graph = graph_lib.get_default_graph()
+    found = graph.get_collection(GraphKeys.EVAL_STEP)
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise ValueError("Multiple tensors added to tf.GraphKeys.EVAL_STEP")
+    from tensorflux import variable_scope as vs
+
+    return vs.get_variable("eval_step", shape=[], dtype=dtypes.int64,
+                           initializer=init_ops.zeros_initializer(), trainable=False,
+                           collections=[GraphKeys.LOCAL_VARIABLES, GraphKeys.EVAL_STEP])
+
+
+def _evaluate(checkpoint_path, num_evals, initial_op, initial_op_feed_dict, eval_op,
+              eval_op_feed_dict, final_op, final_op_feed_dict, variables_to_restore,
+              session_config):
+    from tensorflux.client.session import Session
+
+    graph = graph_lib.get_default_graph()
+    saver = saver_lib.Saver(variables_to_restore)
+    with Session(graph=graph, config=session_config) as sess:
+        sess.run(variables_lib.global_variables_initializer())
+        sess.run(variables_lib.local_variables_initializer())
+        saver.restore(sess, checkpoint_path)
+        if initial_op is not None:
+            sess.run(initial_op, initial_op_feed_dict)
+        if eval_op is not None:
+            for i in range(num_evals):
+                logging.info("Evaluation [%d/%d]", i + 1, num_evals)
+                sess.run(eval_op, eval_op_feed_dict)
+        if final_op is not None:
+            return sess.run(final_op, final_op_feed_dict)
+        return None
+
+
+def evaluate_once(master, checkpoint_path, logdir, num_evals=1, initial_op=None,
+                  initial_op_feed_dict=None, eval_op=None, eval_op_feed_dict=None,
+                  final_op=None, final_op_feed_dict=None, summary_op=_USE_DEFAULT,
+                  summary_op_feed_dict=None, variables_to_restore=None, session_config=None,
+                  hooks=None):
+    """Evaluates the checkpoint `checkpoint_path` once.
+
+    Args:
+        master: Unused (in-process sessions only).
+        checkpoint_path: The checkpoint to restore.
+        logdir: Where TF-Slim writes summaries (not written by tensorflux).
+        num_evals: How many times to run `eval_op`.
+        initial_op, eval_op, final_op: The ops to run (and their feed dicts).
+        variables_to_restore: Default: all saveable variables.
+        session_config: The session's `tf.ConfigProto`.
+
+    Returns:
+        The value of `final_op` (None without one).
+    """
+    return _evaluate(checkpoint_path, num_evals, initial_op, initial_op_feed_dict, eval_op,
+                     eval_op_feed_dict, final_op, final_op_feed_dict, variables_to_restore,
+                     session_config)
+
+
+def wait_for_new_checkpoint(checkpoint_dir, last_checkpoint=None, seconds_to_sleep=1,
+                            timeout=None):
+    """Waits until `checkpoint_dir` has a checkpoint other than `last_checkpoint`; returns its
+    path, or None after `timeout` seconds."""
+    stop_time = time.time() + timeout if timeout is not None else None
+    while True:
+        checkpoint_path = saver_lib.latest_checkpoint(checkpoint_dir)
+        if checkpoint_path is not None and checkpoint_path != last_checkpoint:
+            return checkpoint_path
+        if stop_time is not None and time.time() + seconds_to_sleep > stop_time:
+            return None
+        time.sleep(seconds_to_sleep)
+
+
+def checkpoints_iterator(checkpoint_dir, min_interval_secs=0, timeout=None, timeout_fn=None):
+    """Yields each new checkpoint of `checkpoint_dir`, at most one per `min_interval_secs`,
+    until none arrives for `timeout` seconds (and `timeout_fn`, if given, returns True)."""
+    checkpoint_path = None
+    while True:
+        new_checkpoint = wait_for_new_checkpoint(checkpoint_dir, checkpoint_path,
+                                                 timeout=timeout)
+        if new_checkpoint is None:
+            if not timeout_fn or timeout_fn():
+                return
+            continue
+        start = time.time()
+        checkpoint_path = new_checkpoint
+        yield checkpoint_path
+        time_to_next_eval = start + min_interval_secs - time.time()
+        if time_to_next_eval > 0:
+            time.sleep(time_to_next_eval)
+
+
+def evaluation_loop(master, checkpoint_dir, logdir, num_evals=1, initial_op=None,
+                    initial_op_feed_dict=None, init_fn=None, eval_op=None,
+                    eval_op_feed_dict=None, final_op=None, final_op_feed_dict=None,
+                    summary_op=_USE_DEFAULT, summary_op_feed_dict=None,
+                    variables_to_restore=None, eval_interval_secs=60,
+                    max_number_of_evaluations=None, session_config=None, timeout=None,
+                    timeout_fn=None, hooks=None):
+    """Evaluates each new checkpoint of `checkpoint_dir` (as `evaluate_once`) until
+    `max_number_of_evaluations` or `timeout`.
+
+    Returns:
+        The value of `final_op` for the last checkpoint evaluated.
+    """
+    final_value = None
+    count = 0
+    for checkpoint_path in checkpoints_iterator(checkpoint_dir, eval_interval_secs, timeout,
+                                                timeout_fn):
+        logging.info("Evaluating %s", os.path.basename(checkpoint_path))
+        final_value = _evaluate(checkpoint_path, num_evals, initial_op, initial_op_feed_dict,
+                                eval_op, eval_op_feed_dict, final_op, final_op_feed_dict,
+                                variables_to_restore, session_config)
+        count += 1
+        if max_number_of_evaluations is not None and count >= max_number_of_evaluations:
+            break
+    return final_value
