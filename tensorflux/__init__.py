@@ -6,7 +6,7 @@ gives the TF1 namespace: graphs, Sessions, Variables, gradients, variable scopes
 `tf.nn`, `tf.layers`, `tf.train` and more. This file is the explicit list of what is public.
 """
 
-from tensorflux import contrib, debugging, errors, layers, losses, metrics, nn, sparse, train
+from tensorflux import contrib, debugging, errors, image, layers, losses, metrics, nn, sparse, train
 from tensorflux.client.config import (
     ConfigProto,
     GPUOptions,

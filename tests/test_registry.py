@@ -26,6 +26,7 @@ KNOWN_GAPS = {
     ("Qr", "gradient"): "QR gradient not written yet (used only by orthogonal_initializer)",
     ("IfGrad", "gradient"): "second-order gradients through tf.cond are not written",
     ("WhileGrad", "gradient"): "second-order gradients through tf.while_loop are not written",
+    ("ResizeArea", "gradient"): "TF registers no gradient for ResizeArea either (LookupError)",
 }
 
 _STRING = re.compile(r"""["']([A-Z][A-Za-z0-9]*)["']""")

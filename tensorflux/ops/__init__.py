@@ -11,6 +11,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     diag_ops,
     fill_ops,
     gather_ops,
+    image_ops,
     init_ops,
     linalg_ops,
     manip_ops,

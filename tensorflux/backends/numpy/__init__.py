@@ -17,6 +17,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     diag_ops,
     fill_ops,
     gather_ops,
+    image_ops,
     linalg_ops,
     manip_ops,
     math_ops,
