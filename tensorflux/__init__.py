@@ -6,7 +6,19 @@ gives the TF1 namespace: graphs, Sessions, Variables, gradients, variable scopes
 `tf.nn`, `tf.layers`, `tf.train` and more. This file is the explicit list of what is public.
 """
 
-from tensorflux import contrib, debugging, errors, image, layers, losses, metrics, nn, sparse, train
+from tensorflux import (
+    contrib,
+    debugging,
+    errors,
+    image,
+    layers,
+    losses,
+    metrics,
+    nn,
+    sparse,
+    summary,
+    train,
+)
 from tensorflux.client.config import (
     ConfigProto,
     GPUOptions,
@@ -311,6 +323,15 @@ from tensorflux.ops.sparse_tensor import (
 from tensorflux.ops.state_ops import assign, assign_add, assign_sub
 from tensorflux.platform import app, flags, gfile, test
 from tensorflux.platform import tf_logging as logging
+from tensorflux.summary.proto import (
+    Event,
+    HistogramProto,
+    LogMessage,
+    SessionLog,
+    Summary,
+    SummaryMetadata,
+    TensorProto,
+)
 from tensorflux.variable_scope import (
     AUTO_REUSE,
     VariableScope,

@@ -27,5 +27,6 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     slicing_ops,
     sparse_ops,
     state_ops,
+    summary_ops,
     training_ops,
 )

@@ -22,6 +22,7 @@ from tensorflux.train.saver import (
 
 # isort: split
 # --- optimizers, schedules, global step ---
+from tensorflux.summary.writer import summary_iterator
 from tensorflux.train.adadelta import AdadeltaOptimizer
 from tensorflux.train.adagrad import AdagradOptimizer
 from tensorflux.train.adam import AdamOptimizer

@@ -32,6 +32,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     slicing_ops,
     sparse_ops,
     state_ops,
+    summary_ops,
     training_ops,
 )
 from tensorflux.backends.numpy.interpreter import compile  # noqa: A004
