@@ -258,6 +258,8 @@ def main(argv=None):
     p.add_argument("--gemm-n", type=int, default=2048, help="matrix size of the GEMM peak probe")
     p.add_argument("--json", default=None, help="also write all results to this JSON file")
     args = p.parse_args(argv)
+    if (args.steps is not None and args.steps < 1) or (args.warmup or 0) < 0 or args.rounds < 1:
+        p.error("--steps and --rounds must be at least 1, --warmup at least 0")
     workloads = parse_list(args.workloads, WORKLOADS, "workload")
     peers = parse_list(args.peers, PEERS, "peer")
     env = child_env(args.unset_openblas_env)
