@@ -13,6 +13,7 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     conv_ops,
     diag_ops,
     fill_ops,
+    fused_ops,
     gather_ops,
     linalg_ops,
     manip_ops,

@@ -395,7 +395,7 @@ def _assert_close(name, got, want):
             name, got.dtype, got.shape, want.dtype, want.shape))
     if got.dtype.kind in "fc":
         size = got.dtype.itemsize // (2 if got.dtype.kind == "c" else 1)
-        tol = 1e-2 if size <= 2 else (1e-4 if size <= 4 else 1e-9)
+        tol = 1e-2 if size <= 2 else (1e-4 if size <= 4 else 1e-6)
         ok = np.allclose(got, want, rtol=tol, atol=tol, equal_nan=True)
     else:
         ok = np.array_equal(got, want)

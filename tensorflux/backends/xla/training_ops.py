@@ -2,13 +2,11 @@
 
 Each rule is the numpy backend's, written with jax.numpy: a function over whole arrays that
 returns the new values of the variable and its slots, which rebind them in the traced state.
-`SparseApply*` ops apply the rule to the rows `indices` names; when indices repeat, rows are
-updated one after another (a `lax.fori_loop`), as TF's kernels do, chosen at run time by
-`lax.cond` so the common all-distinct case stays one vectorised update.
+`SparseApply*` ops apply the rule to the rows `indices` names, once per distinct row, with the
+gradients of repeated rows summed first (as the numpy kernels do), all in one vectorised update.
 """
 
 import jax.numpy as jnp
-from jax import lax
 
 from tensorflux.backends.xla.kernel import fail_if, kernel
 from tensorflux.ops import state_ops, training_ops
@@ -109,34 +107,23 @@ _RULES = {
 
 
 def _sparse_update(rule, attrs, cur, inputs, gname):
-    """`rule` on the rows `indices` names (one row at a time when indices repeat)."""
+    """`rule` on the rows `indices` names, after summing the gradients of repeated rows."""
     var = cur["var"]
-    grad = inputs[gname]
-    idx = inputs["indices"]
+    grad = jnp.asarray(inputs[gname])
+    idx = jnp.asarray(inputs["indices"])
     if idx.ndim != 1 or grad.shape[:1] != idx.shape or grad.shape[1:] != var.shape[1:]:
         raise ValueError("grad must match indices in its first dimension and var in the others")
-    fail_if((idx < 0) | (idx >= var.shape[0]))
-    scalars = {n: x for n, x in inputs.items() if n not in (gname, "indices")}
-    names = list(cur)
-
-    def rows_update(rows, g, state):
-        out = rule(attrs, **{n: state[n][rows] for n in names}, **{gname: g}, **scalars)
-        return {n: jnp.asarray(state[n]).at[rows].set(out[n].astype(state[n].dtype), mode="drop")
-                for n in names}
-
-    def together(state):
-        return rows_update(idx, grad, state)
-
-    def one_by_one(state):
-        def body(i, st):
-            return rows_update(idx[i][None], grad[i][None], st)
-        return lax.fori_loop(0, idx.shape[0], body, state)
-
-    if idx.shape[0] <= 1:
-        return together(dict(cur))
-    s = jnp.sort(idx)
-    distinct = jnp.all(s[1:] != s[:-1])
-    return lax.cond(distinct, together, one_by_one, dict(cur))
+    n = var.shape[0]
+    fail_if((idx < 0) | (idx >= n))
+    k = idx.shape[0]
+    # Distinct rows, padded with the out-of-range row n (its updates are dropped).
+    rows, where = jnp.unique(idx, size=k, fill_value=n, return_inverse=True)
+    summed = jnp.zeros(grad.shape, grad.dtype).at[where.reshape(-1)].add(grad)
+    scalars = {name: x for name, x in inputs.items() if name not in (gname, "indices")}
+    old = {name: jnp.take(jnp.asarray(v), rows, axis=0, mode="clip") for name, v in cur.items()}
+    out = rule(attrs, **old, **{gname: summed}, **scalars)
+    return {name: jnp.asarray(v).at[rows].set(out[name].astype(v.dtype), mode="drop")
+            for name, v in cur.items()}
 
 
 def _builder(op_type, rule, sparse):

@@ -1,0 +1,19 @@
+"""XLA kernel for plan-local fused ops (ops/fused_ops.py): the parts' kernels composed."""
+
+from tensorflux.backends.xla.kernel import kernel
+
+
+@kernel("_FusedConv")
+def _fused_conv(op):
+    conv, bias, act = op._attrs["parts"]
+    conv_fn = conv.op_def.kernels["xla"](conv)
+    bias_fn = bias.op_def.kernels["xla"](bias)
+    act_fn = act.op_def.kernels["xla"](act) if act is not None else None
+    n = len(conv.inputs)
+    bias_first = bias.type != "BiasAdd" and bias.inputs[0] is not conv.outputs[0]
+
+    def run(*args):
+        y = conv_fn(*args[:n])
+        y = bias_fn(args[n], y) if bias_first else bias_fn(y, args[n])
+        return act_fn(y) if act_fn is not None else y
+    return run
