@@ -134,11 +134,10 @@ class _VariableStore:
         if name in self._vars:
             v = self._vars[name]
             if reuse is False or reuse is None:
-                where = v.op._traceback
-                where = ("  File \"%s\", line %d, in %s\n" % where) if where else ""
+                # TF 2.21's text (its compat.v1 variables keep no creation traceback); TF 1.x
+                # added "Originally defined at: <traceback>".
                 raise ValueError("Variable %s already exists, disallowed. Did you mean to set "
-                                 "reuse=True or reuse=tf.AUTO_REUSE in VarScope? Originally "
-                                 "defined at:\n\n%s" % (name, where))
+                                 "reuse=True or reuse=tf.AUTO_REUSE in VarScope?" % name)
             if shape is not None and not shape.is_compatible_with(v.get_shape()):
                 raise ValueError("Trying to share variable %s, but specified shape %s and found "
                                  "shape %s." % (name, shape, v.get_shape()))

@@ -10,6 +10,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     debug_ops,
     diag_ops,
     fill_ops,
+    fused_ops,
     gather_ops,
     image_ops,
     init_ops,

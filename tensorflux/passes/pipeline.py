@@ -4,9 +4,9 @@ With TENSORFLUX_DEBUG=1 the plan is printed after each pass.
 """
 
 from tensorflux.client import plan as plan_lib
-from tensorflux.passes import constant_folding, cse
+from tensorflux.passes import constant_folding, cse, fusion, simplify
 
-PASSES = [cse.eliminate, constant_folding.fold]
+PASSES = [cse.eliminate, constant_folding.fold, simplify.simplify, fusion.fuse]
 
 
 def run(plan, config=None):

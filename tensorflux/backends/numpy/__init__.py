@@ -16,6 +16,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     debug_ops,
     diag_ops,
     fill_ops,
+    fused_ops,
     gather_ops,
     image_ops,
     linalg_ops,

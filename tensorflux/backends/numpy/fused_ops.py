@@ -1,0 +1,41 @@
+"""numpy kernel for plan-local fused ops (ops/fused_ops.py): conv + bias + activation in place."""
+
+import numpy as np
+
+from tensorflux.ops.registry import kernel
+
+_IN_PLACE = {
+    "Relu": lambda y: np.maximum(y, 0, out=y),
+    "Relu6": lambda y: np.clip(y, 0, 6, out=y),
+    "Tanh": lambda y: np.tanh(y, out=y),
+}
+
+
+@kernel("_FusedConv")
+def _fused_conv(op):
+    conv, bias, act = op._attrs["parts"]
+    conv_fn = conv.op_def.kernels["numpy"](conv)
+    bias_fn = bias.op_def.kernels["numpy"](bias)
+    act_fn = act.op_def.kernels["numpy"](act) if act is not None else None
+    n = len(conv.inputs)
+    bias_first = bias.type != "BiasAdd" and bias.inputs[0] is not conv.outputs[0]
+    fmt = bias._attrs.get("data_format", b"NHWC")
+    fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
+    last_axis = bias.type != "BiasAdd" or not fmt.startswith("NC")
+
+    def run(*args):
+        y = conv_fn(*args[:n])
+        b = args[n]
+        owned = isinstance(y, np.ndarray) and y.flags.writeable and y.flags.c_contiguous
+        if owned and last_axis and b.dtype == y.dtype:
+            np.add(y, b, out=y)
+        else:
+            y = bias_fn(b, y) if bias_first else bias_fn(y, b)
+            owned = False
+        if act_fn is not None:
+            if owned and act.type in _IN_PLACE:
+                _IN_PLACE[act.type](y)
+            else:
+                y = act_fn(y)
+        return y
+    return run

@@ -1,0 +1,17 @@
+"""Plan-only fused ops, created by `passes/fusion.py` (never by user code).
+
+`_FusedConv` computes `activation(bias_add(conv_or_matmul(...)))` in one step: its `parts` attr
+holds the original graph ops, whose kernels the backends compose (the numpy backend adds the
+bias and applies the activation in place on the convolution's fresh output).
+"""
+
+from tensorflux.ops import registry
+
+
+def _fused_shape(op):
+    last = [p for p in op._attrs["parts"] if p is not None][-1]
+    t = last.outputs[0]
+    return [(t.dtype.base_dtype, t.shape)]
+
+
+registry.register("_FusedConv", shape=_fused_shape, grad=registry.NOT_DIFFERENTIABLE)
