@@ -59,6 +59,7 @@ UNARY = [
     ("Softsign", _raw("Softsign"), _away_from_zero((3, 4))),
     ("Conj", _raw("Conj"), _rand((3, 4))),
     ("Identity", tf.identity, _rand((3, 4))),
+    ("Sign", tf.sign, _away_from_zero((3, 4))),  # TF's gradient is zeros, not None
 ]
 
 

@@ -1,5 +1,7 @@
 """Matrix products: `matmul` (transposes, batched), `tensordot`, and their gradients."""
 
+import numpy as np
+
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph import tensor_shape
 from tensorflux.ops import array_ops, math_ops, registry
@@ -84,36 +86,60 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         return registry.make_tensor(op_type, [a, b], attrs, name=scope)
 
 
+def _tensordot_axes(axes, ra):
+    if isinstance(axes, int):
+        if axes < 0:
+            raise ValueError("'axes' must be at least 0.")
+        return list(range(ra - axes, ra)), list(range(axes))
+    if not isinstance(axes, (list, tuple)) or len(axes) != 2:
+        raise ValueError("'axes' must be an integer or have length 2.")
+    a_axes, b_axes = axes
+    a_axes = [a_axes] if isinstance(a_axes, int) else list(a_axes)
+    b_axes = [b_axes] if isinstance(b_axes, int) else list(b_axes)
+    if len(a_axes) != len(b_axes):
+        raise ValueError("Different number of contraction axes 'a' and 'b', %s != %s."
+                         % (len(a_axes), len(b_axes)))
+    return a_axes, b_axes
+
+
+def _tensordot_reshape(t, axes, flipped=False):
+    """`t` as a matrix: free dims x contracted dims (or the reverse when `flipped`)."""
+    shape = t.shape.as_list()
+    axes = [i if i >= 0 else i + len(shape) for i in axes]
+    free = [i for i in range(len(shape)) if i not in axes]
+    free_dims = [shape[i] for i in free]
+    prod_free = int(np.prod(free_dims))
+    prod_axes = int(np.prod([shape[i] for i in axes]))
+    perm = axes + free if flipped else free + axes
+    new_shape = [prod_axes, prod_free] if flipped else [prod_free, prod_axes]
+    if perm != list(range(len(shape))):
+        t = array_ops.transpose(t, perm)
+    if t.shape.as_list() != new_shape:
+        t = array_ops.reshape(t, new_shape)
+    return t, free_dims
+
+
 def tensordot(a, b, axes, name=None):
-    """Contracts `a` and `b` over the given axes (an int N, or a pair of axis lists)."""
-    with graph_lib.name_scope(name, "Tensordot", [a, b]) as scope:
+    """Contracts `a` and `b` over the given axes (an int N, or a pair of axis lists).
+
+    Built as TF builds it: transpose and reshape each side to a matrix (skipping no-op steps),
+    one MatMul, and a final reshape unless the product already has the result's shape.
+
+    Example:
+        >>> tf.tensordot(a, b, [[1], [0]])  # tf.matmul(a, b) for matrices
+    """
+    with graph_lib.name_scope(name, "Tensordot", [a, b, axes]) as scope:
         a = convert(a, name="a")
-        b = convert(b, dtype=a.dtype.base_dtype, name="b")
-        ra, rb = a.shape.ndims, b.shape.ndims
-        if ra is None or rb is None or not a.shape.is_fully_defined() \
-                or not b.shape.is_fully_defined():
+        b = convert(b, name="b")
+        if not a.shape.is_fully_defined() or not b.shape.is_fully_defined():
             raise ValueError("tensordot needs fully defined static shapes in tensorflux")
-        if isinstance(axes, int):
-            ax_a, ax_b = list(range(ra - axes, ra)), list(range(axes))
-        else:
-            ax_a, ax_b = axes
-            ax_a = [ax_a] if isinstance(ax_a, int) else list(ax_a)
-            ax_b = [ax_b] if isinstance(ax_b, int) else list(ax_b)
-        ax_a = [x % ra for x in ax_a]
-        ax_b = [x % rb for x in ax_b]
-        sa, sb = a.shape.as_list(), b.shape.as_list()
-        free_a = [i for i in range(ra) if i not in ax_a]
-        free_b = [i for i in range(rb) if i not in ax_b]
-        k = 1
-        for i in ax_a:
-            k *= sa[i]
-        pa = array_ops.transpose(a, free_a + ax_a)
-        pb = array_ops.transpose(b, ax_b + free_b)
-        ma = array_ops.reshape(pa, [-1, k])
-        mb = array_ops.reshape(pb, [k, -1])
-        prod = matmul(ma, mb)
-        return array_ops.reshape(prod, [sa[i] for i in free_a] + [sb[i] for i in free_b],
-                                 name=scope)
+        a_axes, b_axes = _tensordot_axes(axes, a.shape.ndims)
+        a_mat, a_free = _tensordot_reshape(a, a_axes)
+        b_mat, b_free = _tensordot_reshape(b, b_axes, flipped=True)
+        product = matmul(a_mat, b_mat)
+        if product.shape.as_list() == a_free + b_free:
+            return product
+        return array_ops.reshape(product, a_free + b_free, name=scope)
 
 
 def _qr_shape(op):

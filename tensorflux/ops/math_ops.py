@@ -178,11 +178,12 @@ def logical_xor(x, y, name="LogicalXor"):
 
 def div(x, y, name=None):
     """TF1 `tf.div`: floor division for integers, true division for floats (Python 2 style)."""
-    x = convert(x)
-    y = convert(y, dtype=x.dtype.base_dtype)
-    if x.dtype.is_integer:
-        return floordiv(x, y, name=name or "div")
-    return realdiv(x, y, name=name or "div")
+    with graph_lib.name_scope(name, "div", [x, y]) as scope:
+        x = convert(x, name="x")
+        y = convert(y, dtype=x.dtype.base_dtype, name="y")
+        if x.dtype.is_integer:
+            return apply1("FloorDiv", [x, y], name=scope)
+        return apply1("RealDiv", [x, y], name=scope)
 
 
 def truediv(x, y, name=None):
@@ -236,7 +237,7 @@ def _g(fn):
 _UNARY = {
     "Neg": _g(lambda x, y, g: negative(g)),
     "Abs": _g(lambda x, y, g: multiply(g, sign(x))),
-    "Sign": ND,
+    "Sign": _g(lambda x, y, g: array_ops.zeros_like(x)),  # TF: zeros, not None
     "Square": _g(lambda x, y, g: multiply(g, scalar_mul(2.0, x))),
     "Sqrt": _g(lambda x, y, g: realdiv(multiply(g, _c(0.5, y)), y)),
     "Rsqrt": _g(lambda x, y, g: multiply(g, multiply(_c(-0.5, y), multiply(y, square(y))))),
@@ -456,9 +457,11 @@ def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """Clips values to [min, max]; the gradient passes only where the value was inside."""
     with graph_lib.name_scope(name, "clip_by_value", [t]) as scope:
         t = convert(t, name="t")
-        lo = convert(clip_value_min, dtype=t.dtype.base_dtype, name="clip_value_min")
-        hi = convert(clip_value_max, dtype=t.dtype.base_dtype, name="clip_value_max")
-        return maximum(minimum(t, hi), lo, name=scope)
+        t_min = minimum(t, clip_value_max)
+        t.shape.merge_with(t_min.shape)  # the bounds must not broadcast t to a bigger shape
+        t_max = maximum(t_min, clip_value_min, name=scope)
+        t.shape.merge_with(t_max.shape)
+        return t_max
 
 
 # --- operators on Tensor -------------------------------------------------------------------

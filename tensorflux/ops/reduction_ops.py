@@ -5,7 +5,7 @@ import numpy as np
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.tensor import Tensor
-from tensorflux.ops import _helpers, array_ops, math_ops, registry
+from tensorflux.ops import _helpers, array_ops, constant_op, math_ops, registry
 from tensorflux.ops._helpers import convert
 
 ND = registry.NOT_DIFFERENTIABLE
@@ -20,8 +20,7 @@ def _reduce_shape(op):
     if axes is None or r is None:
         if keep and r is not None:
             return [(out_dtype, tensor_shape.unknown_shape(r))]
-        if axis_t.shape.ndims == 1 and axis_t.shape[0].value is not None and r is not None:
-            return [(out_dtype, tensor_shape.unknown_shape(r - axis_t.shape[0].value))]
+        # unknown axes (they may repeat): TF knows nothing of the rank either
         return [(out_dtype, tensor_shape.unknown_shape())]
     dims = x.shape.as_list()
     if keep:
@@ -102,18 +101,22 @@ registry.register("All", shape=_reduce_shape, grad=ND)
 registry.register("Any", shape=_reduce_shape, grad=ND)
 
 
-def _axis_arg(axis, reduction_indices, x):
+def _all_axes(x):
+    """TF's default reduction axes, built where the caller is (TF names it `Const`, outside
+    the op's name scope): a constant when the rank is known, else range(rank(x))."""
+    if isinstance(x, Tensor) or hasattr(x, "_as_graph_element"):
+        r = convert(x).shape.ndims
+    else:
+        r = np.ndim(x)
+    if r is not None:
+        return constant_op.constant(np.arange(r, dtype=np.int32))
+    return array_ops.range(0, array_ops.rank(x))
+
+
+def _axis_arg(axis, reduction_indices):
     if axis is not None and reduction_indices is not None:
         raise ValueError("Can not specify both 'axis' and 'reduction_indices'.")
-    axis = reduction_indices if axis is None else axis
-    if axis is None:
-        r = x.shape.ndims
-        if r is not None:
-            return convert(np.arange(r, dtype=np.int32), name="Const")
-        return array_ops.range(0, array_ops.rank(x))
-    if isinstance(axis, Tensor):
-        return axis
-    return convert(axis, dtype=dtypes.int32, name="Const")
+    return reduction_indices if axis is None else axis
 
 
 def _keep(keepdims, keep_dims):
@@ -125,14 +128,20 @@ def _keep(keepdims, keep_dims):
 def _reduction(op_type, default_name, bool_input=False):
     def fn(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
            keep_dims=None):
-        with graph_lib.name_scope(name, default_name, [input_tensor]) as scope:
-            x = convert(input_tensor, name="input_tensor")
-            if bool_input and x.dtype.base_dtype != dtypes.bool:
-                raise TypeError("Value passed to parameter 'input' has DataType %s not in list "
-                                "of allowed values: bool" % x.dtype.name)
-            ax = _axis_arg(axis, reduction_indices, x)
-            return registry.make_tensor(op_type, [x, ax],
-                                        {"keep_dims": _keep(keepdims, keep_dims)}, name=scope)
+        keep = _keep(keepdims, keep_dims)
+        ax = _axis_arg(axis, reduction_indices)
+        g = graph_lib._graph_from_values([input_tensor])
+        with g.as_default():
+            if ax is None:
+                ax = _all_axes(input_tensor)
+            with graph_lib.name_scope(name, default_name, [input_tensor]) as scope:
+                x = convert(input_tensor, name="input")
+                if bool_input and x.dtype.base_dtype != dtypes.bool:
+                    raise TypeError("Value passed to parameter 'input' has DataType %s not in "
+                                    "list of allowed values: bool" % x.dtype.name)
+                if not isinstance(ax, Tensor):
+                    ax = convert(ax, dtype=dtypes.int32, name="reduction_indices")
+                return registry.make_tensor(op_type, [x, ax], {"keep_dims": keep}, name=scope)
     fn.__name__ = "reduce_" + default_name.lower()
     return fn
 
@@ -150,17 +159,17 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reductio
                      keep_dims=None):
     """log(sum(exp(x))) computed stably (the max is subtracted first)."""
     keep = _keep(keepdims, keep_dims)
+    axis = _axis_arg(axis, reduction_indices)
     with graph_lib.name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
-        x = convert(input_tensor, name="input_tensor")
-        m = array_ops.stop_gradient(reduce_max(x, axis, keepdims=True,
-                                               reduction_indices=reduction_indices))
-        m = array_ops.where(math_ops.is_finite(m), m, array_ops.zeros_like(m))
-        s = reduce_sum(math_ops.exp(math_ops.subtract(x, m)), axis, keepdims=True,
-                       reduction_indices=reduction_indices)
-        out = math_ops.add(math_ops.log(s), m)
+        # TF 1.x's construction (and op names): max, where(is_finite), stop_gradient, ...
+        raw_max = reduce_max(input_tensor, axis, keepdims=True)
+        my_max = array_ops.stop_gradient(array_ops.where(
+            math_ops.is_finite(raw_max), raw_max, array_ops.zeros_like(raw_max)))
+        result = math_ops.log(reduce_sum(math_ops.exp(math_ops.subtract(input_tensor, my_max)),
+                                         axis, keepdims=keep))
         if not keep:
-            out = reduce_sum(out, axis, keepdims=False, reduction_indices=reduction_indices)
-        return array_ops.identity(out, name=scope)
+            my_max = array_ops.reshape(my_max, array_ops.shape(result))
+        return math_ops.add(my_max, result, name=scope)
 
 
 def count_nonzero(input_tensor, axis=None, keepdims=None, dtype=dtypes.int64, name=None,
