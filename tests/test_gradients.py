@@ -141,6 +141,12 @@ def test_reduction_gradient_unknown_shape():
     np.testing.assert_allclose(got[3], (x == x.max(0)).astype(float))
 
 
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_prod_gradient_with_zeros(axis):
+    x = np.array([[0.0, 2.0, 3.0], [1.5, 0.0, 0.0], [1.0, -2.0, 0.5]])
+    check_gradients(lambda x: tf.reduce_prod(x, axis), {"x": x}, op_types=["Prod"])
+
+
 def test_logsumexp_gradient():
     check_gradients(lambda x: tf.reduce_logsumexp(x, axis=1), {"x": _rand((3, 4))},
                     op_types=["Exp", "Log", "Sum"])

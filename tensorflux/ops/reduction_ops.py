@@ -85,11 +85,21 @@ def _minmax_grad(op, g):
 
 
 def _prod_grad(op, g):
-    x = op.inputs[0]
-    y = op.outputs[0]
+    """d prod / d x_i = product of the other elements, exact when x has zeros (not y / x_i)."""
+    x, axes = op.inputs
     kept, full = _kept_shape(op)
-    gy = manip_tile_to(array_ops.reshape(math_ops.multiply(g, y), kept), full)
-    return [math_ops.realdiv(gy, x), None]
+    gb = manip_tile_to(array_ops.reshape(g, kept), full)
+    zero = math_ops.equal(x, array_ops.zeros_like(x))
+    nonzero = array_ops.where(zero, array_ops.ones_like(x), x)
+    prod_nz = manip_tile_to(reduce_prod(nonzero, axes, keepdims=True), full)
+    count = manip_tile_to(reduce_sum(math_ops.cast(zero, x.dtype), axes, keepdims=True), full)
+    # no zero in the group: prod / x_i; one zero: only that element sees the others' product
+    only_zero_here = math_ops.logical_and(math_ops.equal(count, array_ops.ones_like(count)),
+                                          zero)
+    others = array_ops.where(
+        math_ops.equal(count, array_ops.zeros_like(count)), math_ops.realdiv(prod_nz, nonzero),
+        array_ops.where(only_zero_here, prod_nz, array_ops.zeros_like(x)))
+    return [math_ops.multiply(gb, others), None]
 
 
 registry.register("Sum", shape=_reduce_shape, grad=_sum_grad)
