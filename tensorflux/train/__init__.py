@@ -1,4 +1,5 @@
-"""`tf.train`: the Saver and checkpoint helpers, optimizers, schedules and the global step.
+"""`tf.train`: the Saver and checkpoint helpers, optimizers, schedules, the global step, and
+the training loop (SessionRunHooks, MonitoredSession, MonitoredTrainingSession).
 
 An explicit re-export list.
 """
@@ -18,6 +19,40 @@ from tensorflux.train.saver import (
     load_variable,
     remove_checkpoint,
     update_checkpoint_state,
+)
+
+# isort: split
+# --- training loops: hooks, monitored sessions ---
+from tensorflux.train.basic_session_run_hooks import (
+    CheckpointSaverHook,
+    CheckpointSaverListener,
+    FeedFnHook,
+    FinalOpsHook,
+    GlobalStepWaiterHook,
+    LoggingTensorHook,
+    NanLossDuringTrainingError,
+    NanTensorHook,
+    SecondOrStepTimer,
+    StepCounterHook,
+    StopAtStepHook,
+    SummarySaverHook,
+)
+from tensorflux.train.coordinator import Coordinator, start_queue_runners
+from tensorflux.train.monitored_session import (
+    ChiefSessionCreator,
+    MonitoredSession,
+    MonitoredTrainingSession,
+    Scaffold,
+    SessionCreator,
+    SingularMonitoredSession,
+    WorkerSessionCreator,
+)
+from tensorflux.train.session_manager import SessionManager
+from tensorflux.train.session_run_hook import (
+    SessionRunArgs,
+    SessionRunContext,
+    SessionRunHook,
+    SessionRunValues,
 )
 
 # isort: split
