@@ -129,6 +129,7 @@ from tensorflux.ops.control_flow_ops import (
     scan,
     tuple,  # noqa: A004 - TF's public name
 )
+from tensorflux.ops.custom_gradient import custom_gradient
 from tensorflux.ops.debug_ops import (
     Assert,
     Print,
