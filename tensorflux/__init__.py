@@ -277,6 +277,13 @@ from tensorflux.ops.math_ops import (
     truncatemod,
 )
 from tensorflux.ops.pad_ops import depth_to_space, pad, space_to_depth
+from tensorflux.ops.partitioned_variables import (
+    PartitionedVariable,
+    create_partitioned_variables,
+    fixed_size_partitioner,
+    min_max_variable_partitioner,
+    variable_axis_size_partitioner,
+)
 from tensorflux.ops.random_ops import (
     multinomial,
     random_crop,

@@ -103,6 +103,7 @@ class VariableScope:
         if dtype is None:
             dtype = self._dtype
         constraint = constraint if constraint is not None else self._constraint
+        partitioner = partitioner if partitioner is not None else self._partitioner
         getter = var_store.get_variable
         cg = custom_getter if custom_getter is not None else self._custom_getter  # TF: replaces
         if cg is not None:
@@ -129,6 +130,18 @@ class _VariableStore:
                      aggregation=None, custom_getter=None, **kwargs):
         from tensorflux import variables
 
+        if partitioner is not None:
+            from tensorflux.ops import partitioned_variables
+
+            return partitioned_variables.get_partitioned_variable(
+                self, name, partitioner, shape=shape, dtype=dtype, initializer=initializer,
+                regularizer=regularizer, reuse=reuse, trainable=trainable,
+                collections=collections, caching_device=caching_device,
+                validate_shape=validate_shape, constraint=constraint)
+        if name not in self._vars and name + "/part_0" in self._vars:
+            raise ValueError("No partitioner was provided, but a partitioned version of the "
+                             "variable was found: %s/part_0. Perhaps a variable of the same "
+                             "name was already created with partitioning?" % name)
         dtype = dtypes.as_dtype(dtype).base_dtype if dtype is not None else dtypes.float32
         shape = tensor_shape.as_shape(shape) if shape is not None else None
         if name in self._vars:

@@ -116,7 +116,9 @@ class VarianceScaling(Initializer):
     def __call__(self, shape, dtype=None, partition_info=None):
         dtype = _dt(dtype, self.dtype)
         shape = [int(s) for s in shape]
-        fan_in, fan_out = _fans(shape)
+        # A part of a partitioned variable scales by the full variable's fans (as TF).
+        fan_in, fan_out = _fans(partition_info.full_shape if partition_info is not None
+                                else shape)
         n = {"fan_in": fan_in, "fan_out": fan_out,
              "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, n)

@@ -561,6 +561,8 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         raise ValueError("params must be specified")
     if isinstance(params, (list, tuple)) and not params:
         raise ValueError("Need at least one param")
+    if hasattr(params, "_get_variable_list"):  # a PartitionedVariable: its parts
+        params = params._get_variable_list()
     plist = list(params) if isinstance(params, (list, tuple)) else [params]
     g = graph_lib._graph_from_values(plist + [ids])
     with g.as_default(), g.name_scope(name or "embedding_lookup") as scope:
