@@ -11,6 +11,7 @@ from tensorflux import (
     debugging,
     errors,
     image,
+    io,
     layers,
     losses,
     metrics,
@@ -190,6 +191,7 @@ from tensorflux.ops.init_ops import (
     variance_scaling_initializer,
     zeros_initializer,
 )
+from tensorflux.ops.io_ops import matching_files, read_file, write_file
 from tensorflux.ops.linalg_ops import matmul, qr, tensordot
 from tensorflux.ops.manip_ops import (
     broadcast_to,
@@ -370,6 +372,7 @@ from tensorflux.variables import (
     variables_initializer,
 )
 
+python_io = io
 newaxis = None
 __version__ = "0.1.0"
 VERSION = "1.15.5"

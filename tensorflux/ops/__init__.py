@@ -14,6 +14,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     gather_ops,
     image_ops,
     init_ops,
+    io_ops,
     linalg_ops,
     manip_ops,
     math_ops,

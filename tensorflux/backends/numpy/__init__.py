@@ -19,6 +19,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     fused_ops,
     gather_ops,
     image_ops,
+    io_ops,
     linalg_ops,
     manip_ops,
     math_ops,
