@@ -12,6 +12,10 @@ import itertools
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from tensorflux.backends import onednn
+from tensorflux.backends.onednn import _capi as onednn_capi
+from tensorflux.backends.onednn import conv as onednn_conv
+from tensorflux.backends.onednn import primitives as onednn_prims
 from tensorflux.ops import conv_ops
 from tensorflux.ops.registry import kernel
 
@@ -199,11 +203,73 @@ def _as_compute(*arrays):
     return dt, [a.astype(cd, copy=False) for a in arrays]
 
 
-def _forward_kernel(rank, fn):
+# --- fast path: oneDNN (backends/onednn), float32 only; None means "use the reference" -------
+def _fast_geometry(geo, sizes, ks):
+    """(out, oneDNN geometry) for a fast kernel, or None when oneDNN should not be asked."""
+    out, pads = geo.resolve(sizes, ks)
+    if min(list(out) + list(sizes) + list(ks)) <= 0 or any(b < 0 or a < 0 for b, a in pads):
+        return None
+    return out, (tuple(geo.strides), tuple(geo.dilations), tuple(map(tuple, pads)))
+
+
+def fast_conv_forward(rt, x, w, geo):
+    """oneDNN `conv_forward` of channels-last float32 `x`, `w`; None if not handled."""
+    ks, (c, o) = w.shape[:-2], w.shape[-2:]
+    _check_depth(x.shape[-1], c)
+    g = _fast_geometry(geo, x.shape[1:-1], ks)
+    if g is None or x.shape[0] == 0 or o == 0 or c == 0:
+        return None
+    out, geom = g
+    return onednn_conv.forward(rt, onednn_prims.as_usable(x), onednn_prims.as_usable(w), geom,
+                               (x.shape[0],) + tuple(out) + (o,), geo.channels_first)
+
+
+def fast_conv_backprop_input(rt, in_shape, w, dy, geo):
+    ks, (c, o) = w.shape[:-2], w.shape[-2:]
+    _check_depth(in_shape[-1], c)
+    g = _fast_geometry(geo, in_shape[1:-1], ks)
+    if g is None or in_shape[0] == 0 or o == 0 or c == 0:
+        return None
+    out, geom = g
+    _check_out(dy, in_shape, out, o)
+    return onednn_conv.backward_data(rt, tuple(in_shape), onednn_prims.as_usable(w),
+                                     onednn_prims.as_usable(dy), geom, geo.channels_first)
+
+
+def fast_conv_backprop_filter(rt, x, w_shape, dy, geo):
+    ks, (c, o) = tuple(w_shape[:-2]), tuple(w_shape[-2:])
+    _check_depth(x.shape[-1], c)
+    g = _fast_geometry(geo, x.shape[1:-1], ks)
+    if g is None or x.shape[0] == 0 or o == 0 or c == 0:
+        return None
+    out, geom = g
+    _check_out(dy, x.shape, out, o)
+    return onednn_conv.backward_weights(rt, onednn_prims.as_usable(x), w_shape,
+                                        onednn_prims.as_usable(dy), geom)
+
+
+def _fast(rt, fn, *args):
+    """`fn(rt, *args)`, or None when oneDNN declines (an unimplemented case)."""
+    try:
+        return fn(rt, *args)
+    except onednn_capi.DnnlError:
+        return None
+
+
+def _is_f32(*arrays):
+    return all(a.dtype == np.float32 for a in arrays)
+
+
+def _forward_kernel(rank, fn, fast_fn=None):
     def builder(op):
         geo = Geometry(op, rank)
+        rt = onednn.runtime() if fast_fn is not None else None
 
         def run(x, w):
+            if rt is not None and _is_f32(x, w):
+                y = _fast(rt, fast_fn, geo.to_last(x), w, geo)
+                if y is not None:
+                    return geo.from_last(y)
             dt, (x, w) = _as_compute(x, w)
             y = fn(geo.to_last(x), w, geo)
             return geo.from_last(y).astype(dt, copy=False)
@@ -211,11 +277,16 @@ def _forward_kernel(rank, fn):
     return builder
 
 
-def _input_kernel(rank, fn):
+def _input_kernel(rank, fn, fast_fn=None):
     def builder(op):
         geo = Geometry(op, rank)
+        rt = onednn.runtime() if fast_fn is not None else None
 
         def run(sizes, w, dy):
+            if rt is not None and _is_f32(w, dy):
+                dx = _fast(rt, fast_fn, geo.shape_to_last(sizes), w, geo.to_last(dy), geo)
+                if dx is not None:
+                    return geo.from_last(dx)
             dt, (w, dy) = _as_compute(w, dy)
             dx = fn(geo.shape_to_last(sizes), w, geo.to_last(dy), geo)
             return geo.from_last(dx).astype(dt, copy=False)
@@ -223,25 +294,31 @@ def _input_kernel(rank, fn):
     return builder
 
 
-def _filter_kernel(rank, fn):
+def _filter_kernel(rank, fn, fast_fn=None):
     def builder(op):
         geo = Geometry(op, rank)
+        rt = onednn.runtime() if fast_fn is not None else None
 
         def run(x, sizes, dy):
+            w_shape = [int(s) for s in np.asarray(sizes).ravel()]
+            if rt is not None and _is_f32(x, dy):
+                dw = _fast(rt, fast_fn, geo.to_last(x), w_shape, geo.to_last(dy), geo)
+                if dw is not None:
+                    return dw
             dt, (x, dy) = _as_compute(x, dy)
-            dw = fn(geo.to_last(x), [int(s) for s in np.asarray(sizes).ravel()],
-                    geo.to_last(dy), geo)
+            dw = fn(geo.to_last(x), w_shape, geo.to_last(dy), geo)
             return dw.astype(dt, copy=False)
         return run
     return builder
 
 
 for _rank, _name in ((4, "Conv2D"), (5, "Conv3D")):
-    kernel(_name)(_forward_kernel(_rank, conv_forward))
-kernel("Conv2DBackpropInput")(_input_kernel(4, conv_backprop_input))
-kernel("Conv3DBackpropInputV2")(_input_kernel(5, conv_backprop_input))
-kernel("Conv2DBackpropFilter")(_filter_kernel(4, conv_backprop_filter))
-kernel("Conv3DBackpropFilterV2")(_filter_kernel(5, conv_backprop_filter))
+    kernel(_name)(_forward_kernel(_rank, conv_forward, fast_conv_forward))
+kernel("Conv2DBackpropInput")(_input_kernel(4, conv_backprop_input, fast_conv_backprop_input))
+kernel("Conv3DBackpropInputV2")(_input_kernel(5, conv_backprop_input, fast_conv_backprop_input))
+kernel("Conv2DBackpropFilter")(_filter_kernel(4, conv_backprop_filter, fast_conv_backprop_filter))
+kernel("Conv3DBackpropFilterV2")(_filter_kernel(5, conv_backprop_filter,
+                                                fast_conv_backprop_filter))
 
 
 # --- depthwise ---------------------------------------------------------------------------------

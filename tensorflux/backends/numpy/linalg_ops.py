@@ -1,7 +1,12 @@
-"""numpy kernels for matrix products (ops/linalg_ops.py)."""
+"""numpy kernels for matrix products (ops/linalg_ops.py); 2-D float32 products run on oneDNN
+when it is available (see backends/onednn)."""
 
 import numpy as np
 
+from tensorflux.backends import onednn
+from tensorflux.backends.onednn import _capi as onednn_capi
+from tensorflux.backends.onednn import matmul as onednn_matmul
+from tensorflux.backends.onednn import primitives as onednn_prims
 from tensorflux.ops.registry import kernel
 
 
@@ -13,10 +18,23 @@ def _check(a, b, ta, tb):
                          % (list(a.shape), list(b.shape)))
 
 
+def fast_matmul(rt, a, b):
+    """oneDNN `a @ b` of 2-D float32 matrices (transposed views are read in place); None if
+    not handled."""
+    if a.ndim != 2 or b.ndim != 2 or a.dtype != np.float32 or b.dtype != np.float32 or \
+            min(a.shape + b.shape) == 0:
+        return None
+    try:
+        return onednn_matmul.matmul(rt, onednn_prims.as_usable(a), onednn_prims.as_usable(b))
+    except onednn_capi.DnnlError:
+        return None
+
+
 @kernel("MatMul")
 @kernel("BatchMatMulV2")
 def _matmul(op):
     ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
+    rt = onednn.runtime()
 
     def run(a, b):
         if ta:
@@ -26,6 +44,10 @@ def _matmul(op):
         _check(a, b, False, False)
         if a.dtype.kind in "iu":
             return np.matmul(a.astype(np.int64), b.astype(np.int64)).astype(a.dtype)
+        if rt is not None:
+            c = fast_matmul(rt, a, b)
+            if c is not None:
+                return c
         return np.matmul(a, b)
     return run
 

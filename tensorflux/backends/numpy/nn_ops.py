@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from tensorflux.backends import onednn
 from tensorflux.ops.nn_ops import SELU_ALPHA, SELU_SCALE
 from tensorflux.ops.registry import kernel
 
@@ -28,8 +29,25 @@ def _selu(x):
     return np.where(x < 0, neg, SELU_SCALE * x).astype(x.dtype, copy=False)
 
 
+def _relu_grad(g, x):
+    return np.where(x > 0, g, _zero(g))
+
+
+def fast_relu_grad(g, x):
+    """TF's own formula `g * (x > 0)`: one multiply instead of a masked select (~6x faster).
+    It differs from the reference only for a non-finite `g` where `x <= 0` (NaN here, as in TF;
+    0 there) and in the sign of zero."""
+    if g.dtype.kind != "f" or g.shape != x.shape:
+        return _relu_grad(g, x)
+    return np.multiply(g, np.greater(x, _zero(x)), dtype=g.dtype)
+
+
+@kernel("ReluGrad")
+def _relu_grad_kernel(op):
+    return fast_relu_grad if onednn.kernels_mode() == "fast" else _relu_grad
+
+
 _simple("Relu", _relu)
-_simple("ReluGrad", lambda g, x: np.where(x > 0, g, _zero(g)))
 _simple("Relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype, copy=False))
 _simple("Relu6Grad", lambda g, x: np.where((x > 0) & (x < 6), g, _zero(g)))
 _simple("Elu", _elu)

@@ -9,6 +9,7 @@ maximum sits there, and scatters through the same slices.
 
 import numpy as np
 
+from tensorflux.backends import onednn
 from tensorflux.backends.numpy.conv_ops import (
     Geometry,
     interior,
@@ -16,6 +17,9 @@ from tensorflux.backends.numpy.conv_ops import (
     pad,
     window_slice,
 )
+from tensorflux.backends.onednn import _capi as onednn_capi
+from tensorflux.backends.onednn import pool as onednn_pool
+from tensorflux.backends.onednn import primitives as onednn_prims
 from tensorflux.ops import conv_ops
 from tensorflux.ops.registry import kernel
 
@@ -148,22 +152,72 @@ def _compute(x):
     return x.astype(np.float32) if x.dtype == np.float16 else x
 
 
-def _pool_kernel(rank, fn):
+# --- fast path: oneDNN (backends/onednn), float32 only; None means "use the reference" -------
+def _fast_geometry(geo, sizes):
+    out, pads = geo.resolve_pool(sizes)
+    if min(list(out) + list(sizes)) <= 0 or any(b < 0 or a < 0 for b, a in pads):
+        return None
+    if any(b >= k or a >= k for (b, a), k in zip(pads, geo.ksize)):
+        return None  # a window entirely in the padding: TF's value there is the reference's
+    return out, (tuple(geo.ksize), tuple(geo.strides), tuple(map(tuple, pads)))
+
+
+def fast_pool(rt, x, geo, kind):
+    """oneDNN max or average pooling of channels-last float32 `x`; None if not handled."""
+    g = _fast_geometry(geo, x.shape[1:-1])
+    if g is None or x.shape[0] == 0 or x.shape[-1] == 0:
+        return None
+    out, geom = g
+    return onednn_pool.forward(rt, onednn_prims.as_usable(x), kind, geom,
+                               (x.shape[0],) + tuple(out) + (x.shape[-1],), geo.channels_first)
+
+
+def fast_max_pool_grad(rt, x, dy, geo):
+    g = _fast_geometry(geo, x.shape[1:-1])
+    if g is None or x.shape[0] == 0 or x.shape[-1] == 0:
+        return None
+    out, geom = g
+    want = (x.shape[0],) + tuple(out) + (x.shape[-1],)
+    if tuple(dy.shape) != want:
+        raise ValueError("Expected grad shape to be %s, but got %s" % (list(want),
+                                                                     list(dy.shape)))
+    return onednn_pool.max_backward(rt, onednn_prims.as_usable(x), onednn_prims.as_usable(dy),
+                                    geom, geo.channels_first)
+
+
+def _fast(rt, fn, *args):
+    try:
+        return fn(rt, *args)
+    except onednn_capi.DnnlError:
+        return None
+
+
+def _pool_kernel(rank, fn, kind=None):
     def builder(op):
         geo = PoolGeometry(op, rank)
+        rt = onednn.runtime() if kind is not None else None
 
         def run(x):
+            if rt is not None and x.dtype == np.float32:
+                y = _fast(rt, fast_pool, geo.to_last(x), geo, kind)
+                if y is not None:
+                    return geo.from_last(y)
             y = fn(_compute(geo.to_last(x)), geo)
             return geo.from_last(y).astype(x.dtype, copy=False)
         return run
     return builder
 
 
-def _max_grad_kernel(rank, fn):
+def _max_grad_kernel(rank, fn, fast_fn=None):
     def builder(op):
         geo = PoolGeometry(op, rank)
+        rt = onednn.runtime() if fast_fn is not None else None
 
         def run(x, unused_y, g):
+            if rt is not None and x.dtype == np.float32 and g.dtype == np.float32:
+                r = _fast(rt, fast_fn, geo.to_last(x), geo.to_last(g), geo)
+                if r is not None:
+                    return geo.from_last(r)
             r = fn(_compute(geo.to_last(x)), _compute(geo.to_last(g)), geo)
             return geo.from_last(r).astype(g.dtype, copy=False)
         return run
@@ -182,9 +236,9 @@ def _avg_grad_kernel(rank):
 
 
 for _sfx, _rank in (("", 4), ("3D", 5)):
-    kernel("MaxPool" + _sfx)(_pool_kernel(_rank, max_pool))
-    kernel("AvgPool" + _sfx)(_pool_kernel(_rank, avg_pool))
-    kernel("MaxPool%sGrad" % _sfx)(_max_grad_kernel(_rank, max_pool_grad))
+    kernel("MaxPool" + _sfx)(_pool_kernel(_rank, max_pool, "max"))
+    kernel("AvgPool" + _sfx)(_pool_kernel(_rank, avg_pool, "avg"))
+    kernel("MaxPool%sGrad" % _sfx)(_max_grad_kernel(_rank, max_pool_grad, fast_max_pool_grad))
     kernel("MaxPool%sGradGrad" % _sfx)(_max_grad_kernel(_rank, max_pool_grad_grad))
     kernel("AvgPool%sGrad" % _sfx)(_avg_grad_kernel(_rank))
 

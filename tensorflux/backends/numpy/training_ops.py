@@ -5,11 +5,21 @@ it. `Apply*` kernels run the rule on the variable and its slots; `SparseApply*` 
 same rule on the rows named by `indices` only, after summing the gradients of repeated rows
 (what TF's optimizers do before they call these kernels). New arrays are stored in the session
 state: arrays are never updated in place, since a value fetched in the same run may be the very
-array the state holds.
+array the state holds (and the session restores the arrays it holds if a run fails).
+
+Fast path (not with `TENSORFLUX_KERNELS=reference`): dense GradientDescent, Momentum and Adam
+run their rule in cache-sized chunks, writing into a spare buffer instead of allocating: the
+array a variable held before its previous update, reused only when `sys.getrefcount` proves
+that nothing else (a fetched value, a view, the session's rollback snapshot, another slot)
+still refers to it. Each chunk performs the reference rule's operations in the same order, so
+the results are bitwise identical.
 """
+
+import sys
 
 import numpy as np
 
+from tensorflux.backends import onednn
 from tensorflux.backends.numpy.state_ops import _read
 from tensorflux.ops import state_ops, training_ops
 from tensorflux.ops.registry import kernel
@@ -117,6 +127,143 @@ def _check_shape(op, name, want, got):
                          % (name, list(want), list(got)))
 
 
+# --- fast path: chunked rules writing into reusable spare buffers ------------------------------
+_CHUNK = 1 << 16  # elements per chunk: a few chunk-sized operands stay in L2
+_SPARES = "_training_ops_spare_buffers"  # key of this module's dict in state.resources
+
+
+def _unshared_refcount():
+    """`sys.getrefcount` of an array that only one local name refers to (here, `b`)."""
+    d = {0: np.empty(1)}
+    b = d.pop(0)
+    return sys.getrefcount(b)
+
+
+_UNSHARED = _unshared_refcount()
+
+
+class _Spares:
+    """Per session: for each variable key, the array we last stored and a spare to write into."""
+
+    __slots__ = ("last", "spare")
+
+    def __init__(self):
+        self.last = {}
+        self.spare = {}
+
+    def take(self, key, like):
+        """An array to write the new value of `key` into: the spare if nothing else refers to it
+        (and it fits), else a new one."""
+        b = self.spare.pop(key, None)
+        if b is not None and sys.getrefcount(b) == _UNSHARED and b.shape == like.shape and \
+                b.dtype == like.dtype:
+            return b
+        return np.empty(like.shape, like.dtype)
+
+    def stored(self, key, old, new):
+        """`new` replaced `old` in the state: `old` becomes the spare if it is one of ours."""
+        if old is self.last.get(key):
+            self.spare[key] = old
+        self.last[key] = new
+
+
+def _spares(state):
+    sp = state.resources.get(_SPARES)
+    if sp is None:
+        sp = state.resources[_SPARES] = _Spares()
+    return sp
+
+
+def _chunks(n):
+    return [slice(i, min(n, i + _CHUNK)) for i in range(0, n, _CHUNK)]
+
+
+def _fast_gradient_descent(attrs, cur, inp, out):
+    var, delta, alpha = cur["var"], inp["delta"], inp["alpha"]
+    new = out["var"]
+    t = np.empty(min(var.size, _CHUNK), var.dtype)
+    for c in _chunks(var.size):
+        tc = t[:c.stop - c.start]
+        np.multiply(alpha, delta[c], out=tc)
+        np.subtract(var[c], tc, out=new[c])
+
+
+def _fast_momentum(attrs, cur, inp, out):
+    var, accum = cur["var"], cur["accum"]
+    grad, lr, momentum = inp["grad"], inp["lr"], inp["momentum"]
+    nvar, nacc = out["var"], out["accum"]
+    nesterov = attrs.get("use_nesterov")
+    t = np.empty(min(var.size, _CHUNK), var.dtype)
+    u = np.empty(min(var.size, _CHUNK), var.dtype) if nesterov else None
+    for c in _chunks(var.size):
+        tc = t[:c.stop - c.start]
+        a = nacc[c]
+        np.multiply(accum[c], momentum, out=a)
+        a += grad[c]
+        if nesterov:  # var - (grad * lr + accum * momentum * lr)
+            uc = u[:c.stop - c.start]
+            np.multiply(grad[c], lr, out=tc)
+            np.multiply(a, momentum, out=uc)
+            uc *= lr
+            tc += uc
+        else:  # var - accum * lr
+            np.multiply(a, lr, out=tc)
+        np.subtract(var[c], tc, out=nvar[c])
+
+
+def _fast_adam(attrs, cur, inp, out):
+    var, m, v = cur["var"], cur["m"], cur["v"]
+    grad = inp["grad"]
+    one = np.ones((), var.dtype)
+    alpha = inp["lr"] * np.sqrt(one - inp["beta2_power"]) / (one - inp["beta1_power"])
+    b1c, b2c, eps = one - inp["beta1"], one - inp["beta2"], inp["epsilon"]
+    nvar, nm, nv = out["var"], out["m"], out["v"]
+    t = np.empty(min(var.size, _CHUNK), var.dtype)
+    u = np.empty(min(var.size, _CHUNK), var.dtype)
+    for c in _chunks(var.size):
+        k = c.stop - c.start
+        tc, uc, g = t[:k], u[:k], grad[c]
+        mc, vc = nm[c], nv[c]
+        np.subtract(g, m[c], out=mc)  # m + (grad - m) * (1 - beta1)
+        mc *= b1c
+        mc += m[c]
+        np.multiply(g, g, out=vc)  # v + (grad^2 - v) * (1 - beta2)
+        vc -= v[c]
+        vc *= b2c
+        vc += v[c]
+        np.sqrt(vc, out=tc)  # var - (m * alpha) / (sqrt(v) + epsilon)
+        tc += eps
+        np.multiply(mc, alpha, out=uc)
+        np.divide(uc, tc, out=tc)
+        np.subtract(var[c], tc, out=nvar[c])
+
+
+_FAST_RULES = {"ApplyGradientDescent": _fast_gradient_descent,
+               "ApplyMomentum": _fast_momentum, "ApplyAdam": _fast_adam}
+
+
+def _fast_ok(attrs, cur, inputs, gname):
+    """True if the fast rule computes exactly what the reference rule would."""
+    if attrs.get("use_nesterov") and "m" in cur:
+        return False  # Nesterov Adam: reference only
+    var = cur["var"]
+    if var.dtype not in (np.float32, np.float64) or var.size == 0:
+        return False
+    for a in cur.values():
+        if type(a) is not np.ndarray or a.dtype != var.dtype or not a.flags.c_contiguous:
+            return False
+    g = inputs[gname]
+    if type(g) is not np.ndarray or g.dtype != var.dtype or not g.flags.c_contiguous or \
+            g.shape != var.shape:
+        return False
+    return all(np.ndim(x) == 0 and np.asarray(x).dtype == var.dtype
+               for n, x in inputs.items() if n != gname)
+
+
+def _ravel_all(d):
+    return {n: (a.reshape(-1) if np.ndim(a) else a) for n, a in d.items()}
+
+
 def _builder(op_type, rule, sparse):
     names = training_ops.OP_INPUTS[op_type]
     refs = [n for n in names if n in training_ops.REF_NAMES]
@@ -125,6 +272,7 @@ def _builder(op_type, rule, sparse):
     def builder(op):
         keys = [state_ops.variable_key(op.inputs[names.index(n)]) for n in refs]
         attrs = dict(op._attrs)
+        fast = _FAST_RULES.get(op_type) if onednn.kernels_mode() == "fast" else None
 
         def run(state, *args):
             cur = {n: _read(state, k, op) for n, k in zip(refs, keys)}
@@ -140,6 +288,15 @@ def _builder(op_type, rule, sparse):
                 new = _sparse_update(rule, attrs, cur, inputs, gname)
             else:
                 _check_shape(op, gname, var.shape, np.shape(inputs[gname]))
+                if fast is not None and len(set(keys)) == len(keys) and \
+                        _fast_ok(attrs, cur, inputs, gname):
+                    spares = _spares(state)
+                    out = {n: spares.take(k, cur[n]) for n, k in zip(refs, keys)}
+                    fast(attrs, _ravel_all(cur), _ravel_all(inputs), _ravel_all(out))
+                    for n, k in zip(refs, keys):
+                        state.variables[k] = out[n]
+                        spares.stored(k, cur[n], out[n])
+                    return out["var"]
                 new = rule(attrs, **cur, **inputs)
             for n, k in zip(refs, keys):
                 state.variables[k] = np.asarray(new[n]).astype(cur[n].dtype, copy=False)

@@ -1,0 +1,154 @@
+"""oneDNN convolutions (forward, input gradient, filter gradient) over numpy arrays.
+
+Arrays come in tensorflux's kernel layout: activations channels-last `[N, *spatial, C]` (a
+channels-first tensor arrives as a transposed view, which is described to oneDNN by its strides,
+so neither layout is copied) and filters `[*K, C, O]`. Activations stay in their plain layout,
+which oneDNN's AVX-512/AVX2 convolutions handle natively; filters are given the `any` format, so
+oneDNN picks its blocked weight layout and reorders the (small) filter on each call.
+
+`geom` is `(strides, dilations, pads)` per spatial axis, pads as `(before, after)` pairs.
+"""
+
+import numpy as np
+
+from tensorflux.backends.onednn import _capi as C
+from tensorflux.backends.onednn.primitives import (
+    Primitive,
+    any_md,
+    dims,
+    elem_strides,
+    make_pd,
+    strided_md,
+)
+
+
+def contiguous_strides(shape):
+    """Element strides of a C-contiguous array of `shape`."""
+    out = []
+    acc = 1
+    for d in reversed(shape):
+        out.append(acc)
+        acc *= max(int(d), 1)
+    return tuple(reversed(out))
+
+
+def activation_layout(shape, channels_first):
+    """Element strides of a fresh channels-last `[N, *S, C]` array (channels-first underneath
+    when asked), as returned by `new_activation`."""
+    if not channels_first:
+        return contiguous_strides(shape)
+    s = contiguous_strides((shape[0], shape[-1]) + tuple(shape[1:-1]))
+    return (s[0],) + s[2:] + (s[1],)
+
+
+def new_activation(shape, channels_first):
+    """A fresh channels-last `[N, *S, C]` float32 array (channels-first memory if asked)."""
+    if not channels_first:
+        return np.empty(shape, np.float32)
+    cf = np.empty((shape[0], shape[-1]) + tuple(shape[1:-1]), np.float32)
+    return np.moveaxis(cf, 1, -1)
+
+
+def act_md(rt, shape, strides):
+    """Descriptor of a channels-last array (shape, element strides): logical order N, C, *S."""
+    return strided_md(rt, (shape[0], shape[-1]) + tuple(shape[1:-1]),
+                      (strides[0], strides[-1]) + tuple(strides[1:-1]))
+
+
+def filter_dims(shape):
+    """oneDNN logical dims (O, I, *K) of a `[*K, C, O]` filter."""
+    return (shape[-1], shape[-2]) + tuple(shape[:-2])
+
+
+def filter_md(rt, shape, strides):
+    return strided_md(rt, filter_dims(shape), (strides[-1], strides[-2]) + tuple(strides[:-2]))
+
+
+def _geom_args(geom):
+    strides, dilations, pads = geom
+    return (dims(strides), dims([int(d) - 1 for d in dilations]), dims([b for b, _ in pads]),
+            dims([a for _, a in pads]))
+
+
+def _forward_pd(rt, x_md, w_md, b_md, y_md, geom, attr=None):
+    st, dl, pl, pr = _geom_args(geom)
+    return make_pd(rt, "convolution_forward_primitive_desc_create", C.FORWARD_TRAINING,
+                   C.CONVOLUTION_DIRECT, x_md.h, w_md.h, b_md.h if b_md is not None else None,
+                   y_md.h, st, dl, pl, pr, attr)
+
+
+def forward(rt, x, w, geom, out_shape, channels_first):
+    """Convolution of channels-last `x` with `w` into a new `[N, *out, O]` array."""
+    ys = activation_layout(out_shape, channels_first)
+    key = ("conv_fwd", x.shape, x.strides, w.shape, w.strides, geom, tuple(out_shape), ys)
+
+    def make():
+        x_md = act_md(rt, x.shape, elem_strides(x))
+        y_md = act_md(rt, out_shape, ys)
+        pd = _forward_pd(rt, x_md, any_md(rt, filter_dims(w.shape)), None, y_md, geom)
+        return Primitive(rt, pd, [
+            (C.ARG_SRC, x_md, C.QUERY_SRC_MD, False),
+            (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w)), C.QUERY_WEIGHTS_MD, False),
+            (C.ARG_DST, y_md, C.QUERY_DST_MD, True)])
+
+    prim = rt.cached(key, make)
+    y = new_activation(out_shape, channels_first)
+    prim(x, w, y)
+    return y
+
+
+def backward_data(rt, in_shape, w, dy, geom, channels_first):
+    """Gradient with respect to the input (channels-last `in_shape`) of `forward`."""
+    xs = activation_layout(in_shape, channels_first)
+    key = ("conv_bwd_data", tuple(in_shape), xs, w.shape, w.strides, dy.shape, dy.strides, geom)
+
+    def make():
+        dx_md = act_md(rt, in_shape, xs)
+        dy_md = act_md(rt, dy.shape, elem_strides(dy))
+        w_any = any_md(rt, filter_dims(w.shape))
+        hint = _forward_pd(rt, dx_md, w_any, None, dy_md, geom)
+        st, dl, pl, pr = _geom_args(geom)
+        try:
+            pd = make_pd(rt, "convolution_backward_data_primitive_desc_create",
+                         C.CONVOLUTION_DIRECT, dx_md.h, w_any.h, dy_md.h, st, dl, pl, pr,
+                         hint, None)
+        finally:
+            rt.lib.primitive_desc_destroy(hint)
+        return Primitive(rt, pd, [
+            (C.ARG_DIFF_DST, dy_md, C.QUERY_DIFF_DST_MD, False),
+            (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w)), C.QUERY_WEIGHTS_MD, False),
+            (C.ARG_DIFF_SRC, dx_md, C.QUERY_DIFF_SRC_MD, True)])
+
+    prim = rt.cached(key, make)
+    dx = new_activation(in_shape, channels_first)
+    prim(dy, w, dx)
+    return dx
+
+
+def backward_weights(rt, x, w_shape, dy, geom):
+    """Gradient with respect to the `[*K, C, O]` filter of `forward`, as a new array."""
+    w_shape = tuple(int(d) for d in w_shape)
+    key = ("conv_bwd_weights", x.shape, x.strides, w_shape, dy.shape, dy.strides, geom)
+
+    def make():
+        x_md = act_md(rt, x.shape, elem_strides(x))
+        dy_md = act_md(rt, dy.shape, elem_strides(dy))
+        w_any = any_md(rt, filter_dims(w_shape))
+        hint = _forward_pd(rt, x_md, w_any, None, dy_md, geom)
+        st, dl, pl, pr = _geom_args(geom)
+        try:
+            pd = make_pd(rt, "convolution_backward_weights_primitive_desc_create",
+                         C.CONVOLUTION_DIRECT, x_md.h, w_any.h, None, dy_md.h, st, dl, pl, pr,
+                         hint, None)
+        finally:
+            rt.lib.primitive_desc_destroy(hint)
+        return Primitive(rt, pd, [
+            (C.ARG_SRC, x_md, C.QUERY_SRC_MD, False),
+            (C.ARG_DIFF_DST, dy_md, C.QUERY_DIFF_DST_MD, False),
+            (C.ARG_DIFF_WEIGHTS, filter_md(rt, w_shape, contiguous_strides(w_shape)),
+             C.QUERY_DIFF_WEIGHTS_MD, True)])
+
+    prim = rt.cached(key, make)
+    dw = np.empty(w_shape, np.float32)
+    prim(x, dy, dw)
+    return dw

@@ -1,0 +1,30 @@
+"""oneDNN matrix products of float32 numpy matrices: `a @ b` for 2-D operands of any strides.
+
+A transposed operand (`a.T`) is described by its strides, so `transpose_a/b` cost no copy.
+"""
+
+import numpy as np
+
+from tensorflux.backends.onednn import _capi as C
+from tensorflux.backends.onednn.primitives import Primitive, elem_strides, make_pd, strided_md
+
+
+def matmul(rt, a, b):
+    """`a @ b` for 2-D float32 arrays whose element strides oneDNN can read, as a new array."""
+    m, k = a.shape
+    n = b.shape[1]
+    key = ("matmul", a.shape, a.strides, b.shape, b.strides)
+
+    def make():
+        a_md = strided_md(rt, a.shape, elem_strides(a))
+        b_md = strided_md(rt, b.shape, elem_strides(b))
+        c_md = strided_md(rt, (m, n), (n, 1))
+        pd = make_pd(rt, "matmul_primitive_desc_create", a_md.h, b_md.h, None, c_md.h, None)
+        return Primitive(rt, pd, [(C.ARG_SRC, a_md, C.QUERY_SRC_MD, False),
+                                  (C.ARG_WEIGHTS, b_md, C.QUERY_WEIGHTS_MD, False),
+                                  (C.ARG_DST, c_md, C.QUERY_DST_MD, True)])
+
+    prim = rt.cached(key, make)
+    c = np.empty((m, n), np.float32)
+    prim(a, b, c)
+    return c

@@ -1,0 +1,81 @@
+"""oneDNN pooling (max, average without the padding) and the max-pooling gradient.
+
+Activations are channels-last numpy arrays `[N, *spatial, C]`, described to oneDNN by their
+strides (a channels-first tensor arrives as a transposed view). `geom` is
+`(ksize, strides, pads)`, pads as `(before, after)` pairs. The max-pooling gradient runs the
+training forward pass first, which records each window's argmax (the first maximum in row-major
+window order, as TensorFlow routes it) in oneDNN's workspace, then the backward pass.
+"""
+
+import numpy as np
+
+from tensorflux.backends.onednn import _capi as C
+from tensorflux.backends.onednn.conv import act_md, activation_layout, new_activation
+from tensorflux.backends.onednn.primitives import Primitive, dims, elem_strides, make_pd
+
+ALGORITHMS = {"max": C.POOLING_MAX, "avg": C.POOLING_AVG_EXCLUDE_PADDING}
+
+
+def _geom_args(geom):
+    ksize, strides, pads = geom
+    return (dims(strides), dims(ksize), dims([0] * len(ksize)), dims([b for b, _ in pads]),
+            dims([a for _, a in pads]))
+
+
+def _forward_pd(rt, prop, alg, x_md, y_md, geom):
+    st, k, dl, pl, pr = _geom_args(geom)
+    return make_pd(rt, "pooling_forward_primitive_desc_create", prop, alg, x_md.h, y_md.h,
+                   st, k, dl, pl, pr, None)
+
+
+def forward(rt, x, kind, geom, out_shape, channels_first):
+    """Max or average (`kind`) pooling of channels-last `x` into a new `[N, *out, C]` array."""
+    ys = activation_layout(out_shape, channels_first)
+    key = ("pool_fwd", kind, x.shape, x.strides, geom, tuple(out_shape), ys)
+
+    def make():
+        x_md = act_md(rt, x.shape, elem_strides(x))
+        y_md = act_md(rt, out_shape, ys)
+        pd = _forward_pd(rt, C.FORWARD_INFERENCE, ALGORITHMS[kind], x_md, y_md, geom)
+        return Primitive(rt, pd, [(C.ARG_SRC, x_md, C.QUERY_SRC_MD, False),
+                                  (C.ARG_DST, y_md, C.QUERY_DST_MD, True)])
+
+    prim = rt.cached(key, make)
+    y = new_activation(out_shape, channels_first)
+    prim(x, y)
+    return y
+
+
+def max_backward(rt, x, dy, geom, channels_first):
+    """Gradient of max pooling with respect to channels-last `x`, given `dy`."""
+    xs = activation_layout(x.shape, channels_first)
+    key = ("maxpool_bwd", x.shape, x.strides, dy.shape, dy.strides, geom, xs)
+
+    def make():
+        x_md = act_md(rt, x.shape, elem_strides(x))
+        dy_md = act_md(rt, dy.shape, elem_strides(dy))
+        dx_md = act_md(rt, x.shape, xs)
+        y_md = act_md(rt, dy.shape, activation_layout(dy.shape, False))
+        fwd_pd = _forward_pd(rt, C.FORWARD_TRAINING, C.POOLING_MAX, x_md, y_md, geom)
+        st, k, dl, pl, pr = _geom_args(geom)
+        try:
+            bwd_pd = make_pd(rt, "pooling_backward_primitive_desc_create", C.POOLING_MAX,
+                             dx_md.h, dy_md.h, st, k, dl, pl, pr, fwd_pd, None)
+        except Exception:
+            rt.lib.primitive_desc_destroy(fwd_pd)
+            raise
+        fwd = Primitive(rt, fwd_pd, [(C.ARG_SRC, x_md, C.QUERY_SRC_MD, False),
+                                     (C.ARG_DST, y_md, C.QUERY_DST_MD, True),
+                                     (C.ARG_WORKSPACE, None, C.QUERY_WORKSPACE_MD, True)])
+        bwd = Primitive(rt, bwd_pd, [(C.ARG_DIFF_DST, dy_md, C.QUERY_DIFF_DST_MD, False),
+                                     (C.ARG_WORKSPACE, None, C.QUERY_WORKSPACE_MD, False),
+                                     (C.ARG_DIFF_SRC, dx_md, C.QUERY_DIFF_SRC_MD, True)])
+        return fwd, bwd
+
+    fwd, bwd = rt.cached(key, make)
+    y = np.empty(dy.shape, np.float32)
+    ws = np.empty(max(fwd.args[2].nbytes, 1), np.uint8)
+    dx = new_activation(x.shape, channels_first)
+    fwd(x, y, ws)
+    bwd(dy, ws, dx)
+    return dx

@@ -1,0 +1,390 @@
+"""The fast CPU kernels (oneDNN convolutions, pooling and matmul; chunked optimizer updates; the
+one-multiply ReLU gradient) against the pure-numpy reference kernels they replace.
+
+Every comparison builds one graph and runs it in two sessions, one compiled with
+`TENSORFLUX_KERNELS=reference` and one with the default fast kernels, on random shapes, strides,
+paddings, dilations and data formats. A spy counts the oneDNN calls, so a silent fallback to the
+reference would fail the test.
+"""
+
+import threading
+
+import numpy as np
+import pytest
+
+import tensorflux as tf
+from tensorflux.backends import onednn
+from tensorflux.backends.numpy import training_ops
+from tensorflux.backends.onednn import conv as onednn_conv
+from tensorflux.backends.onednn import matmul as onednn_matmul
+from tensorflux.backends.onednn import pool as onednn_pool
+
+
+def test_onednn_loads():
+    """The `test` extra installs oneDNN; the fast kernels are only tested where it loads."""
+    assert onednn.available(), onednn.load_error()
+    rt = onednn.library()
+    assert rt.lib.version_info[0] == 3
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    """Counts calls of the oneDNN entry points the numpy kernels use."""
+    counts = {}
+    for mod, names in ((onednn_conv, ("forward", "backward_data", "backward_weights")),
+                       (onednn_pool, ("forward", "max_backward")),
+                       (onednn_matmul, ("matmul",))):
+        for name in names:
+            fn = getattr(mod, name)
+
+            def spy(*a, _fn=fn, _key=mod.__name__.rsplit(".", 1)[1] + "." + name, **k):
+                counts[_key] = counts.get(_key, 0) + 1
+                return _fn(*a, **k)
+            monkeypatch.setattr(mod, name, spy)
+    return counts
+
+
+def run_modes(monkeypatch, fetches, feeds, graph=None):
+    """(fast results, reference results) of one `sess.run` in each kernel mode."""
+    out = {}
+    for mode in ("reference", "fast"):
+        monkeypatch.setenv("TENSORFLUX_KERNELS", mode)
+        with tf.Session(graph=graph or tf.get_default_graph()) as sess:
+            out[mode] = sess.run(fetches, feeds)
+    monkeypatch.delenv("TENSORFLUX_KERNELS")
+    return out["fast"], out["reference"]
+
+
+def assert_close(fast, ref, rtol=2e-5):
+    for f, r in zip(fast, ref):
+        assert f.shape == r.shape and f.dtype == r.dtype
+        scale = max(1.0, float(np.abs(r).max())) if r.size else 1.0
+        np.testing.assert_allclose(f, r, rtol=rtol, atol=rtol * scale)
+
+
+def _rand(rng, *shape):
+    return rng.randn(*shape).astype(np.float32)
+
+
+# --- convolutions ------------------------------------------------------------------------------
+def _conv_case(rng):
+    n, c, o = rng.randint(1, 4), rng.randint(1, 9), rng.randint(1, 9)
+    k = [rng.randint(1, 5), rng.randint(1, 5)]
+    dil = [1, 1] if rng.rand() < 0.5 else [rng.randint(1, 3), rng.randint(1, 3)]
+    stride = [1, 1] if dil != [1, 1] else [rng.randint(1, 4), rng.randint(1, 4)]
+    size = [rng.randint((kk - 1) * d + 1, 13) for kk, d in zip(k, dil)]
+    padding = ["SAME", "VALID", "EXPLICIT"][rng.randint(3)]
+    fmt = "NHWC" if rng.rand() < 0.6 else "NCHW"
+    return n, c, o, k, dil, stride, size, padding, fmt
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_conv2d_and_gradients_match_reference(monkeypatch, calls, seed):
+    rng = np.random.RandomState(seed)
+    n, c, o, k, dil, stride, size, padding, fmt = _conv_case(rng)
+    if padding == "EXPLICIT":
+        pads = [[0, 0], [rng.randint(3), rng.randint(3)], [rng.randint(3), rng.randint(3)], [0, 0]]
+        if fmt == "NCHW":
+            pads = [pads[0], pads[3], pads[1], pads[2]]
+        padding = pads
+    xs = [n] + size + [c] if fmt == "NHWC" else [n, c] + size
+    x = tf.placeholder(tf.float32, xs)
+    w = tf.placeholder(tf.float32, k + [c, o])
+    strides = [1] + stride + [1] if fmt == "NHWC" else [1, 1] + stride
+    dils = [1] + dil + [1] if fmt == "NHWC" else [1, 1] + dil
+    y = tf.nn.conv2d(x, w, strides, padding, data_format=fmt, dilations=dils)
+    dy = tf.placeholder(tf.float32, y.shape)
+    dx, dw = tf.gradients(y, [x, w], grad_ys=dy)
+    xv, wv = _rand(rng, *xs), _rand(rng, *(k + [c, o]))
+    dyv = _rand(rng, *y.shape.as_list())
+    fast, ref = run_modes(monkeypatch, [y, dx, dw], {x: xv, w: wv, dy: dyv})
+    assert_close(fast, ref)
+    assert calls == {"conv.forward": 1, "conv.backward_data": 1, "conv.backward_weights": 1}
+
+
+def test_conv2d_nchw_output_is_contiguous(monkeypatch, calls):
+    rng = np.random.RandomState(0)
+    x = tf.placeholder(tf.float32, [2, 3, 9, 7])
+    w = tf.constant(_rand(rng, 3, 3, 3, 5))
+    y = tf.nn.conv2d(x, w, [1, 1, 2, 2], "SAME", data_format="NCHW")
+    fast, ref = run_modes(monkeypatch, [y], {x: _rand(rng, 2, 3, 9, 7)})
+    assert_close(fast, ref)
+    assert fast[0].flags.c_contiguous and calls["conv.forward"] == 1
+
+
+def test_conv2d_reads_strided_inputs_in_place(monkeypatch, calls):
+    """A transposed/sliced input (a non-contiguous view) is read where it lies."""
+    rng = np.random.RandomState(1)
+    a = tf.placeholder(tf.float32, [8, 11, 3, 4])
+    x = tf.transpose(a, [3, 0, 1, 2])[:, 1:7]  # [4, 6, 11, 3], non-contiguous
+    w = tf.constant(_rand(rng, 2, 3, 3, 6))
+    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "VALID")
+    fast, ref = run_modes(monkeypatch, [y], {a: _rand(rng, 8, 11, 3, 4)})
+    assert_close(fast, ref)
+    assert calls["conv.forward"] == 1
+
+
+def test_cnn_layer_shapes(monkeypatch, calls):
+    """The deck's CNN layers (5x5 SAME, 1 and 32 input channels) and their gradients."""
+    rng = np.random.RandomState(2)
+    x = tf.placeholder(tf.float32, [4, 28, 28, 1])
+    w1 = tf.constant(_rand(rng, 5, 5, 1, 32) * 0.2)
+    w2 = tf.constant(_rand(rng, 5, 5, 32, 64) * 0.05)
+    h = tf.nn.max_pool(tf.nn.relu(tf.nn.conv2d(x, w1, [1, 1, 1, 1], "SAME")), [1, 2, 2, 1],
+                       [1, 2, 2, 1], "VALID")
+    y = tf.nn.max_pool(tf.nn.relu(tf.nn.conv2d(h, w2, [1, 1, 1, 1], "SAME")), [1, 2, 2, 1],
+                       [1, 2, 2, 1], "VALID")
+    loss = tf.reduce_sum(y * y)
+    grads = tf.gradients(loss, [x, w1, w2])
+    fast, ref = run_modes(monkeypatch, [y] + grads, {x: _rand(rng, 4, 28, 28, 1)})
+    assert_close(fast, ref, rtol=1e-4)
+    assert calls["conv.forward"] == 2 and calls["pool.max_backward"] == 2
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_conv3d_and_gradients_match_reference(monkeypatch, calls, seed):
+    rng = np.random.RandomState(100 + seed)
+    n, c, o = rng.randint(1, 3), rng.randint(1, 5), rng.randint(1, 5)
+    k = [rng.randint(1, 4) for _ in range(3)]
+    stride = [rng.randint(1, 3) for _ in range(3)]
+    size = [rng.randint(kk, 8) for kk in k]
+    padding = "SAME" if seed % 2 else "VALID"
+    x = tf.placeholder(tf.float32, [n] + size + [c])
+    w = tf.placeholder(tf.float32, k + [c, o])
+    y = tf.nn.conv3d(x, w, [1] + stride + [1], padding)
+    dy = tf.placeholder(tf.float32, y.shape)
+    dx, dw = tf.gradients(y, [x, w], grad_ys=dy)
+    feeds = {x: _rand(rng, n, *size, c), w: _rand(rng, *k, c, o),
+             dy: _rand(rng, *y.shape.as_list())}
+    fast, ref = run_modes(monkeypatch, [y, dx, dw], feeds)
+    assert_close(fast, ref)
+    assert calls["conv.forward"] == 1 and calls["conv.backward_weights"] == 1
+
+
+def test_conv2d_errors_are_the_references(monkeypatch):
+    x = tf.placeholder(tf.float32, [1, 5, 5, None])
+    w = tf.placeholder(tf.float32, [3, 3, 2, 4])
+    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    for mode in ("reference", "fast"):
+        monkeypatch.setenv("TENSORFLUX_KERNELS", mode)
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.InvalidArgumentError, match="input depth"):
+                sess.run(y, {x: np.zeros([1, 5, 5, 3], np.float32),
+                             w: np.zeros([3, 3, 2, 4], np.float32)})
+
+
+def test_float64_and_float16_use_the_reference(monkeypatch, calls):
+    rng = np.random.RandomState(3)
+    for dt in (tf.float64, tf.float16):
+        x = tf.placeholder(dt, [1, 6, 6, 2])
+        w = tf.constant(rng.randn(3, 3, 2, 3), dt)
+        y = tf.nn.max_pool(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), [1, 2, 2, 1],
+                           [1, 2, 2, 1], "SAME")
+        fast, ref = run_modes(monkeypatch, [y], {x: rng.randn(1, 6, 6, 2)})
+        np.testing.assert_array_equal(fast[0], ref[0])
+        assert fast[0].dtype == dt.as_numpy_dtype
+    assert calls == {}
+
+
+# --- pooling -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(20))
+def test_pooling_and_max_pool_grad_match_reference(monkeypatch, calls, seed):
+    rng = np.random.RandomState(200 + seed)
+    n, c = rng.randint(1, 4), rng.randint(1, 10)
+    k = [rng.randint(1, 4), rng.randint(1, 4)]
+    stride = [rng.randint(1, 4), rng.randint(1, 4)]
+    size = [rng.randint(kk, 12) for kk in k]
+    padding = "SAME" if rng.rand() < 0.5 else "VALID"
+    fmt = "NHWC" if rng.rand() < 0.6 else "NCHW"
+    xs = [n] + size + [c] if fmt == "NHWC" else [n, c] + size
+    ks = [1] + k + [1] if fmt == "NHWC" else [1, 1] + k
+    ss = [1] + stride + [1] if fmt == "NHWC" else [1, 1] + stride
+    x = tf.placeholder(tf.float32, xs)
+    mp = tf.nn.max_pool(x, ks, ss, padding, data_format=fmt)
+    ap = tf.nn.avg_pool(x, ks, ss, padding, data_format=fmt)
+    dy = tf.placeholder(tf.float32, mp.shape)
+    dx = tf.gradients(mp, x, grad_ys=dy)[0]
+    # Small integers: many ties, which must go to each window's first maximum, as TF does.
+    xv = rng.randint(-3, 4, size=xs).astype(np.float32)
+    feeds = {x: xv, dy: _rand(rng, *mp.shape.as_list())}
+    fast, ref = run_modes(monkeypatch, [mp, ap, dx], feeds)
+    assert_close(fast, ref)
+    assert calls == {"pool.forward": 2, "pool.max_backward": 1}
+
+
+def test_pool3d_matches_reference(monkeypatch, calls):
+    rng = np.random.RandomState(4)
+    x = tf.placeholder(tf.float32, [2, 5, 6, 7, 3])
+    mp = tf.nn.max_pool3d(x, [1, 2, 2, 2, 1], [1, 2, 1, 2, 1], "SAME")
+    ap = tf.nn.avg_pool3d(x, [1, 3, 2, 2, 1], [1, 1, 2, 2, 1], "VALID")
+    dx = tf.gradients(mp, x)[0]
+    fast, ref = run_modes(monkeypatch, [mp, ap, dx],
+                          {x: rng.randint(-2, 3, size=[2, 5, 6, 7, 3]).astype(np.float32)})
+    assert_close(fast, ref)
+    assert calls["pool.forward"] == 2 and calls["pool.max_backward"] == 1
+
+
+def test_max_pool_ignores_nan_as_tensorflow_does(monkeypatch):
+    """A documented difference: oneDNN (like TF's CPU kernel) skips NaN in a max window."""
+    x = np.arange(1, 33, dtype=np.float32).reshape(1, 4, 4, 2)
+    x[0, 1, 1, :] = np.nan
+    y = tf.nn.max_pool(tf.constant(x), [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    fast, ref = run_modes(monkeypatch, [y], {})
+    assert fast[0][0, 0, 0, 0] == 9.0  # what TF 2.21 returns
+    assert np.isnan(ref[0][0, 0, 0, 0])
+
+
+# --- matmul, ReLU gradient ---------------------------------------------------------------------
+@pytest.mark.parametrize("ta,tb", [(False, False), (True, False), (False, True), (True, True)])
+def test_matmul_matches_reference(monkeypatch, calls, ta, tb):
+    rng = np.random.RandomState(5)
+    m, k, n = 37, 300, 129
+    a = tf.placeholder(tf.float32, [k, m] if ta else [m, k])
+    b = tf.placeholder(tf.float32, [n, k] if tb else [k, n])
+    c = tf.matmul(a, b, transpose_a=ta, transpose_b=tb)
+    feeds = {a: _rand(rng, *a.shape.as_list()), b: _rand(rng, *b.shape.as_list())}
+    fast, ref = run_modes(monkeypatch, [c], feeds)
+    assert_close(fast, ref)
+    assert calls == {"matmul.matmul": 1}
+
+
+def test_relu_grad_matches_reference_on_finite_gradients(monkeypatch):
+    rng = np.random.RandomState(6)
+    x = tf.placeholder(tf.float32, [50, 7])
+    g = tf.placeholder(tf.float32, [50, 7])
+    dx = tf.gradients(tf.nn.relu(x), x, grad_ys=g)[0]
+    xv = _rand(rng, 50, 7)
+    xv[0, :3] = [0.0, -0.0, np.nan]
+    fast, ref = run_modes(monkeypatch, [dx], {x: xv, g: _rand(rng, 50, 7)})
+    np.testing.assert_array_equal(fast[0], ref[0])
+
+
+# --- optimizer updates -------------------------------------------------------------------------
+def _train_graph(opt_fn, seed=7):
+    rng = np.random.RandomState(seed)
+    g = tf.Graph()
+    with g.as_default():
+        tf.set_random_seed(seed)
+        x = tf.placeholder(tf.float32, [16, 12])
+        w = tf.Variable(rng.randn(12, 5).astype(np.float32), name="w")
+        b = tf.Variable(np.zeros(5, np.float32), name="b")
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b))
+        train = opt_fn().minimize(loss)
+        init = tf.global_variables_initializer()
+    return g, x, w, b, train, init, rng.randn(16, 12).astype(np.float32)
+
+
+@pytest.mark.parametrize("opt_fn", [
+    lambda: tf.train.AdamOptimizer(0.01),
+    lambda: tf.train.MomentumOptimizer(0.05, 0.9),
+    lambda: tf.train.MomentumOptimizer(0.05, 0.9, use_nesterov=True),
+    lambda: tf.train.GradientDescentOptimizer(0.1),
+], ids=["adam", "momentum", "nesterov", "sgd"])
+def test_optimizer_updates_are_bitwise_the_references(monkeypatch, opt_fn):
+    g, x, w, b, train, init, xv = _train_graph(opt_fn)
+    results = {}
+    for mode in ("reference", "fast"):
+        monkeypatch.setenv("TENSORFLUX_KERNELS", mode)
+        with tf.Session(graph=g) as sess:
+            sess.run(init)
+            for _ in range(5):
+                sess.run(train, {x: xv})
+            results[mode] = sess.run([w, b] + list(g.get_collection("variables")))
+    for f, r in zip(results["fast"], results["reference"]):
+        np.testing.assert_array_equal(f, r)
+
+
+def test_optimizer_reuses_buffers_without_touching_fetched_values(monkeypatch):
+    monkeypatch.setenv("TENSORFLUX_KERNELS", "fast")
+    g, x, w, b, train, init, xv = _train_graph(lambda: tf.train.AdamOptimizer(0.1))
+    with tf.Session(graph=g) as sess:
+        sess.run(init)
+        kept = []
+        for _ in range(6):
+            before, _ = sess.run([w, train], {x: xv})  # w read before the update, same run
+            kept.append((before, before.copy()))
+        for arr, copy in kept:  # no later update wrote into an array the user holds
+            np.testing.assert_array_equal(arr, copy)
+        values = [v for v in sess._state.variables.values()]
+        spares = sess._state.resources[training_ops._SPARES]
+        assert spares.spare, "the optimizer never kept a spare buffer"
+        assert all(not any(s is v for v in values) for s in spares.spare.values())
+
+
+def test_spare_buffer_held_elsewhere_is_not_reused():
+    state = type("S", (), {})()
+    state.resources = {}
+    sp = training_ops._spares(state)
+    a, b = np.zeros(4, np.float32), np.ones(4, np.float32)
+    sp.stored("k", None, a)
+    sp.stored("k", a, b)  # a is now the spare
+    view = a[1:]  # someone still looks at a
+    c = sp.take("k", b)
+    assert c is not a and view.base is a
+    del view
+    sp.stored("k", b, c)  # b becomes the spare; nobody else holds it
+    b_id = id(b)
+    del b
+    assert id(sp.take("k", c)) == b_id
+
+
+def test_failed_run_restores_variables_after_a_fast_update(monkeypatch):
+    monkeypatch.setenv("TENSORFLUX_KERNELS", "fast")
+    g, x, w, b, train, init, xv = _train_graph(lambda: tf.train.AdamOptimizer(0.1))
+    with g.as_default():
+        with tf.control_dependencies([train]):
+            bad = tf.debugging.check_numerics(tf.log(tf.constant(-1.0)), "boom")
+    with tf.Session(graph=g) as sess:
+        sess.run(init)
+        for _ in range(3):  # spares exist now
+            sess.run(train, {x: xv})
+        w0 = sess.run(w)
+        for _ in range(3):
+            with pytest.raises(tf.errors.InvalidArgumentError):
+                sess.run(bad, {x: xv})
+            np.testing.assert_array_equal(sess.run(w), w0)
+        sess.run(train, {x: xv})
+        assert not np.array_equal(sess.run(w), w0)
+
+
+# --- switches, threads -------------------------------------------------------------------------
+def test_reference_mode_switches_everything_off(monkeypatch, calls):
+    monkeypatch.setenv("TENSORFLUX_KERNELS", "reference")
+    assert onednn.runtime() is None
+    x = tf.constant(np.ones([1, 4, 4, 1], np.float32))
+    y = tf.nn.max_pool(tf.nn.conv2d(x, tf.ones([2, 2, 1, 1]), [1, 1, 1, 1], "SAME"),
+                       [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    with tf.Session() as sess:
+        sess.run(tf.matmul(tf.reshape(y, [1, 4]), tf.ones([4, 2])))
+    assert calls == {}
+
+
+def test_unknown_kernels_mode_is_an_error(monkeypatch):
+    monkeypatch.setenv("TENSORFLUX_KERNELS", "fastest")
+    with pytest.raises(ValueError, match="TENSORFLUX_KERNELS"):
+        onednn.kernels_mode()
+
+
+def test_concurrent_sessions_get_the_same_results():
+    rng = np.random.RandomState(8)
+    x = tf.placeholder(tf.float32, [4, 16, 16, 8])
+    w = tf.constant(_rand(rng, 3, 3, 8, 16))
+    y = tf.nn.max_pool(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), [1, 2, 2, 1], [1, 2, 2, 1],
+                       "SAME")
+    dx = tf.gradients(y, x)[0]
+    xv = _rand(rng, 4, 16, 16, 8)
+    with tf.Session() as sess:
+        want = sess.run(dx, {x: xv})
+        errors = []
+
+        def work():
+            for _ in range(5):
+                if not np.array_equal(sess.run(dx, {x: xv}), want):
+                    errors.append("mismatch")
+
+        threads = [threading.Thread(target=work) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not errors
