@@ -148,6 +148,9 @@ def machine_lines(machine, unset_openblas):
     if machine.get("loadavg"):
         lines.append("Load average before the run: %s (other load skews timings; see --rounds)"
                      % " ".join("%.2f" % x for x in machine["loadavg"]))
+        if machine["loadavg"][0] > 0.5 * (machine["affinity"] or machine["cpus"] or 1):
+            lines.append("WARNING: the machine was busy before the run; multi-threaded "
+                         "workloads and the GEMM peak are unreliable, rerun when it is idle")
     parent = {k: os.environ.get(k) for k in OPENBLAS_VARS}
     setvars = ", ".join("%s=%s" % (k, v) for k, v in parent.items() if v is not None)
     if not setvars:
