@@ -139,8 +139,7 @@ class Operation:
             lines.append('device: "%s"' % self._device)
         return "\n".join(lines) + "\n"
 
-    def __hash__(self):
-        return id(self)
+    __hash__ = object.__hash__  # identity, computed in C (hot in Session.run's plan lookup)
 
     def __eq__(self, other):
         return self is other

@@ -83,8 +83,7 @@ class Tensor:
             (", dtype=%s" % self._dtype.name) if self._dtype else "",
             (", device=%s" % self.device) if self.device else "")
 
-    def __hash__(self):
-        return id(self)
+    __hash__ = object.__hash__  # identity, computed in C (hot in Session.run's plan lookup)
 
     def __eq__(self, other):
         return self is other
