@@ -45,20 +45,33 @@ def _resolve(fullname):
     rest = fullname[len(_PREFIX) + 1:]
     if fullname in tf_modules.MODULES:
         return lambda: _shim(fullname, tf_modules.MODULES[fullname])
-    if any(m.startswith(fullname + ".") for m in tf_modules.MODULES):
-        return lambda: _package(fullname)
     target = "tensorflux." + rest
     try:
         if importlib.util.find_spec(target) is not None:
             return lambda: importlib.import_module(target)
     except (ImportError, ValueError):
-        return None
+        pass
+    # A package on the way to table entries (`tensorflow.python.framework`); checked after the
+    # real modules, so `tensorflow.contrib.layers` stays tensorflux's even though the table has
+    # `tensorflow.contrib.layers.python.layers.layers`.
+    if any(m.startswith(fullname + ".") for m in tf_modules.MODULES):
+        return lambda: _package(fullname)
     return None
 
 
 def _package(fullname):
     mod = types.ModuleType(fullname, "tensorflux alias package for %s" % fullname)
     mod.__path__ = []
+
+    def __getattr__(name):  # `tensorflow.python.ops.nn` without importing it first
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return importlib.import_module(fullname + "." + name)
+        except ImportError:
+            raise AttributeError("module %r has no attribute %r" % (fullname, name)) from None
+
+    mod.__getattr__ = __getattr__
     return mod
 
 
