@@ -53,6 +53,11 @@ from tensorflux.contrib.layers.layers import (
     separable_convolution2d,
 )
 from tensorflux.contrib.layers.normalization import batch_norm, layer_norm
+from tensorflux.contrib.layers.optimizers import (
+    OPTIMIZER_CLS_NAMES,
+    OPTIMIZER_SUMMARIES,
+    optimize_loss,
+)
 from tensorflux.contrib.layers.pooling import (
     avg_pool2d,
     avg_pool3d,
