@@ -63,7 +63,8 @@ def _evaluate(op, inputs, constants, static):
             args = [np.empty(op.inputs[0].shape.as_list(), dtype=np.bool_)]
         else:
             args = [constants[t] for t in inputs]
-        out = fn(*args)
+        with np.errstate(all="ignore"):  # inf/nan results surface at run time as in TF
+            out = fn(*args)
     except Exception:  # noqa: BLE001 - the run reports the error with the op's name
         return None
     outs = out if isinstance(out, (list, tuple)) else [out]
