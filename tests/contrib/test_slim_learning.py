@@ -155,3 +155,44 @@ def test_evaluate_once(tmp_path):
                                             max_number_of_evaluations=1, eval_interval_secs=0)
     assert value == pytest.approx(8.0)
     assert slim.evaluation.wait_for_new_checkpoint(str(tmp_path), path, 0.01, 0.02) is None
+
+
+@pytest.mark.parametrize("optimizer", ["SGD", "Adam", "Momentum", tf.train.AdagradOptimizer,
+                                       lambda lr: tf.train.RMSPropOptimizer(lr)])
+def test_optimize_loss_trains(optimizer):
+    loss = _model()
+    step = tf.train.get_or_create_global_step()
+    train_op = tf.contrib.layers.optimize_loss(loss, step, 0.1, optimizer, clip_gradients=1.0)
+    assert "OptimizeLoss/learning_rate:0" in [v.name for v in tf.global_variables()]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        values = [sess.run(train_op) for _ in range(4)]
+        assert sess.run(step) == 4
+    assert values[-1] < values[0]
+
+
+def test_optimize_loss_options_and_errors():
+    w = tf.Variable([2.0], name="w")
+    loss = tf.reduce_sum(w * w)
+    step = tf.train.get_or_create_global_step()
+    decayed = []
+    train_op = tf.contrib.layers.optimize_loss(
+        loss, step, 0.5, "SGD", gradient_multipliers={w: 0.5}, increment_global_step=False,
+        learning_rate_decay_fn=lambda lr, gs: decayed.append(lr) or lr * 0.5, name="opt")
+    assert decayed and decayed[0].name == "opt/learning_rate:0"
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train_op)
+        # grad 4 * 0.5 = 2, lr 0.25 -> w = 2 - 0.5
+        np.testing.assert_allclose(sess.run(w), [1.5])
+        assert sess.run(step) == 0
+    with pytest.raises(ValueError, match="Optimizer name should be one of"):
+        tf.contrib.layers.optimize_loss(loss, step, 0.1, "Nope")
+    with pytest.raises(ValueError, match="Invalid learning_rate -1.0."):
+        tf.contrib.layers.optimize_loss(loss, step, -1.0, "SGD")
+    with pytest.raises(ValueError, match="Summaries should be one of"):
+        tf.contrib.layers.optimize_loss(loss, step, 0.1, "SGD", summaries=["bogus"])
+    with pytest.raises(ValueError, match="Learning rate is None"):
+        tf.contrib.layers.optimize_loss(loss, step, None, "SGD")
+    with pytest.raises(ValueError, match="Unknown type"):
+        tf.contrib.layers.optimize_loss(loss, step, 0.1, "SGD", clip_gradients=1)
