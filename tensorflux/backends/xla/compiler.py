@@ -141,9 +141,7 @@ def _trace_fn(an, entry, static_values):
                     if t in feed_pos:
                         continue  # fed: the op still ran, but the feed wins
                     if xla_out and not _is_concrete(v):
-                        want = t.dtype.base_dtype.as_numpy_dtype
-                        if v.dtype != want:
-                            v = v.astype(want)
+                        v = _as_declared(v, t)
                     vals[t] = v
             src, outs = [], []
             for t in plan.fetches:
@@ -168,6 +166,18 @@ def _trace_fn(an, entry, static_values):
             kernel_lib.set_current(prev)
 
     return fn
+
+
+def _as_declared(v, t):
+    """A kernel's result in its tensor's declared dtype (jax's type promotion may differ).
+
+    A real result is never widened to a declared complex dtype: the numpy kernels return real
+    values there (Real, Imag, Abs of complex inputs), and numpy is the reference.
+    """
+    want = np.dtype(t.dtype.base_dtype.as_numpy_dtype)
+    if v.dtype == want or (want.kind == "c" and v.dtype.kind != "c"):
+        return v
+    return v.astype(want)
 
 
 def _numpy_eval(op, ins):

@@ -1,0 +1,526 @@
+"""Every op type with an XLA kernel runs on both backends here, and the results must agree.
+
+Each case is a small graph whose data inputs are placeholders (so the XLA kernels run inside the
+compiled executable instead of being evaluated while tracing). `test_every_xla_kernel_has_a_case`
+walks the registry: an op type with an XLA kernel and no case here fails it.
+"""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("jax")
+
+import tensorflux as tf  # noqa: E402
+from tensorflux import backends  # noqa: E402
+from tensorflux.backends.xla import compiler  # noqa: E402
+from tensorflux.client.fetch import FetchMapper  # noqa: E402
+from tensorflux.ops import registry, training_ops  # noqa: E402
+
+backends.get("xla")
+RNG = np.random.default_rng(1234)
+CASES = {}
+
+
+def case(name):
+    def deco(fn):
+        CASES[name] = fn
+        return fn
+    return deco
+
+
+class Inputs:
+    """Builds placeholders for test values and remembers the feeds."""
+
+    def __init__(self):
+        self.feeds = {}
+
+    def __call__(self, value, dtype=None):
+        value = np.asarray(value, dtype)
+        p = tf.placeholder(tf.as_dtype(value.dtype), value.shape)
+        self.feeds[p] = value
+        return p
+
+    def dynamic(self, value):
+        """A placeholder of unknown shape (its Shape/Size/Rank are not folded at build time)."""
+        value = np.asarray(value)
+        p = tf.placeholder(tf.as_dtype(value.dtype), None)
+        self.feeds[p] = value
+        return p
+
+    def uniform(self, shape, lo=-1.0, hi=1.0, dtype=np.float32):
+        return self(RNG.uniform(lo, hi, shape).astype(dtype))
+
+    def ints(self, shape, lo=-9, hi=10, dtype=np.int32):
+        return self(RNG.integers(lo, hi, shape).astype(dtype))
+
+
+def xla_config():
+    config = tf.ConfigProto()
+    config.graph_options.optimizer_options.global_jit_level = tf.OptimizerOptions.ON_1
+    return config
+
+
+@pytest.fixture(autouse=True)
+def _backends(monkeypatch):
+    monkeypatch.setenv("TENSORFLUX_BACKEND", "numpy")
+    monkeypatch.setenv("TENSORFLUX_XLA_MIN_RUNS", "0")
+    monkeypatch.setattr(compiler, "_STRICT", True)
+
+
+def xla_runners(sess):
+    return [r.call for r in sess._runners.values() if isinstance(r.call, compiler.PlanRunner)]
+
+
+def build(fn):
+    g = tf.Graph()
+    with g.as_default():
+        inputs = Inputs()
+        fetches = fn(inputs)
+        variables = tf.global_variables()
+        init = tf.variables_initializer(variables) if variables else None
+    return g, inputs.feeds, fetches, variables, init
+
+
+def run_on(backend, g, feeds, fetches, variables, init):
+    with tf.Session(graph=g, config=xla_config() if backend == "xla" else None) as sess:
+        if init is not None:
+            sess.run(init)
+        out = sess.run(fetches, feeds)
+        var_values = sess.run(variables) if variables else []
+        if backend == "xla":
+            runners = xla_runners(sess)
+            assert runners and all(r.mode == "xla" for r in runners), \
+                [r.mode for r in runners]
+            assert all(e is not compiler._NUMPY for r in runners for e in r.entries.values())
+    return out, var_values
+
+
+def assert_same(got, want, what):
+    got, want = np.asarray(got), np.asarray(want)
+    assert got.dtype == want.dtype, (what, got.dtype, want.dtype)
+    assert got.shape == want.shape, (what, got.shape, want.shape)
+    if got.dtype.kind in "fc":
+        tol = {2: 1e-2, 4: 1e-4}.get(got.dtype.itemsize // (2 if got.dtype.kind == "c" else 1),
+                                     1e-10)
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol, equal_nan=True, err_msg=what)
+    else:
+        np.testing.assert_array_equal(got, want, err_msg=what)
+
+
+# Plan-only ops that only partitioned (multi-device) plans contain; tested with those plans.
+ELSEWHERE = {"_Send", "_Recv"}
+
+
+def test_every_xla_kernel_has_a_case():
+    covered = set(RANDOM_OPS) | ELSEWHERE
+    for fn in CASES.values():
+        g, feeds, fetches, _, _ = build(fn)
+        with tf.Session(graph=g, config=xla_config()) as sess:
+            elements = FetchMapper(g, fetches).elements
+            runner = sess._make_runner(tuple(elements), tuple(feeds))
+            covered.update(op.type for op in runner.plan.ops)
+            covered.update(op.type for op in g.get_operations())
+    with_kernel = {n for n, d in registry.all_ops().items() if "xla" in d.kernels}
+    missing = sorted(with_kernel - covered)
+    assert missing == [], missing
+
+
+# --- elementwise math ---------------------------------------------------------------------------
+UNARY = {  # op type -> (low, high) of the float32 test values
+    "Neg": (-3, 3), "Abs": (-3, 3), "Sign": (-3, 3), "Square": (-3, 3), "Sqrt": (0.1, 4),
+    "Rsqrt": (0.1, 4), "Exp": (-3, 3), "Expm1": (-3, 3), "Log": (0.1, 4), "Log1p": (-0.5, 3),
+    "Sin": (-3, 3), "Cos": (-3, 3), "Tan": (-1.2, 1.2), "Asin": (-0.9, 0.9),
+    "Acos": (-0.9, 0.9), "Atan": (-3, 3), "Sinh": (-3, 3), "Cosh": (-3, 3), "Tanh": (-3, 3),
+    "Asinh": (-3, 3), "Acosh": (1.1, 4), "Atanh": (-0.9, 0.9), "Sigmoid": (-6, 6),
+    "Reciprocal": (0.5, 3), "Inv": (0.5, 3), "Floor": (-3, 3), "Ceil": (-3, 3),
+    "Round": (-3, 3), "Rint": (-3, 3), "Erf": (-2, 2), "Erfc": (-2, 2), "Lgamma": (0.2, 5),
+    "Digamma": (0.2, 5), "Softplus": (-5, 5), "Softsign": (-5, 5),
+}
+
+
+def _unary_case(op_type, lo, hi):
+    def fn(x):
+        v = RNG.uniform(lo, hi, (3, 4)).astype(np.float32)
+        if op_type in ("Round", "Rint"):
+            v[0, :3] = [0.5, 1.5, -2.5]
+        return registry.make_tensor(op_type, [x(v)])
+    return fn
+
+
+for _t, (_lo, _hi) in UNARY.items():
+    case("unary_" + _t)(_unary_case(_t, _lo, _hi))
+
+BINARY_FLOAT = ["Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "FloorDiv", "FloorMod",
+                "TruncateDiv", "TruncateMod", "Maximum", "Minimum", "Atan2",
+                "SquaredDifference", "Less", "LessEqual", "Greater", "GreaterEqual", "Equal",
+                "NotEqual"]
+BINARY_INT = ["Add", "Sub", "Mul", "RealDiv", "Div", "FloorDiv", "FloorMod", "TruncateDiv",
+              "TruncateMod", "Maximum", "Minimum", "BitwiseAnd", "BitwiseOr", "BitwiseXor"]
+
+
+def _binary_case(op_type, dtype):
+    def fn(x):
+        if dtype == np.float32:
+            a, b = x.uniform((2, 3), -3, 3), x(RNG.choice([-2.5, -1.0, 0.5, 2.0], (3,)), dtype)
+        else:
+            a = x.ints((2, 3), -20, 20, dtype)
+            b = x(RNG.choice([-7, -3, 2, 5], (3,)), dtype)
+        return registry.make_tensor(op_type, [a, b])
+    return fn
+
+
+for _t in BINARY_FLOAT:
+    case("binary_float_" + _t)(_binary_case(_t, np.float32))
+for _t in BINARY_INT:
+    case("binary_int64_" + _t)(_binary_case(_t, np.int64))
+
+
+@case("pow")
+def _pow(x):
+    return [registry.make_tensor("Pow", [x.uniform((4,), 0.5, 2), x.uniform((4,), -2, 2)]),
+            registry.make_tensor("Pow", [x.ints((4,), -3, 4), x.ints((4,), 0, 4)])]
+
+
+@case("logical_and_predicates")
+def _logical(x):
+    a, b = x(RNG.random((5,)) > 0.5), x(RNG.random((5,)) > 0.5)
+    v = x(np.array([1.0, np.nan, np.inf, -np.inf, 0.0], np.float32))
+    return [tf.logical_and(a, b), tf.logical_or(a, b), tf.logical_not(a), tf.is_nan(v),
+            tf.is_inf(v), tf.is_finite(v), registry.make_tensor("Invert", [x.ints((4,))])]
+
+
+@case("complex_parts")
+def _complex(x):
+    z = x((RNG.normal(size=(3,)) + 1j * RNG.normal(size=(3,))).astype(np.complex64))
+    return [registry.make_tensor(t, [z]) for t in ("Real", "Imag", "Conj")]
+
+
+@case("polygamma")
+def _polygamma(x):
+    return registry.make_tensor("Polygamma", [x(np.array([0.0, 1.0, 2.0], np.float32)),
+                                              x.uniform((3,), 0.5, 3)])
+
+
+@case("cast_and_add_n")
+def _cast(x):
+    f = x(np.array([-2.7, -0.5, 0.5, 2.7, 100.2], np.float32))
+    i = x.ints((5,))
+    return [tf.cast(f, tf.int32), tf.cast(f, tf.float64), tf.cast(i, tf.float32),
+            tf.cast(f, tf.bool), tf.add_n([f, f, f])]
+
+
+# --- reductions, linear algebra -----------------------------------------------------------------
+@case("reductions")
+def _reductions(x):
+    a = x.uniform((3, 4, 5))
+    i = x.ints((3, 4))
+    b = x(RNG.random((3, 4)) > 0.3)
+    return [tf.reduce_sum(a, [0, 2]), tf.reduce_mean(a, 1, keepdims=True),
+            tf.reduce_prod(a, -1), tf.reduce_max(a, [1]), tf.reduce_min(a, []),
+            tf.reduce_mean(i, 0), tf.reduce_sum(i), tf.reduce_all(b, 1), tf.reduce_any(b, 0),
+            tf.argmax(a, 1), tf.argmin(a, 2, output_type=tf.int32)]
+
+
+@case("linalg")
+def _linalg(x):
+    a, b = x.uniform((3, 4)), x.uniform((5, 4))
+    p, q = x.uniform((2, 3, 4)), x.uniform((2, 4, 2))
+    qm, r = tf.qr(x.uniform((4, 3)))
+    return [tf.matmul(a, b, transpose_b=True), tf.matmul(p, q), tf.matmul(qm, r),
+            tf.matmul(x.ints((2, 3)), x.ints((3, 2)))]
+
+
+# --- array, fill, gather, manip, slicing, diag, pad ----------------------------------------------
+@case("array_basics")
+def _array(x):
+    a = x.uniform((2, 3, 4))
+    d = x.dynamic(RNG.uniform(size=(3, 2)).astype(np.float32))
+    parts = tf.unstack(a, axis=1)
+    return [tf.identity(a), tf.stop_gradient(a), tf.shape(d), tf.size(d), tf.rank(d),
+            tf.ones_like(d), tf.zeros_like(d) + d,
+            tf.reshape(a, [4, -1]), tf.transpose(a, [2, 0, 1]), tf.concat([a, a], 1),
+            tf.stack(parts, axis=2), parts[1], tf.placeholder_with_default(a, a.shape),
+            registry.make_tensor("Snapshot", [a]),
+            registry.make_tensor("PreventGradient", [a]),
+            tf.invert_permutation(x(np.array([2, 0, 3, 1], np.int32)))]
+
+
+@case("fill_family")
+def _fill(x):
+    a = x.uniform((2, 3))
+    return [tf.fill([2, 3], x(np.float32(1.5))), tf.zeros_like(a), tf.ones_like(a),
+            tf.range(x(np.int32(2)), 11, 3), tf.lin_space(x(np.float32(-1)), 2.0, 7),
+            tf.one_hot(x(np.array([0, 2, 5, -1], np.int32)), 4, on_value=2.0, off_value=-1.0),
+            tf.one_hot(x(np.array([[0, 1], [2, 3]], np.int64)), 3, axis=0)]
+
+
+@case("gathers_and_scatters")
+def _gather(x):
+    p = x.uniform((5, 3))
+    return [tf.gather(p, x(np.array([[4, 0], [2, 2]], np.int32))),
+            tf.gather(p, x(np.array([1, 0], np.int64)), axis=1),
+            tf.gather(x.uniform((2, 4, 3)), x(np.array([[3, 1], [0, 0]], np.int32)),
+                      axis=1, batch_dims=1),
+            tf.gather_nd(p, x(np.array([[1, 2], [4, 0]], np.int32))),
+            tf.scatter_nd(x(np.array([[1], [3], [1]], np.int32)), x.uniform((3, 2)), [5, 2]),
+            tf.unsorted_segment_sum(p, x(np.array([0, 2, -1, 2, 1], np.int32)), 4),
+            tf.dynamic_stitch([[0, 2], [1, 3]], [x.uniform((2, 2)), x.uniform((2, 2))])]
+
+
+@case("manipulation")
+def _manip(x):
+    a = x.uniform((2, 3, 1))
+    c = x(RNG.random((2, 3, 1)) > 0.5)
+    s1, s2 = tf.split(x.uniform((4, 6)), [1, -1], axis=1)
+    return [tf.where(c, a, -a), tf.where(x(np.array([True, False])), a, a * 2),
+            tf.where_v2(x(np.array([True, False, True])), x.uniform((2, 3)), 0.0),
+            tf.broadcast_to(x.uniform((3, 1)), [2, 3, 4]), tf.expand_dims(a, -1),
+            tf.squeeze(a, [2]), tf.squeeze(a), tf.split(x.uniform((4, 6)), 3, axis=1)[2],
+            s1, s2, tf.tile(a, [2, 1, 3]), tf.reverse(a, [0, 1]),
+            tf.reverse_sequence(x.uniform((3, 4, 2)), x(np.array([2, 4, 0], np.int64)),
+                                seq_axis=1, batch_axis=0)]
+
+
+@case("slicing")
+def _slicing(x):
+    a = x.uniform((4, 5, 6))
+    y = a[1:, ::2, -1]
+    g = tf.gradients(tf.reduce_sum(a[::-1, 1:4, tf.newaxis, 2] * x.uniform((4, 3, 1))), a)[0]
+    return [y, a[..., 1:3], a[2], g, tf.slice(a, [1, 0, 2], [2, -1, 3])]
+
+
+@case("diagonals")
+def _diag(x):
+    m = x.uniform((2, 3, 4))
+    return [tf.matrix_diag(x.uniform((2, 3))), tf.matrix_diag_part(m),
+            tf.matrix_set_diag(m, x.uniform((2, 3))), tf.matrix_band_part(m, 1, 0),
+            tf.matrix_band_part(m, -1, 1)]
+
+
+@case("padding")
+def _pad(x):
+    a = x.uniform((2, 3, 4))
+    img = x.uniform((1, 4, 6, 8))
+    mirror = tf.pad(a, [[1, 1], [2, 0], [0, 3]], mode="REFLECT")
+    return [tf.pad(a, [[1, 0], [0, 2], [1, 1]]), tf.pad(a, [[0, 1], [1, 0], [0, 0]],
+                                                        constant_values=2.5),
+            mirror, tf.pad(a, [[2, 2], [0, 3], [1, 0]], mode="SYMMETRIC"),
+            tf.gradients(tf.reduce_sum(mirror * mirror), a)[0],
+            tf.space_to_depth(img, 2), tf.depth_to_space(img, 2)]
+
+
+# --- variables and state -------------------------------------------------------------------------
+@case("assignments")
+def _assign(x):
+    v = tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3), name="v")
+    w = tf.Variable(np.ones(3, np.int64), name="w")
+    a = tf.assign(v, x.uniform((2, 3)))
+    with tf.control_dependencies([a]):
+        b = tf.assign_add(v, x.uniform((2, 3)))
+    return [b, tf.assign_sub(w, x.ints((3,), dtype=np.int64))]
+
+
+# --- nn ops --------------------------------------------------------------------------------------
+@case("activations")
+def _activations(x):
+    a = x.uniform((3, 8), -8, 8)
+    acts = [tf.nn.relu(a), tf.nn.relu6(a), tf.nn.elu(a), tf.nn.selu(a),
+            tf.nn.leaky_relu(a, 0.1), tf.nn.softmax(a), tf.nn.log_softmax(a),
+            tf.nn.bias_add(a, x.uniform((8,))), tf.nn.l2_loss(a)]
+    return acts + tf.gradients([tf.reduce_sum(y * y) for y in acts], [a])
+
+
+@case("bias_add_grad_nchw")
+def _bias_nchw(x):
+    b = x.uniform((3,))
+    y = tf.nn.bias_add(x.uniform((2, 3, 4, 5)), b, data_format="NCHW")
+    return tf.gradients(tf.reduce_sum(y * y), b)
+
+
+@case("top_k_in_top_k")
+def _top_k(x):
+    a = x(np.array([[1, 3, 3, 2, 0], [5, 5, 5, 1, 9]], np.float32))
+    vals, idx = tf.nn.top_k(a, 3)
+    return [vals, idx, tf.nn.in_top_k(a, x(np.array([2, 1], np.int32)), 2)]
+
+
+@case("losses")
+def _losses(x):
+    logits = x.uniform((4, 5), -3, 3)
+    labels = tf.nn.softmax(x.uniform((4, 5)))
+    dense = tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)
+    sparse = tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=x(np.array([0, 4, 2, 2], np.int32)), logits=logits)
+    return [dense, sparse] + tf.gradients(tf.reduce_sum(dense) + tf.reduce_sum(sparse), logits)
+
+
+@case("batch_norm_and_lrn")
+def _norm(x):
+    img = x.uniform((2, 4, 4, 3))
+    scale, offset = x.uniform((3,), 0.5, 1.5), x.uniform((3,))
+    y, m, v = tf.nn.fused_batch_norm(img, scale, offset, epsilon=1e-3)
+    y2, _, _ = tf.nn.fused_batch_norm(img, scale, offset, mean=x.uniform((3,)),
+                                      variance=x.uniform((3,), 0.5, 2), is_training=False)
+    lrn = tf.nn.lrn(img, depth_radius=1, bias=1.0, alpha=0.5, beta=0.75)
+    grads = tf.gradients(tf.reduce_sum(y * y) + tf.reduce_sum(y2) + tf.reduce_sum(lrn * lrn),
+                         [img, scale, offset])
+    return [y, m, v, y2, lrn] + grads
+
+
+@case("convolutions")
+def _conv(x):
+    img = x.uniform((2, 7, 6, 3))
+    w = x.uniform((3, 2, 3, 4))
+    outs = [tf.nn.conv2d(img, w, [1, 1, 1, 1], "SAME"),
+            tf.nn.conv2d(img, w, [1, 2, 3, 1], "VALID"),
+            tf.nn.conv2d(img, w, [1, 2, 2, 1], "SAME", dilations=[1, 2, 1, 1]),
+            tf.nn.conv2d(img, w, [1, 1, 1, 1], [[0, 0], [1, 2], [0, 1], [0, 0]]),
+            tf.nn.depthwise_conv2d(img, x.uniform((3, 3, 3, 2)), [1, 2, 2, 1], "SAME"),
+            tf.nn.conv3d(x.uniform((1, 4, 5, 4, 2)), x.uniform((2, 3, 2, 2, 3)),
+                         [1, 1, 2, 1, 1], "SAME")]
+    return outs + tf.gradients([tf.reduce_sum(o * o) for o in outs], [img, w])
+
+
+@case("fused_conv_bias_relu")
+def _fused(x):
+    img = x.uniform((2, 5, 5, 3))
+    y = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(img, x.uniform((3, 3, 3, 4)), [1, 1, 1, 1],
+                                               "SAME"), x.uniform((4,))))
+    z = tf.tanh(tf.matmul(x.uniform((3, 6)), x.uniform((6, 2))) + x.uniform((2,)))
+    return [y, z]
+
+
+@case("convolutions_nchw")
+def _conv_nchw(x):
+    img = x.uniform((2, 3, 7, 6))
+    w = x.uniform((3, 3, 3, 4))
+    out = tf.nn.conv2d(img, w, [1, 1, 2, 2], "SAME", data_format="NCHW")
+    return [out] + tf.gradients(tf.reduce_sum(out * out), [img, w])
+
+
+@case("convolution_backprops")
+def _conv_backprops(x):
+    img = x.uniform((1, 5, 5, 2))
+    w = x.uniform((3, 3, 2, 3))
+    dy = x.uniform((1, 3, 3, 3))
+    vol = x.uniform((1, 4, 4, 4, 2))
+    vw = x.uniform((2, 2, 2, 2, 3))
+    v_out = tf.nn.conv3d(vol, vw, [1, 1, 1, 1, 1], "VALID")
+    dw = x.uniform((2, 2, 2, 2))
+    d_out = tf.nn.depthwise_conv2d_native(img, dw, [1, 1, 1, 1], "VALID")
+    return [tf.nn.conv2d_backprop_input([1, 5, 5, 2], w, dy, [1, 2, 2, 1], "SAME"),
+            tf.nn.conv2d_backprop_filter(img, [3, 3, 2, 3], dy, [1, 2, 2, 1], "SAME")] + \
+        tf.gradients(tf.reduce_sum(v_out * v_out), [vol, vw]) + \
+        tf.gradients(tf.reduce_sum(d_out * d_out), [img, dw])
+
+
+@case("pooling")
+def _pool(x):
+    img = x.uniform((2, 6, 7, 3))
+    ties = x(np.repeat(np.array([[1.0, 1.0, 2.0], [2.0, 0.0, 2.0]], np.float32), 2, 0)
+             .reshape(1, 4, 3, 1))
+    outs = [tf.nn.max_pool(img, [1, 3, 3, 1], [1, 2, 2, 1], "SAME"),
+            tf.nn.max_pool(img, [1, 2, 2, 1], [1, 2, 2, 1], "VALID"),
+            tf.nn.avg_pool(img, [1, 3, 2, 1], [1, 2, 1, 1], "SAME"),
+            tf.nn.max_pool(ties, [1, 2, 2, 1], [1, 1, 1, 1], "VALID"),
+            tf.nn.max_pool3d(x.uniform((1, 4, 4, 4, 2)), [1, 2, 2, 2, 1], [1, 2, 2, 2, 1],
+                             "VALID"),
+            tf.nn.avg_pool3d(x.uniform((1, 4, 4, 4, 2)), [1, 2, 3, 2, 1], [1, 1, 2, 1, 1],
+                             "SAME")]
+    grads = tf.gradients([tf.reduce_sum(o * o) for o in outs], [img, ties])
+    second = tf.gradients(tf.reduce_sum(grads[0] * grads[0]), img)
+    vol_in = [op.inputs[0] for op in tf.get_default_graph().get_operations()
+              if op.type in ("MaxPool3D", "AvgPool3D")]
+    return outs + grads + second + tf.gradients(
+        [tf.reduce_sum(outs[4] * outs[4]), tf.reduce_sum(outs[5] * outs[5])], vol_in)
+
+
+@case("max_pool3d_grad_grad")
+def _pool3d_gg(x):
+    vol = x.uniform((1, 4, 4, 4, 2))
+    out = tf.nn.max_pool3d(vol, [1, 2, 2, 2, 1], [1, 1, 1, 1, 1], "SAME")
+    g = tf.gradients(tf.reduce_sum(out * out), vol)[0]
+    return tf.gradients(tf.reduce_sum(g * g), vol)
+
+
+@case("max_pool_with_argmax")
+def _pool_argmax(x):
+    img = x.uniform((2, 5, 4, 3))
+    out, arg = tf.nn.max_pool_with_argmax(img, [1, 2, 2, 1], [1, 2, 1, 1], "SAME")
+    out_b, arg_b = tf.nn.max_pool_with_argmax(img, [1, 3, 3, 1], [1, 2, 2, 1], "VALID",
+                                              include_batch_in_index=True)
+    g = tf.gradients(tf.reduce_sum(out * out), img)[0]
+    return [out, arg, out_b, arg_b, g, tf.gradients(tf.reduce_sum(g * g), img)[0]]
+
+
+# --- optimizer update ops -----------------------------------------------------------------------
+def _training_case(op_type):
+    names = training_ops.OP_INPUTS[op_type]
+
+    def fn(x):
+        args = []
+        shape = (4, 3)
+        for n in names:
+            if n in training_ops.REF_NAMES:
+                args.append(tf.Variable(RNG.uniform(0.1, 1.0, shape).astype(np.float32),
+                                        name=n)._variable)
+            elif n in training_ops.GRAD_NAMES:
+                args.append(x.uniform((3, 3) if "indices" in names else shape))
+            elif n == "indices":
+                args.append(x(np.array([2, 0, 2], np.int32)))
+            elif n == "lr_power":
+                args.append(x(np.float32(-0.5 if "V2" in op_type else -0.7)))
+            else:
+                args.append(x(np.float32(RNG.uniform(0.05, 0.5))))
+        return registry.make_tensor(op_type, args, {"use_locking": False})
+    return fn
+
+
+for _t in training_ops.OP_INPUTS:
+    case("train_" + _t)(_training_case(_t))
+
+
+# --- random ops: compared by shape, dtype and range (the generators differ) ----------------------
+RANDOM_OPS = ["RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt",
+              "RandomShuffle", "Multinomial"]
+
+
+def test_random_ops_on_xla():
+    g = tf.Graph()
+    with g.as_default():
+        n = tf.random_normal([2000], seed=1)
+        t = tf.truncated_normal([2000], seed=2)
+        u = tf.random_uniform([2000], seed=3)
+        i = tf.random_uniform([2000], minval=-3, maxval=4, dtype=tf.int64, seed=4)
+        s = tf.random_shuffle(tf.placeholder_with_default(np.arange(50), [50]), seed=5)
+        m = tf.multinomial(tf.log([[0.1, 0.9], [0.99, 0.01]]), 500, seed=6)
+        assert {op.type for op in g.get_operations()} >= set(RANDOM_OPS)
+    with tf.Session(graph=g, config=xla_config()) as sess:
+        vals = sess.run([n, t, u, i, s, m])
+        again = sess.run([n, t, u, i, s, m])
+        assert all(r.mode == "xla" for r in xla_runners(sess))
+    nv, tv, uv, iv, sv, mv = vals
+    assert nv.dtype == np.float32 and abs(nv.mean()) < 0.1 and abs(nv.std() - 1) < 0.1
+    assert np.abs(tv).max() <= 2 and abs(tv.mean()) < 0.1
+    assert uv.min() >= 0 and uv.max() < 1 and abs(uv.mean() - 0.5) < 0.05
+    assert iv.dtype == np.int64 and iv.min() == -3 and iv.max() == 3
+    assert sorted(sv) == list(range(50)) and list(sv) != list(range(50))
+    assert mv.shape == (2, 500) and mv[0].mean() > 0.8 and mv[1].mean() < 0.1
+    assert not np.array_equal(vals[0], again[0])  # each run draws new numbers
+    with tf.Session(graph=g, config=xla_config()) as sess:  # same seeds, same sequence
+        np.testing.assert_array_equal(sess.run(n), nv)
+
+
+# Collected last: every case above is registered by now.
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_xla_matches_numpy(name):
+    g, feeds, fetches, variables, init = build(CASES[name])
+    want, want_vars = run_on("numpy", g, feeds, fetches, variables, init)
+    got, got_vars = run_on("xla", g, feeds, fetches, variables, init)
+    if not isinstance(fetches, (list, tuple)):
+        got, want, fetches = [got], [want], [fetches]
+    for t, a, b in zip(fetches, got, want):
+        if a is not None:
+            assert_same(a, b, getattr(t, "name", str(t)))
+    for v, a, b in zip(variables, got_vars, want_vars):
+        assert_same(a, b, v.name)
