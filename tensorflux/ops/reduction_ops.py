@@ -142,7 +142,8 @@ def _reduction(op_type, default_name, bool_input=False):
         ax = _axis_arg(axis, reduction_indices)
         g = graph_lib._graph_from_values([input_tensor])
         with g.as_default():
-            if ax is None:
+            reduce_all = ax is None
+            if reduce_all:
                 ax = _all_axes(input_tensor)
             with graph_lib.name_scope(name, default_name, [input_tensor]) as scope:
                 x = convert(input_tensor, name="input")
@@ -151,7 +152,10 @@ def _reduction(op_type, default_name, bool_input=False):
                                     "list of allowed values: bool" % x.dtype.name)
                 if not isinstance(ax, Tensor):
                     ax = convert(ax, dtype=dtypes.int32, name="reduction_indices")
-                return registry.make_tensor(op_type, [x, ax], {"keep_dims": keep}, name=scope)
+                out = registry.make_tensor(op_type, [x, ax], {"keep_dims": keep}, name=scope)
+        if reduce_all and not keep:
+            out.set_shape([])  # a full reduction is a scalar even when the rank is unknown
+        return out
     fn.__name__ = "reduce_" + default_name.lower()
     return fn
 
