@@ -9,6 +9,7 @@ import os
 import sys
 
 from tensorflux import errors
+from tensorflux.client import device_lib
 from tensorflux.graph import device_spec
 from tensorflux.graph.operation import op_error
 
@@ -19,12 +20,16 @@ class Plan:
     Passes never modify graph ops; they return a new Plan (`replace`) whose `aliases` map a
     tensor to the tensor that computes the same value (CSE) and whose `constants` hold values
     computed at plan time (constant folding). Backends resolve every input through `resolve`.
+    `devices` maps each op to its device's full name (placement). A plan whose ops run on more
+    than one device carries `segments` (passes/transfers.py): `(device, sub-plan)` pairs to run
+    in order, each on its device's backend, joined by `_Send`/`_Recv` transfers.
     """
 
     __slots__ = ("ops", "feeds", "fetches", "targets", "devices", "stateful", "aliases",
-                 "constants")
+                 "constants", "segments")
 
-    def __init__(self, ops, feeds, fetches, targets, devices=None, aliases=None, constants=None):
+    def __init__(self, ops, feeds, fetches, targets, devices=None, aliases=None, constants=None,
+                 segments=None):
         self.ops = tuple(ops)
         self.feeds = tuple(feeds)
         self.fetches = tuple(fetches)
@@ -32,13 +37,18 @@ class Plan:
         self.devices = devices or {}
         self.aliases = aliases or {}
         self.constants = constants or {}
+        self.segments = segments
         self.stateful = any(op.op_def.stateful for op in self.ops)
 
     def replace(self, **changes):
         fields = {k: getattr(self, k) for k in ("ops", "feeds", "fetches", "targets", "devices",
-                                                 "aliases", "constants")}
+                                                 "aliases", "constants", "segments")}
         fields.update(changes)
         return Plan(**fields)
+
+    def device_names(self):
+        """The distinct devices the plan's ops are placed on, in order of first use."""
+        return list(dict.fromkeys(self.devices[op] for op in self.ops if op in self.devices))
 
     def resolve(self, t):
         """The tensor whose value `t` takes in this plan (following CSE aliases)."""
@@ -52,6 +62,9 @@ class Plan:
             len(self.aliases), len(self.constants))]
         for op in self.ops:
             lines.append("  %-40s %-20s %s" % (op.name, op.type, self.devices.get(op, "")))
+        for k, (device, sub) in enumerate(self.segments or ()):
+            lines.append("  segment %d on %s: %d ops, %d inputs, %d outputs" % (
+                k, device, len(sub.ops), len(sub.feeds), len(sub.fetches)))
         return "\n".join(lines)
 
 
@@ -110,38 +123,154 @@ def prune(fetches, targets, feeds):
     return order
 
 
-LOCAL_PREFIX = "/job:localhost/replica:0/task:0"
+LOCAL_PREFIX = device_lib.LOCAL_PREFIX
 
 
-def available_devices():
-    """Device names this process can run ops on: the CPU, plus GPUs the XLA backend sees."""
-    devs = [LOCAL_PREFIX + "/device:CPU:0"]
-    from tensorflux.backends import devices
-
-    for i in range(devices.gpu_count()):
-        devs.append(LOCAL_PREFIX + "/device:GPU:%d" % i)
-    return devs
+def available_devices(config=None):
+    """Device names this process can run ops on: its CPUs, plus the GPUs the XLA backend sees."""
+    return device_lib.device_names(config)
 
 
-def place(ops, config):
-    """Maps each op's requested device onto an available one (TF's placement rules)."""
-    need_gpu = any("GPU" in op.device for op in ops)
-    avail = available_devices() if need_gpu else [LOCAL_PREFIX + "/device:CPU:0"]
+def place(ops, config, backend="numpy", logged=None):
+    """Maps each op onto an available device (TF's placement rules); returns {op: device}.
+
+    - An op without a device request goes to the default device: CPU:0, or GPU:0 when the
+      backend is XLA and a GPU exists. TF's "generator" heuristic: such an op with no inputs and
+      one output (a constant) goes where all its consumers are.
+    - Colocation: ops of one colocation group (`colocate_with`, `Variable`'s initializer, read
+      and assign ops) and ops taking a variable by reference (Assign*, Apply*) go where the
+      variable goes, whatever device they asked for (as TF's placer).
+    - A request no device satisfies raises TF's InvalidArgumentError, unless
+      `allow_soft_placement` (then a GPU request gets a GPU if any, anything else CPU:0).
+    - `log_device_placement` prints TF's `name: (Type): device` lines (stdout, and stderr as
+      TF's INFO log), each op once per `logged` set (one per session).
+    """
+    need_gpu = backend == "xla" or any("GPU" in op.device.upper() for op in ops)
+    avail = device_lib.device_names(config, need_gpu)
+    default = avail[0]
+    if backend == "xla":
+        default = next((d for d in avail if "/device:GPU:" in d), default)
     soft = bool(config is not None and config.allow_soft_placement)
-    log = bool(config is not None and config.log_device_placement)
     placed = {}
-    for op in ops:
-        placed[op] = _place_one(op, avail, soft)
-        if log:
-            print("%s: (%s): %s" % (op.name, op.type, placed[op]), file=sys.stderr)
+    deferred = []
+    for members in _colocation_groups(ops):
+        if len(members) == 1 and not members[0].device and _is_generator(members[0]):
+            deferred.append(members[0])
+            continue
+        requester = _requester(members)
+        dev = default if requester is None else _place_one(requester, avail, soft, default)
+        for op in members:
+            placed[op] = dev
+    for op in deferred:
+        where = {placed[c] for t in op._outputs for c in t._consumers if c in placed}
+        placed[op] = where.pop() if len(where) == 1 else default
+    if config is not None and config.log_device_placement:
+        _log_placement(ops, placed, logged)
     return placed
 
 
-def _place_one(op, avail, soft):
+def _is_generator(op):
+    """TF's generator node: no inputs, one output that is not a reference, no side effects."""
+    return (not op._inputs and len(op._outputs) == 1 and not op._control_inputs
+            and not op._outputs[0].dtype.is_ref_dtype and op.op_def is not None
+            and not op.op_def.stateful)
+
+
+def _colocation_groups(ops):
+    """The plan's ops grouped by colocation (groups and reference edges), in plan order.
+
+    Each group is a list of plan ops with an `outside` attribute: the graph ops outside the
+    plan that the group follows (a variable colocation target that this run does not touch).
+    """
+    parent = {}
+
+    def find(k):
+        parent.setdefault(k, k)
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    def union(a, b):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+
+    def target(op):
+        """The op (or, when it is not in the graph, the name) `op` is colocated with."""
+        name = op._colocation
+        if not name:
+            return None
+        return op.graph._ops_by_name.get(name, name) if op.graph is not None else name
+
+    for op in ops:
+        find(op)
+        loc = target(op)
+        if loc is not None:
+            union(loc, op)
+        for i in (op.op_def.ref_inputs if op.op_def is not None else ()):
+            if i < len(op._inputs):
+                src = op._inputs[i]._op
+                union(src, op)
+                if target(src) is not None:
+                    union(target(src), src)
+    groups = {}
+    for op in ops:
+        groups.setdefault(find(op), _Group()).append(op)
+    in_plan = set(ops)
+    for k in list(parent):
+        if not isinstance(k, str) and k not in in_plan:
+            groups[find(k)].outside.append(k)
+    return list(groups.values())
+
+
+class _Group(list):
+    """A colocation group's ops in the plan, plus graph ops outside it that it follows."""
+
+    def __init__(self):
+        super().__init__()
+        self.outside = []
+
+
+def _requester(group):
+    """The op whose device request the group follows (None: no member asked for one).
+
+    Variables first (ops taking a variable by reference follow it), then the ops others are
+    colocated with, then the first member that asked for a device.
+    """
+    everyone = list(group) + list(group.outside)
+    for op in everyone:
+        if op.type == "VariableV2" and op.device:
+            return op
+    targets = {op._colocation for op in everyone if op._colocation}
+    for op in everyone:
+        if op.name in targets and op.device:
+            return op
+    for op in group:
+        if op.device:
+            return op
+    return None
+
+
+def _log_placement(ops, placed, logged):
+    """TF's placer log: ops in plan order, generators (constants) last."""
+    order = ([op for op in ops if not _is_generator(op)]
+             + [op for op in ops if _is_generator(op)])
+    for op in order:
+        if logged is not None:
+            if op in logged:
+                continue
+            logged.add(op)
+        line = "%s: (%s): %s" % (op.name, op.type, placed[op])
+        print(line)
+        print("I tensorflow/core/common_runtime/placer.cc:162] " + line, file=sys.stderr)
+
+
+def _place_one(op, avail, soft, default=None):
     if not op.device:
-        return avail[0]
+        return default or avail[0]
     spec = device_spec.DeviceSpec.from_string(op.device)
-    for name in avail:
+    for name in ([default] if default else []) + avail:
         cand = device_spec.DeviceSpec.from_string(name)
         if (spec.job in (None, "localhost") and spec.replica in (None, 0)
                 and spec.task in (None, 0)

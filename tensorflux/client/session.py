@@ -11,8 +11,9 @@ import numpy as np
 
 from tensorflux import backends, errors
 from tensorflux.backends.numpy.interpreter import RunContext
+from tensorflux.client import executor
 from tensorflux.client import plan as plan_lib
-from tensorflux.client.config import ConfigProto, OptimizerOptions
+from tensorflux.client.config import ConfigProto, OptimizerOptions, RewriterConfig
 from tensorflux.client.fetch import FetchMapper
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.operation import Operation, op_error
@@ -43,7 +44,7 @@ class BaseSession:
         if config is not None and not isinstance(config, ConfigProto):
             raise TypeError("config must be a tf.ConfigProto, but got %s" % type(config))
         self._graph = graph
-        self._config = config
+        self._config = _with_mixed_precision(config)
         self._target = target
         self._state = RunContext()
         self._runners = {}
@@ -52,6 +53,7 @@ class BaseSession:
         self._backend_name = _backend_name(config)
         self._default_ctx = None
         self._graph_ctx = None
+        self._logged = set()  # ops whose placement log_device_placement already printed
 
     # --- properties ---------------------------------------------------------------------
     @property
@@ -69,7 +71,7 @@ class BaseSession:
     def list_devices(self):
         from tensorflux.client import device_lib
 
-        return device_lib.session_devices()
+        return device_lib.session_devices(self._config)
 
     # --- running ----------------------------------------------------------------------------
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
@@ -101,16 +103,19 @@ class BaseSession:
 
     def _call(self, runner, feed_values, options=None, run_metadata=None):
         state = self._state
+        call = runner.call
+        if options is not None and options.trace_level:
+            call = self._traced(runner, run_metadata)
         if runner.stateful:
             snapshot = dict(state.variables)
             try:
-                out = runner.call(feed_values, state)
+                out = call(feed_values, state)
             except BaseException:
                 state.variables.clear()
                 state.variables.update(snapshot)
                 raise
         else:
-            out = runner.call(feed_values, state)
+            out = call(feed_values, state)
         fed = runner.fed_fetch
         results = []
         for j in runner.layout:
@@ -188,18 +193,28 @@ class BaseSession:
         from tensorflux.passes import pipeline
 
         # Place before the passes (as TF does): a folded op must still fail on a bad device.
-        placed = plan_lib.place(ops, self._config)
-        plan = plan_lib.Plan(ops, feed_tensors, fetches, targets)
+        placed = plan_lib.place(ops, self._config, self._backend_name, self._logged)
+        plan = plan_lib.Plan(ops, feed_tensors, fetches, targets, devices=placed)
         plan = pipeline.run(plan, self._config)
-        plan.devices.update(placed)
-        plan.devices.update(plan_lib.place([op for op in plan.ops if op not in placed],
-                                           self._config))
         if plan_lib.debug_enabled():
             print(plan)
-        backend = backends.get(self._backend_name)
-        runner = _Runner(backend.compile(plan), tuple(layout), plan)
+        runner = _Runner(executor.compile(plan, self._backend_for), tuple(layout), plan)
         self._runners[(tuple(elements), tuple(feed_tensors), self._graph._version)] = runner
         return runner
+
+    def _backend_for(self, device):
+        """The backend that runs ops placed on `device`: XLA on GPUs, else the session's."""
+        return backends.get("xla" if "/device:GPU:" in device else self._backend_name)
+
+    def _traced(self, runner, run_metadata):
+        """A call that runs `runner`'s plan with per-op timing into `run_metadata.step_stats`."""
+        def call(feed_values, state):
+            values, step_stats = executor.trace(runner.call, runner.plan, self._backend_for,
+                                                feed_values, state)
+            if run_metadata is not None:
+                run_metadata.step_stats = step_stats
+            return values
+        return call
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """Returns a function `f(*feed_values)` that runs `fetches` with minimal overhead."""
@@ -304,6 +319,20 @@ def _convert_feed(value, npd, t):
     except (TypeError, ValueError) as e:
         raise ValueError("Cannot convert feed value for Tensor %s to %s: %s"
                          % (t.name, t.dtype.name, e)) from None
+
+
+def _with_mixed_precision(config):
+    """`config`, turned to the float16 rewrite when `enable_mixed_precision_graph_rewrite` was
+    called before this session was made (as TF: sessions made earlier keep float32)."""
+    from tensorflux.passes import mixed_precision
+
+    if not mixed_precision.graph_rewrite_enabled():
+        return config
+    import copy
+
+    config = copy.deepcopy(config) if config is not None else ConfigProto()
+    config.graph_options.rewrite_options.auto_mixed_precision = RewriterConfig.ON
+    return config
 
 
 def _backend_name(config):

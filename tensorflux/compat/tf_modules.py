@@ -48,6 +48,11 @@ MODULES = {
             "BaseSession", "InteractiveSession", "Session",
         ]),
     ],
+    "tensorflow.python.client.timeline": [
+        ("tensorflux.client.timeline", [
+            "AllocationMaximum", "StepStatsAnalysis", "Timeline",
+        ]),
+    ],
     "tensorflow.python.framework.constant_op": [
         ("tensorflux.ops.constant_op", [
             "constant", "constant_v1=constant",

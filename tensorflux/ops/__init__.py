@@ -31,4 +31,5 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     state_ops,
     summary_ops,
     training_ops,
+    transfer_ops,
 )

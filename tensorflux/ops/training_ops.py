@@ -100,6 +100,8 @@ def _apply(op_type, args, attrs, name):
     var_t = var._variable if hasattr(var, "_variable") else var
     dtype = var_t.dtype.base_dtype
     g = var_t.graph
+    if graph_lib._encloses(g, graph_lib.get_default_graph()):  # inside a tf.cond branch
+        g = graph_lib.get_default_graph()
     with g.as_default(), graph_lib.name_scope(name, op_type) as scope:
         inputs = []
         for n in names:

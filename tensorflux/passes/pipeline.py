@@ -1,12 +1,16 @@
 """The pass pipeline: a plain ordered list of plan → plan functions.
 
-With TENSORFLUX_DEBUG=1 the plan is printed after each pass.
+Plans arrive placed (every op has a device). Mixed precision runs before fusion (a rewritten
+matrix product is no longer fused with its bias) and device partitioning (transfers) runs last,
+since it needs every op the other passes leave. With TENSORFLUX_DEBUG=1 the plan is printed
+after each pass.
 """
 
 from tensorflux.client import plan as plan_lib
-from tensorflux.passes import constant_folding, cse, fusion, simplify
+from tensorflux.passes import constant_folding, cse, fusion, mixed_precision, simplify, transfers
 
-PASSES = [cse.eliminate, constant_folding.fold, simplify.simplify, fusion.fuse]
+PASSES = [cse.eliminate, constant_folding.fold, simplify.simplify, mixed_precision.rewrite,
+          fusion.fuse, transfers.partition]
 
 
 def run(plan, config=None):

@@ -58,6 +58,7 @@ from tensorflux.train.session_run_hook import (
 # isort: split
 # --- optimizers, schedules, global step ---
 from tensorflux.summary.writer import summary_iterator
+from tensorflux.train import experimental
 from tensorflux.train.adadelta import AdadeltaOptimizer
 from tensorflux.train.adagrad import AdagradOptimizer
 from tensorflux.train.adam import AdamOptimizer

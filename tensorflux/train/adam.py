@@ -29,7 +29,8 @@ class AdamOptimizer(Optimizer):
         self._lr_t = self._beta1_t = self._beta2_t = self._epsilon_t = None
 
     def _get_beta_accumulators(self):
-        g = graph_lib.get_default_graph()
+        with graph_lib.init_scope():  # the outer graph, also from inside a tf.cond branch
+            g = graph_lib.get_default_graph()
         return (self._get_non_slot_variable("beta1_power", graph=g),
                 self._get_non_slot_variable("beta2_power", graph=g))
 

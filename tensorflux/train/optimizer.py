@@ -137,6 +137,9 @@ class Optimizer:
             raise ValueError("No gradients provided for any variable: %s."
                              % ([str(v) for _, v in converted],))
         g = var_list[0].graph
+        current = graph_lib.get_default_graph()
+        if graph_lib._encloses(g, current):  # inside a tf.cond branch: build the updates there
+            g = current
         with g.as_default():
             with graph_lib.init_scope():
                 self._create_slots(var_list)

@@ -36,6 +36,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     state_ops,
     summary_ops,
     training_ops,
+    transfer_ops,
 )
 from tensorflux.backends.numpy.interpreter import compile  # noqa: A004
 

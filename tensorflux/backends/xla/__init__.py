@@ -28,6 +28,7 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     slicing_ops,
     state_ops,
     training_ops,
+    transfer_ops,
 )
 from tensorflux.backends.xla.compiler import compile  # noqa: A004
 

@@ -1,0 +1,133 @@
+"""Automatic mixed precision: matrix products and convolutions in float16 (TF's AMP rewrite).
+
+Switches (any one turns the GPU rewrite on, as in TF 1.15):
+`tf.train.experimental.enable_mixed_precision_graph_rewrite(opt)` (for sessions made after the
+call), `ConfigProto.graph_options.rewrite_options.auto_mixed_precision = RewriterConfig.ON`, or
+$TF_ENABLE_AUTO_MIXED_PRECISION=1. `rewrite_options.auto_mixed_precision_cpu = ON` (TF's
+emulation switch) applies the same rounding on CPUs.
+
+Algorithm: walk the plan in order; an op of an allowed type (MatMul, BatchMatMul(V2), Conv2D
+and Conv2D's two gradient ops, so backward passes are covered too) whose floating inputs are
+all float32 is rewritten according to its device:
+- on a GPU: each float32 input goes through a Cast to float16 (one per tensor and device,
+  named `<op>-<i>-CastToFp16-AutoMixedPrecision` as TF), a float16 copy of the op replaces it,
+  and a Cast back to float32 (`<op>-0-CastToFp32-AutoMixedPrecision`) stands for its output.
+  A float16 value that an earlier rewritten op produced is used directly (no round trip).
+- on a CPU, only with `auto_mixed_precision_cpu`: inputs and output are rounded to float16
+  and back (Cast pairs) while the op itself runs in float32, TF's emulation of float16
+  arithmetic with float32 accumulation, at CPU speed.
+- on a CPU otherwise: unchanged (TF's rewrite is GPU-only; float16 on a CPU is only slower).
+Variables are never touched: they stay float32, and so does every other op.
+
+Safety: ops whose outputs are fed stay as they are (the feed must win), and so do ops with a
+non-float32 floating input (already float16/float64 models).
+"""
+
+import os
+
+from tensorflux.graph import dtypes
+from tensorflux.passes import plan_ops
+
+ALLOWED = ("MatMul", "BatchMatMul", "BatchMatMulV2", "Conv2D", "Conv2DBackpropInput",
+           "Conv2DBackpropFilter")
+_ON = (1, 3)  # RewriterConfig.ON, AGGRESSIVE
+_STATE = {"graph_rewrite": False}
+
+
+def graph_rewrite_enabled():
+    """Whether `enable_mixed_precision_graph_rewrite` is in force for new sessions."""
+    return _STATE["graph_rewrite"]
+
+
+def set_graph_rewrite_enabled(flag):
+    _STATE["graph_rewrite"] = bool(flag)
+
+
+def _switches(config):
+    """(rewrite on GPUs, emulate on CPUs) under `config`."""
+    gpu = os.environ.get("TF_ENABLE_AUTO_MIXED_PRECISION", "") not in ("", "0")
+    cpu = False
+    if config is not None:
+        rw = config.graph_options.rewrite_options
+        gpu = gpu or rw.auto_mixed_precision in _ON
+        if rw.auto_mixed_precision == 2:  # OFF wins over the environment, as in TF
+            gpu = False
+        cpu = rw.auto_mixed_precision_cpu in _ON
+    return gpu, cpu
+
+
+def _eligible(op, plan, fed):
+    if op.type not in ALLOWED or any(t in fed for t in op._outputs):
+        return False
+    floats = [plan.resolve(t).dtype.base_dtype for t in op.inputs
+              if plan.resolve(t).dtype.base_dtype.is_floating]
+    return bool(floats) and all(d == dtypes.float32 for d in floats)
+
+
+def rewrite(plan, config=None):
+    """Returns `plan` with allowed ops computing in float16 (see the module docstring)."""
+    on_gpu, on_cpu = _switches(config)
+    if not (on_gpu or on_cpu):
+        return plan
+    fed = set(plan.feeds)
+    devices = dict(plan.devices)
+    aliases = dict(plan.aliases)
+    half = {}  # (float32 tensor, device) -> its float16 value (a Cast, or a rewritten output)
+    rounded = {}  # (float32 tensor, device) -> it rounded to float16 and back (emulation)
+    ops = []
+    changed = False
+
+    def resolve(t):
+        while t in aliases:
+            t = aliases[t]
+        return t
+
+    def cast(like, name, x, dst, device):
+        c = plan_ops.new_op(like, name, "Cast", [x], {"SrcT": x.dtype.base_dtype, "DstT": dst,
+                                                      "Truncate": False}, device)
+        devices[c] = device
+        ops.append(c)
+        return c._outputs[0]
+
+    for op in plan.ops:
+        device = devices.get(op, "")
+        gpu = "/device:GPU:" in device
+        if not (on_gpu if gpu else on_cpu) or not _eligible(op, plan, fed):
+            ops.append(op)
+            continue
+        changed = True
+        inputs = []
+        for i, t in enumerate(op.inputs):
+            r = resolve(t)
+            if r.dtype.base_dtype != dtypes.float32:
+                inputs.append(r)
+                continue
+            memo = half if gpu else rounded
+            if (r, device) not in memo:
+                h = cast(op, "%s-%d-CastToFp16-AutoMixedPrecision" % (op.name, i), r,
+                         dtypes.float16, device)
+                memo[(r, device)] = h if gpu else cast(
+                    op, "%s-%d-CastToFp32-AutoMixedPrecision" % (op.name, i), h,
+                    dtypes.float32, device)
+            inputs.append(memo[(r, device)])
+        attrs = dict(op._attrs)
+        if gpu and "T" in attrs:
+            attrs["T"] = dtypes.float16
+        clone = plan_ops.new_op(op, op.name, op.type, inputs, attrs, device)
+        devices[clone] = device
+        ops.append(clone)
+        out = clone._outputs[0]
+        if gpu:
+            back = cast(op, "%s-0-CastToFp32-AutoMixedPrecision" % op.name, out,
+                        dtypes.float32, device)
+            half[(back, device)] = out
+        else:
+            h = cast(op, "%s-0-CastToFp16-AutoMixedPrecision" % op.name, out, dtypes.float16,
+                     device)
+            back = cast(op, "%s-0-CastToFp32-AutoMixedPrecision" % op.name, h, dtypes.float32,
+                        device)
+            rounded[(back, device)] = back
+        aliases[op._outputs[0]] = back
+    if not changed:
+        return plan
+    return plan.replace(ops=ops, devices=devices, aliases=aliases)
