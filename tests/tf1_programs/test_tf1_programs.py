@@ -1,0 +1,98 @@
+"""TF1 programs, written the way TF 1.x users wrote them (`import tensorflow as tf`, internal
+`tensorflow.python.*` imports, tf.app.flags, tf.test suites), each run unchanged under
+`python -m tensorflux.compat` in a fresh interpreter and checked by what it prints."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+FASHION = "/usr/share/datasets/fashion-mnist"
+needs_fashion = pytest.mark.skipif(
+    not os.path.isfile(os.path.join(FASHION, "train-images-idx3-ubyte.gz")),
+    reason="Fashion-MNIST is not installed (Debian package dataset-fashion-mnist)")
+
+
+def run(args, cwd=HERE, timeout=600):
+    env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run([sys.executable, "-m", "tensorflux.compat"] + args, cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=timeout)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout, proc.stderr
+
+
+def value(pattern, text):
+    m = re.search(pattern, text)
+    assert m, "%r not in output:\n%s" % (pattern, text)
+    return m.group(1)
+
+
+@needs_fashion
+def test_mnist_softmax_tutorial_reaches_80_percent():
+    out, _ = run(["mnist_softmax.py", "--steps", "1000"])
+    assert "step 0, cross entropy" in out
+    # softmax regression on Fashion-MNIST after 1000 steps of 100 examples
+    assert float(value(r"test accuracy ([0-9.]+)", out)) >= 0.80
+
+
+@needs_fashion
+def test_monitored_training_session_with_hooks_and_restart(tmp_path):
+    train_dir = str(tmp_path / "train")
+    out, err = run(["monitored_training.py", "--train_dir", train_dir, "--max_steps", "40"])
+    assert "starting at global step 0" in out
+    assert "final global step 40" in out
+    assert "latest checkpoint model.ckpt-40" in out
+    assert value(r"summary tags (.*)", out).split() == [
+        "accuracy_1", "global_step/sec", "logits_weights", "loss_1"]
+    assert "Saving checkpoints for 25 into" in err and "loss = " in err
+    out, _ = run(["monitored_training.py", "--train_dir", train_dir, "--max_steps", "55"])
+    assert "starting at global step 40" in out and "final global step 55" in out
+    assert float(value(r"validation accuracy ([0-9.]+)", out)) > 0.5
+
+
+def test_tf_test_suite_with_test_main():
+    _, err = run(["ops_suite.py"])
+    assert re.search(r"Ran 8 tests", err) and "OK (skipped=1)" in err
+
+
+def test_tf_test_suite_under_pytest():
+    out, _ = run(["-m", "pytest", "-p", "no:cacheprovider", "ops_suite.py"])
+    assert "7 passed, 1 skipped" in out
+
+
+def test_image_summaries_to_tensorboard_events(tmp_path):
+    png = os.path.join(REPO, "examples", "data", "chelsea.png")
+    out, _ = run(["image_summaries.py", png, str(tmp_path / "logs")])
+    assert "batch shape [4, 64, 64, 3]" in out
+    assert value(r"events (.*)", out).split() == [
+        "file_version", "graph_def", "meta_graph_def", "summary", "summary", "summary"]
+    assert value(r"tags (.*)", out).split() == [
+        "input/crops/image/0:image", "input/crops/image/1:image", "input/gray/image:image",
+        "input/mean_1:simple_value", "input/pixels:histo", "note:tensor"]
+
+
+@needs_fashion
+def test_slim_cnn_trains_saves_and_restores(tmp_path):
+    out, _ = run(["slim_cnn.py", "--steps", "150", "--ckpt", str(tmp_path / "ck" / "model.ckpt")])
+    assert value(r"variables: (.*)", out).split() == [
+        "conv1/weights", "conv1/biases", "conv2/weights", "conv2/biases", "fc3/weights",
+        "fc3/biases", "fc4/weights", "fc4/biases"]
+    assert "saved model.ckpt-150" in out
+    acc = float(value(r"test accuracy ([0-9.]+)", out))
+    assert acc >= 0.70
+    assert float(value(r"restored accuracy ([0-9.]+)", out)) == acc
+
+
+def test_sparse_text_classifier():
+    out, err = run(["sparse_text_classifier.py"])
+    assert "embedding parts embeddings/part_0 embeddings/part_1 embeddings/part_2" in out
+    first, last = map(float, re.search(r"loss ([0-9.]+) -> ([0-9.]+)", out).groups())
+    assert last < first / 10
+    assert float(value(r"accuracy ([0-9.]+)", out)) >= 0.95
+    assert "fetched a SparseTensorValue" in out
+    assert "calling sparse_mean (from __main__) with keep_dims is deprecated" in err
+    assert "old_logits" not in err  # silenced
