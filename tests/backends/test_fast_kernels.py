@@ -17,6 +17,7 @@ from tensorflux.backends import onednn
 from tensorflux.backends.numpy import training_ops
 from tensorflux.backends.onednn import conv as onednn_conv
 from tensorflux.backends.onednn import matmul as onednn_matmul
+from tensorflux.backends.onednn import norm as onednn_norm
 from tensorflux.backends.onednn import pool as onednn_pool
 
 
@@ -388,3 +389,21 @@ def test_concurrent_sessions_get_the_same_results():
         for t in threads:
             t.join()
     assert not errors
+
+
+# --- batch normalization -----------------------------------------------------------------------
+@pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
+def test_inference_batch_norm_matches_reference(monkeypatch, fmt):
+    rng = np.random.RandomState(9)
+    shape = [3, 5, 6, 7] if fmt == "NHWC" else [3, 7, 5, 6]
+    x = tf.placeholder(tf.float32, shape)
+    scale, offset = tf.constant(_rand(rng, 7)), tf.constant(_rand(rng, 7))
+    mean, var = tf.constant(_rand(rng, 7)), tf.constant(np.abs(_rand(rng, 7)) + 0.1)
+    y = tf.nn.fused_batch_norm(x, scale, offset, mean, var, epsilon=1e-3, data_format=fmt,
+                               is_training=False)
+    calls = []
+    monkeypatch.setattr(onednn_norm, "batch_norm_inference",
+                        lambda *a, _f=onednn_norm.batch_norm_inference: calls.append(1) or _f(*a))
+    fast, ref = run_modes(monkeypatch, list(y), {x: _rand(rng, *shape)})
+    assert_close(fast, ref)
+    assert calls == [1] and fast[0].flags.c_contiguous

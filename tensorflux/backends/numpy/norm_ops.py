@@ -1,7 +1,12 @@
-"""numpy kernels for normalization ops (ops/norm_ops.py): fused batch norm and LRN."""
+"""numpy kernels for normalization ops (ops/norm_ops.py): fused batch norm and LRN; inference-mode
+float32 batch norm runs on oneDNN when it is available (see backends/onednn)."""
 
 import numpy as np
 
+from tensorflux.backends import onednn
+from tensorflux.backends.onednn import _capi as onednn_capi
+from tensorflux.backends.onednn import norm as onednn_norm
+from tensorflux.backends.onednn import primitives as onednn_prims
 from tensorflux.ops.registry import kernel
 
 
@@ -18,11 +23,28 @@ def _f32(x):
     return x.astype(np.float32) if x.dtype == np.float16 else x
 
 
+def fast_batch_norm_inference(rt, x, scale, offset, mean, var, eps, channels_first):
+    """oneDNN inference-mode batch norm of a float32 `x` (4-D or 5-D); None if not handled."""
+    if x.dtype != np.float32 or x.ndim not in (4, 5) or x.size == 0 or eps < 0 or any(
+            a.dtype != np.float32 for a in (scale, offset, mean, var)):
+        return None
+    xl = np.moveaxis(x, 1, -1) if channels_first else x
+    vec = onednn_norm.vector
+    try:
+        y = onednn_norm.batch_norm_inference(rt, onednn_prims.as_usable(xl), vec(scale),
+                                             vec(offset), vec(mean), vec(var), eps,
+                                             channels_first)
+    except onednn_capi.DnnlError:
+        return None
+    return np.moveaxis(y, -1, 1) if channels_first else y
+
+
 @kernel("FusedBatchNormV3")
 def _fused_batch_norm(op):
     eps = op._attrs["epsilon"]
     training = op._attrs["is_training"]
     factor = op._attrs.get("exponential_avg_factor", 1.0)
+    rt = None if training else onednn.runtime()
 
     def run(x, scale, offset, mean, var):
         axes, bshape = _axes(op, x.ndim)
@@ -47,6 +69,13 @@ def _fused_batch_norm(op):
             if mean.shape != (c,) or var.shape != (c,):
                 raise ValueError("mean and variance must have shape [%d], got %s and %s"
                                  % (c, list(mean.shape), list(var.shape)))
+            if rt is not None:
+                y = fast_batch_norm_inference(rt, x, scale, offset, mean, var, eps,
+                                              bshape.index(-1) == 1)
+                if y is not None:
+                    u = scale.dtype
+                    return (y, np.asarray(mean, u), np.asarray(var, u), np.asarray(mean, u),
+                            np.asarray(var, u), np.zeros([0], u))
             use_mean, use_var = mean, var
             out_mean, out_var, rs1, rs2 = mean, var, mean, var
         inv = 1.0 / np.sqrt(use_var + eps)

@@ -34,14 +34,12 @@ POOLING_MAX = 511
 POOLING_AVG_INCLUDE_PADDING = 767
 POOLING_AVG_EXCLUDE_PADDING = 1023
 
-QUERY_SRC_MD = 129
-QUERY_DIFF_SRC_MD = 130
-QUERY_WEIGHTS_MD = 131
-QUERY_DIFF_WEIGHTS_MD = 132
-QUERY_DST_MD = 133
-QUERY_DIFF_DST_MD = 134
-QUERY_WORKSPACE_MD = 135
 QUERY_IMPL_INFO_STR = 8
+QUERY_EXEC_ARG_MD = 255  # with an argument id as index: that argument's memory descriptor
+
+USE_GLOBAL_STATS = 1  # batch normalization flags
+USE_SCALE = 2
+USE_SHIFT = 4
 
 ARG_SRC = 1
 ARG_DST = 17
@@ -52,6 +50,10 @@ ARG_DIFF_SRC = 129
 ARG_DIFF_DST = 145
 ARG_DIFF_WEIGHTS = 161
 ARG_DIFF_BIAS = 169
+ARG_MEAN = 49
+ARG_VARIANCE = 50
+ARG_SCALE = 51
+ARG_SHIFT = 52
 
 MAX_NDIMS = 12
 Dims = ctypes.c_int64 * MAX_NDIMS
@@ -128,6 +130,9 @@ PROTOTYPES = {
     # (pd*, engine, alg_kind, diff_src, diff_dst, data, alpha, beta, hint_fwd_pd, attr)
     "dnnl_eltwise_backward_primitive_desc_create": (
         _i, [_pp, _p, _i, _p, _p, _p, _f, _f, _p, _p]),
+    # (pd*, engine, prop_kind, src, dst, epsilon, flags, attr)
+    "dnnl_batch_normalization_forward_primitive_desc_create": (
+        _i, [_pp, _p, _i, _p, _p, _f, ctypes.c_uint, _p]),
     # (pd*, engine, src, weights, bias, dst, attr)
     "dnnl_matmul_primitive_desc_create": (_i, [_pp, _p, _p, _p, _p, _p, _p]),
 }

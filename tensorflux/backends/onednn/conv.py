@@ -87,9 +87,9 @@ def forward(rt, x, w, geom, out_shape, channels_first):
         y_md = act_md(rt, out_shape, ys)
         pd = _forward_pd(rt, x_md, any_md(rt, filter_dims(w.shape)), None, y_md, geom)
         return Primitive(rt, pd, [
-            (C.ARG_SRC, x_md, C.QUERY_SRC_MD, False),
-            (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w)), C.QUERY_WEIGHTS_MD, False),
-            (C.ARG_DST, y_md, C.QUERY_DST_MD, True)])
+            (C.ARG_SRC, x_md, False),
+            (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w)), False),
+            (C.ARG_DST, y_md, True)])
 
     prim = rt.cached(key, make)
     y = new_activation(out_shape, channels_first)
@@ -115,9 +115,9 @@ def backward_data(rt, in_shape, w, dy, geom, channels_first):
         finally:
             rt.lib.primitive_desc_destroy(hint)
         return Primitive(rt, pd, [
-            (C.ARG_DIFF_DST, dy_md, C.QUERY_DIFF_DST_MD, False),
-            (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w)), C.QUERY_WEIGHTS_MD, False),
-            (C.ARG_DIFF_SRC, dx_md, C.QUERY_DIFF_SRC_MD, True)])
+            (C.ARG_DIFF_DST, dy_md, False),
+            (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w)), False),
+            (C.ARG_DIFF_SRC, dx_md, True)])
 
     prim = rt.cached(key, make)
     dx = new_activation(in_shape, channels_first)
@@ -143,10 +143,9 @@ def backward_weights(rt, x, w_shape, dy, geom):
         finally:
             rt.lib.primitive_desc_destroy(hint)
         return Primitive(rt, pd, [
-            (C.ARG_SRC, x_md, C.QUERY_SRC_MD, False),
-            (C.ARG_DIFF_DST, dy_md, C.QUERY_DIFF_DST_MD, False),
-            (C.ARG_DIFF_WEIGHTS, filter_md(rt, w_shape, contiguous_strides(w_shape)),
-             C.QUERY_DIFF_WEIGHTS_MD, True)])
+            (C.ARG_SRC, x_md, False),
+            (C.ARG_DIFF_DST, dy_md, False),
+            (C.ARG_DIFF_WEIGHTS, filter_md(rt, w_shape, contiguous_strides(w_shape)), True)])
 
     prim = rt.cached(key, make)
     dw = np.empty(w_shape, np.float32)

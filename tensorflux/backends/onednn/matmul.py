@@ -20,9 +20,9 @@ def matmul(rt, a, b):
         b_md = strided_md(rt, b.shape, elem_strides(b))
         c_md = strided_md(rt, (m, n), (n, 1))
         pd = make_pd(rt, "matmul_primitive_desc_create", a_md.h, b_md.h, None, c_md.h, None)
-        return Primitive(rt, pd, [(C.ARG_SRC, a_md, C.QUERY_SRC_MD, False),
-                                  (C.ARG_WEIGHTS, b_md, C.QUERY_WEIGHTS_MD, False),
-                                  (C.ARG_DST, c_md, C.QUERY_DST_MD, True)])
+        return Primitive(rt, pd, [(C.ARG_SRC, a_md, False),
+                                  (C.ARG_WEIGHTS, b_md, False),
+                                  (C.ARG_DST, c_md, True)])
 
     prim = rt.cached(key, make)
     c = np.empty((m, n), np.float32)

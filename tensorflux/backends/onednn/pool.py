@@ -37,8 +37,8 @@ def forward(rt, x, kind, geom, out_shape, channels_first):
         x_md = act_md(rt, x.shape, elem_strides(x))
         y_md = act_md(rt, out_shape, ys)
         pd = _forward_pd(rt, C.FORWARD_INFERENCE, ALGORITHMS[kind], x_md, y_md, geom)
-        return Primitive(rt, pd, [(C.ARG_SRC, x_md, C.QUERY_SRC_MD, False),
-                                  (C.ARG_DST, y_md, C.QUERY_DST_MD, True)])
+        return Primitive(rt, pd, [(C.ARG_SRC, x_md, False),
+                                  (C.ARG_DST, y_md, True)])
 
     prim = rt.cached(key, make)
     y = new_activation(out_shape, channels_first)
@@ -64,12 +64,12 @@ def max_backward(rt, x, dy, geom, channels_first):
         except Exception:
             rt.lib.primitive_desc_destroy(fwd_pd)
             raise
-        fwd = Primitive(rt, fwd_pd, [(C.ARG_SRC, x_md, C.QUERY_SRC_MD, False),
-                                     (C.ARG_DST, y_md, C.QUERY_DST_MD, True),
-                                     (C.ARG_WORKSPACE, None, C.QUERY_WORKSPACE_MD, True)])
-        bwd = Primitive(rt, bwd_pd, [(C.ARG_DIFF_DST, dy_md, C.QUERY_DIFF_DST_MD, False),
-                                     (C.ARG_WORKSPACE, None, C.QUERY_WORKSPACE_MD, False),
-                                     (C.ARG_DIFF_SRC, dx_md, C.QUERY_DIFF_SRC_MD, True)])
+        fwd = Primitive(rt, fwd_pd, [(C.ARG_SRC, x_md, False),
+                                     (C.ARG_DST, y_md, True),
+                                     (C.ARG_WORKSPACE, None, True)])
+        bwd = Primitive(rt, bwd_pd, [(C.ARG_DIFF_DST, dy_md, False),
+                                     (C.ARG_WORKSPACE, None, False),
+                                     (C.ARG_DIFF_SRC, dx_md, True)])
         return fwd, bwd
 
     fwd, bwd = rt.cached(key, make)

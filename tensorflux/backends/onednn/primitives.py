@@ -121,9 +121,9 @@ class Primitive:
     """A oneDNN primitive over numpy buffers: `prim(buf, buf, ...)` in `order`.
 
     `pd` is a created primitive descriptor (owned from here on); `args` lists, in call order,
-    `(arg id, user Md or None, query, is_output)`. A user Md that differs from the layout the
-    primitive queried for that argument gets a reorder; None means "use the primitive's layout"
-    (workspaces, scratch). Arguments passed as None at call time are allocated (outputs only).
+    `(arg id, user Md or None, is_output)`. A user Md that differs from the layout the
+    primitive wants for that argument gets a reorder; None means "use the primitive's layout"
+    (workspaces). Arguments passed as None at call time are allocated (outputs only).
     """
 
     def __init__(self, rt, pd, args):
@@ -139,8 +139,8 @@ class Primitive:
             raise
         self._mems = []
         self.args = []
-        for arg, user, query, is_output in args:
-            inner = lib.primitive_desc_query_md(pd, query, 0)
+        for arg, user, is_output in args:
+            inner = lib.primitive_desc_query_md(pd, C.QUERY_EXEC_ARG_MD, arg)
             if not inner:
                 raise C.DnnlError(2, "query of argument %d" % arg)
             if user is None or lib.memory_desc_equal(user.h, inner):
