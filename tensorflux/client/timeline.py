@@ -181,7 +181,7 @@ class Timeline:
         for allocator, series in events.items():
             total, live = 0, set()
             best = AllocationMaximum(0, 0, set())
-            for ts, num_bytes, name in sorted(series, key=lambda e: e[0]):
+            for ts, num_bytes, name in sorted(series):
                 total += num_bytes
                 if num_bytes < 0:
                     live.discard(name)
