@@ -16,7 +16,15 @@ from tensorflux.contrib.framework.arg_scope import add_arg_scope
 from tensorflux.graph import dtypes
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.graph import GraphKeys
-from tensorflux.ops import fill_ops, math_ops
+from tensorflux.ops import (
+    array_ops,
+    constant_op,
+    fill_ops,
+    manip_ops,
+    math_ops,
+    reduction_ops,
+    slicing_ops,
+)
 
 
 def compute_weighted_loss(losses, weights=1.0, scope=None):
@@ -102,9 +110,55 @@ def mean_squared_error(predictions, labels=None, weights=1.0, scope=None):
     return tf_losses.mean_squared_error(labels, predictions, weights, scope=scope)
 
 
+def _num_present_per_batch(diffs, weights):
+    """How many elements of each sample the (broadcast) `weights` keep."""
+    if weights.get_shape().ndims == 0:
+        batch_size = array_ops.reshape(
+            slicing_ops.slice(array_ops.shape(diffs), [0], [1]), [])
+        per_batch = math_ops.div(math_ops.cast(array_ops.size(diffs), dtypes.float32),
+                                 math_ops.cast(batch_size, dtypes.float32))
+        per_batch = manip_ops.where(math_ops.equal(weights, 0), 0.0, per_batch)
+        return math_ops.multiply(fill_ops.ones(array_ops.reshape(batch_size, [1])), per_batch)
+    axis = list(range(1, weights.get_shape().ndims))
+    nonzero = reduction_ops.reduce_sum(
+        math_ops.cast(math_ops.not_equal(weights, 0), dtypes.float32), axis=axis)
+    broadcast_dims = slicing_ops.slice(array_ops.shape(diffs), [weights.get_shape().ndims],
+                                       [-1])
+    return math_ops.multiply(nonzero, math_ops.cast(reduction_ops.reduce_prod(broadcast_dims),
+                                                    dtypes.float32))
+
+
 def mean_pairwise_squared_error(predictions, labels=None, weights=1.0, scope=None):
-    """Mean of the squared differences between all pairs of errors within each sample."""
-    return tf_losses.mean_pairwise_squared_error(labels, predictions, weights, scope=scope)
+    """The old contrib pairwise loss: per sample `2 * sum(d^2) / n - 2 * sum(d)^2 / n^2` of the
+    errors `d` (n = the weighted element count), weighted and summed over the batch. (Not
+    `tf.losses.mean_pairwise_squared_error`, which divides by `n - 1` and averages.)"""
+    with graph_lib.name_scope(scope, "mean_pairwise_squared_error",
+                              [predictions, labels, weights]):
+        predictions.get_shape().assert_is_compatible_with(labels.get_shape())
+        predictions = math_ops.cast(predictions, dtypes.float32)
+        labels = math_ops.cast(labels, dtypes.float32)
+        weights = math_ops.cast(constant_op.convert_to_tensor(weights), dtypes.float32)
+        diffs = math_ops.subtract(predictions, labels)
+        if diffs.get_shape().ndims is None:
+            raise ValueError("diffs.get_shape().ndims cannot be None")
+        if weights.get_shape().ndims is None:
+            raise ValueError("weights.get_shape().ndims cannot be None")
+        axes = list(range(1, diffs.get_shape().ndims))
+        sum_squares = reduction_ops.reduce_sum(math_ops.square(diffs), axis=axes)
+        num_present = _num_present_per_batch(diffs, weights)
+        term1 = 2.0 * math_ops.div_no_nan(sum_squares, num_present, name="value")
+        sum_diff = reduction_ops.reduce_sum(diffs, axis=axes)
+        term2 = 2.0 * math_ops.div_no_nan(math_ops.square(sum_diff),
+                                          math_ops.square(num_present), name="value")
+        losses = term1 - term2
+        start = max(0, weights.get_shape().ndims)
+        reduced = reduction_ops.reduce_sum(losses,
+                                           axis=list(range(start, losses.get_shape().ndims)))
+        loss = reduction_ops.reduce_sum(math_ops.multiply(reduced, weights))
+        mean_loss = manip_ops.where(reduction_ops.reduce_sum(num_present) > 0, loss,
+                                    fill_ops.zeros_like(loss), name="value")
+        add_loss(mean_loss)
+        return mean_loss
 
 
 def cosine_distance(predictions, labels=None, axis=None, weights=1.0, scope=None, dim=None):
