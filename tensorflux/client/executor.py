@@ -33,7 +33,19 @@ def compile(plan, backend_for):  # noqa: A001 - the backend interface's name
     if plan.segments:
         return SegmentedRun(plan, backend_for)
     names = plan.device_names()
-    return backend_for(names[0] if names else "").compile(plan)
+    backend = backend_for(names[0] if names else "")
+    call = backend.compile(plan)
+    if _backend_name(backend) == "numpy" and any(
+            "/device:GPU:" in plan.devices.get(op, "") for op in plan.ops
+            if op.type == "VariableV2"):
+        # numpy ops reading a GPU variable directly: XLA may have left a jax array there.
+        keys = _touched(plan)
+
+        def run(feed_values, state):
+            _variables_to_numpy(state, keys)
+            return call(feed_values, state)
+        return run
+    return call
 
 
 def _read_variable(op, state):

@@ -19,11 +19,15 @@ all float32 is rewritten according to its device:
 - on a CPU otherwise: unchanged (TF's rewrite is GPU-only; float16 on a CPU is only slower).
 Variables are never touched: they stay float32, and so does every other op.
 
+Casts of folded constants (weights frozen into the graph) are done once, at plan time.
+
 Safety: ops whose outputs are fed stay as they are (the feed must win), and so do ops with a
 non-float32 floating input (already float16/float64 models).
 """
 
 import os
+
+import numpy as np
 
 from tensorflux.graph import dtypes
 from tensorflux.passes import plan_ops
@@ -72,6 +76,7 @@ def rewrite(plan, config=None):
     fed = set(plan.feeds)
     devices = dict(plan.devices)
     aliases = dict(plan.aliases)
+    constants = dict(plan.constants)
     half = {}  # (float32 tensor, device) -> its float16 value (a Cast, or a rewritten output)
     rounded = {}  # (float32 tensor, device) -> it rounded to float16 and back (emulation)
     ops = []
@@ -85,8 +90,14 @@ def rewrite(plan, config=None):
     def cast(like, name, x, dst, device):
         c = plan_ops.new_op(like, name, "Cast", [x], {"SrcT": x.dtype.base_dtype, "DstT": dst,
                                                       "Truncate": False}, device)
-        devices[c] = device
-        ops.append(c)
+        if x in constants:  # a folded constant: cast it now, once
+            with np.errstate(over="ignore"):
+                value = np.asarray(constants[x]).astype(dst.as_numpy_dtype)
+            value.setflags(write=False)
+            constants[c._outputs[0]] = value
+        else:
+            devices[c] = device
+            ops.append(c)
         return c._outputs[0]
 
     for op in plan.ops:
@@ -130,4 +141,4 @@ def rewrite(plan, config=None):
         aliases[op._outputs[0]] = back
     if not changed:
         return plan
-    return plan.replace(ops=ops, devices=devices, aliases=aliases)
+    return plan.replace(ops=ops, devices=devices, aliases=aliases, constants=constants)

@@ -238,3 +238,15 @@ def test_place_without_config_uses_cpu0():
     x = tf.constant(1.0) + 2.0
     ops = plan_lib.prune([x], [], ())
     assert set(plan_lib.place(ops, None).values()) == {CPU % 0}
+
+
+def test_cpu_ops_reading_a_gpu_variable_directly(fake_gpu):
+    with tf.device("/gpu:0"):
+        v = tf.Variable([1.0, 2.0], name="v")
+        step = tf.assign_add(v, [1.0, 1.0])
+    with tf.device("/cpu:0"):
+        total = tf.reduce_sum(v._variable, name="total")  # no read op: the variable itself
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        sess.run(step)
+        assert sess.run(total) == 5.0

@@ -114,7 +114,9 @@ def test_cpu_emulation_rounds_inputs_and_outputs():
     np.testing.assert_array_equal(got, _f16(_f16(a) @ _f16(b)))
     assert not np.array_equal(got, a @ b)
     casts = [op for op in plan.ops if op.type == "Cast"]
-    assert len(casts) == 6  # two rounding pairs in, one out
+    assert len(casts) == 4  # a rounding pair for x and one for the output
+    folded = [t for t in plan.constants if "MatMul-1-CastToFp" in t.op.name]
+    assert len(folded) == 2  # the constant's pair was done at plan time
     assert plan.resolve(y).dtype == tf.float32
 
 
@@ -159,6 +161,7 @@ def test_gpu_rewrite_runs_float16(fake_gpu):
     np.testing.assert_allclose(got, a @ b, rtol=2e-2, atol=2e-2)
     mm = [op for op in plan.ops if op.type == "MatMul"]
     assert mm[0].outputs[0].dtype == tf.float16
+    assert any(v.dtype == np.float16 for v in plan.constants.values())  # b, cast once
 
 
 # --- enable_mixed_precision_graph_rewrite and loss scaling ----------------------------------------
