@@ -281,7 +281,12 @@ def _train_graph(opt_fn, seed=7):
     lambda: tf.train.MomentumOptimizer(0.05, 0.9, use_nesterov=True),
     lambda: tf.train.GradientDescentOptimizer(0.1),
 ], ids=["adam", "momentum", "nesterov", "sgd"])
-def test_optimizer_updates_are_bitwise_the_references(monkeypatch, opt_fn):
+@pytest.mark.parametrize("split", [False, True], ids=["whole", "threads"])
+def test_optimizer_updates_are_bitwise_the_references(monkeypatch, opt_fn, split):
+    if split:  # tiny chunks, every update split across threads
+        monkeypatch.setattr(training_ops, "_CHUNK", 7)
+        monkeypatch.setattr(training_ops, "_PARALLEL_MIN", 1)
+        monkeypatch.setattr(training_ops, "_workers", lambda: 3)
     g, x, w, b, train, init, xv = _train_graph(opt_fn)
     results = {}
     for mode in ("reference", "fast"):
@@ -407,3 +412,15 @@ def test_inference_batch_norm_matches_reference(monkeypatch, fmt):
     fast, ref = run_modes(monkeypatch, list(y), {x: _rand(rng, *shape)})
     assert_close(fast, ref)
     assert calls == [1] and fast[0].flags.c_contiguous
+
+
+@pytest.mark.parametrize("shape", [[100, 10], [7, 5, 6, 13], [2, 3, 4, 5, 6]])
+def test_bias_add_grad_matches_reference(monkeypatch, calls, shape):
+    rng = np.random.RandomState(10)
+    x = tf.placeholder(tf.float32, shape)
+    b = tf.constant(_rand(rng, shape[-1]))
+    g = tf.placeholder(tf.float32, shape)
+    db = tf.gradients(tf.nn.bias_add(x, b), b, grad_ys=g)[0]
+    fast, ref = run_modes(monkeypatch, [db], {x: _rand(rng, *shape), g: _rand(rng, *shape)})
+    assert_close(fast, ref)
+    assert calls == {"matmul.matmul": 1}

@@ -15,7 +15,9 @@ still refers to it. Each chunk performs the reference rule's operations in the s
 the results are bitwise identical.
 """
 
+import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -178,24 +180,61 @@ def _chunks(n):
     return [slice(i, min(n, i + _CHUNK)) for i in range(0, n, _CHUNK)]
 
 
-def _fast_gradient_descent(attrs, cur, inp, out):
+_PARALLEL_MIN = 1 << 20  # elements from which an update is split across threads
+_POOL = {}
+
+
+def _workers():
+    """Threads for one update: $OMP_NUM_THREADS (as oneDNN uses), else the usable cores."""
+    try:
+        n = int(os.environ.get("OMP_NUM_THREADS", "0").split(",")[0])
+    except ValueError:
+        n = 0
+    if n <= 0:
+        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+            (os.cpu_count() or 1)
+    return max(1, n)
+
+
+def _run_chunked(fn, attrs, cur, inp, out, n):
+    """Runs `fn(attrs, cur, inp, out, chunks)` over all chunks of `n` elements; large updates
+    are split into one contiguous run of chunks per thread (numpy releases the GIL in its
+    loops). The pool is recreated after a fork."""
+    chunks = _chunks(n)
+    workers = min(_workers(), len(chunks)) if n >= _PARALLEL_MIN else 1
+    if workers <= 1:
+        fn(attrs, cur, inp, out, chunks)
+        return
+    pool = _POOL.get("pool")
+    if pool is None or _POOL.get("pid") != os.getpid() or _POOL.get("size") < workers - 1:
+        pool = _POOL["pool"] = ThreadPoolExecutor(workers - 1, "tensorflux-update")
+        _POOL.update(pid=os.getpid(), size=workers - 1)
+    per = -(-len(chunks) // workers)
+    parts = [chunks[i:i + per] for i in range(0, len(chunks), per)]
+    futures = [pool.submit(fn, attrs, cur, inp, out, part) for part in parts[1:]]
+    fn(attrs, cur, inp, out, parts[0])
+    for f in futures:
+        f.result()
+
+
+def _fast_gradient_descent(attrs, cur, inp, out, chunks):
     var, delta, alpha = cur["var"], inp["delta"], inp["alpha"]
     new = out["var"]
-    t = np.empty(min(var.size, _CHUNK), var.dtype)
-    for c in _chunks(var.size):
+    t = np.empty(_CHUNK, var.dtype)
+    for c in chunks:
         tc = t[:c.stop - c.start]
         np.multiply(alpha, delta[c], out=tc)
         np.subtract(var[c], tc, out=new[c])
 
 
-def _fast_momentum(attrs, cur, inp, out):
+def _fast_momentum(attrs, cur, inp, out, chunks):
     var, accum = cur["var"], cur["accum"]
     grad, lr, momentum = inp["grad"], inp["lr"], inp["momentum"]
     nvar, nacc = out["var"], out["accum"]
     nesterov = attrs.get("use_nesterov")
-    t = np.empty(min(var.size, _CHUNK), var.dtype)
-    u = np.empty(min(var.size, _CHUNK), var.dtype) if nesterov else None
-    for c in _chunks(var.size):
+    t = np.empty(_CHUNK, var.dtype)
+    u = np.empty(_CHUNK, var.dtype) if nesterov else None
+    for c in chunks:
         tc = t[:c.stop - c.start]
         a = nacc[c]
         np.multiply(accum[c], momentum, out=a)
@@ -211,16 +250,16 @@ def _fast_momentum(attrs, cur, inp, out):
         np.subtract(var[c], tc, out=nvar[c])
 
 
-def _fast_adam(attrs, cur, inp, out):
+def _fast_adam(attrs, cur, inp, out, chunks):
     var, m, v = cur["var"], cur["m"], cur["v"]
     grad = inp["grad"]
     one = np.ones((), var.dtype)
     alpha = inp["lr"] * np.sqrt(one - inp["beta2_power"]) / (one - inp["beta1_power"])
     b1c, b2c, eps = one - inp["beta1"], one - inp["beta2"], inp["epsilon"]
     nvar, nm, nv = out["var"], out["m"], out["v"]
-    t = np.empty(min(var.size, _CHUNK), var.dtype)
-    u = np.empty(min(var.size, _CHUNK), var.dtype)
-    for c in _chunks(var.size):
+    t = np.empty(_CHUNK, var.dtype)
+    u = np.empty(_CHUNK, var.dtype)
+    for c in chunks:
         k = c.stop - c.start
         tc, uc, g = t[:k], u[:k], grad[c]
         mc, vc = nm[c], nv[c]
@@ -292,7 +331,8 @@ def _builder(op_type, rule, sparse):
                         _fast_ok(attrs, cur, inputs, gname):
                     spares = _spares(state)
                     out = {n: spares.take(k, cur[n]) for n, k in zip(refs, keys)}
-                    fast(attrs, _ravel_all(cur), _ravel_all(inputs), _ravel_all(out))
+                    _run_chunked(fast, attrs, _ravel_all(cur), _ravel_all(inputs),
+                                 _ravel_all(out), var.size)
                     for n, k in zip(refs, keys):
                         state.variables[k] = out[n]
                         spares.stored(k, cur[n], out[n])
