@@ -136,8 +136,9 @@ def _load_seeded(sess):
         v.load(seeded_value(v.op.name, v.get_shape().as_list()), sess)
 
 
-# tf.layers.Dropout(rate=0) in training mode returns its input itself in TF (no Identity op).
-_NAME_GAPS = {"v3_train_global_pool": "tf.layers.Dropout with rate 0 adds an Identity op"}
+# Known gaps in tensor names only. In TF, slim.dropout with keep_prob=1 in training mode returns
+# its input tensor itself (tf.nn.dropout with rate 0 returns x); ours adds an Identity op.
+_NAME_GAPS = {"v3_train_global_pool": "tf.layers.Dropout(rate=0) adds an Identity op in training"}
 
 
 @pytest.mark.parametrize("name", [
