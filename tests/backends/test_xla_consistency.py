@@ -453,6 +453,39 @@ def _pool_argmax(x):
     return [out, arg, out_b, arg_b, g, tf.gradients(tf.reduce_sum(g * g), img)[0]]
 
 
+# --- images, debugging, control flow --------------------------------------------------------------
+@case("resize")
+def _resize(x):
+    img = x.uniform((2, 5, 6, 3))
+    outs = [tf.image.resize_bilinear(img, [7, 4]),
+            tf.image.resize_bilinear(img, [3, 9], align_corners=True),
+            tf.image.resize_nearest_neighbor(img, [8, 3]),
+            tf.image.resize_nearest_neighbor(img, [4, 4], half_pixel_centers=True),
+            tf.image.resize_bicubic(img, [6, 8]),
+            tf.image.resize_bicubic(img, [6, 8], half_pixel_centers=True),
+            tf.image.resize_area(img, [3, 4])]
+    return outs + tf.gradients([tf.reduce_sum(o * o) for o in outs[:-1]], img)
+
+
+@case("debug_checks")
+def _debug(x):
+    a = x.uniform((3,))
+    with tf.control_dependencies([tf.Assert(tf.reduce_all(a < 2.0), ["a too big:", a])]):
+        b = tf.identity(a) * 2.0
+    n = tf.check_numerics(a, "a is not finite")
+    return [b, n] + registry.make_op("IdentityN", [a, x.ints((2,))]).outputs
+
+
+@case("cond_static_predicate")
+def _cond(x):
+    a = x.uniform((3,))
+    training = x(np.array(True))
+    v = tf.Variable(np.ones(3, np.float32), name="v")
+    y = tf.cond(training, lambda: tf.assign_add(v, a) * a, lambda: v * 3.0)
+    z = tf.cond(tf.logical_not(training), lambda: a * 2.0, lambda: tf.exp(a))
+    return [y, z] + tf.gradients(tf.reduce_sum(y) + tf.reduce_sum(z), a)
+
+
 # --- optimizer update ops -----------------------------------------------------------------------
 def _training_case(op_type):
     names = training_ops.OP_INPUTS[op_type]

@@ -264,3 +264,47 @@ def test_training_loop_matches_numpy(optimizer):
     np.testing.assert_allclose(got, want, rtol=1e-4)
     for a, b in zip(got_vars, want_vars):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+# --- plans split into an XLA head and a numpy tail -----------------------------------------------
+def _summary_step(config):
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, 3])
+        w = tf.Variable(np.full((3, 1), 0.5, np.float32), name="w")
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - 1.0))
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+        merged = tf.summary.merge([tf.summary.histogram("w", w)])
+        init = tf.global_variables_initializer()
+    out = []
+    with tf.Session(graph=g, config=config) as sess:
+        sess.run(init)
+        for step in range(3):
+            xv = np.full((4, 3), step + 1.0, np.float32)
+            out.append(sess.run([train, loss, merged], {x: xv})[1:])
+        out.append(sess.run(w))
+        modes = sorted(r.mode for r in runners(sess))
+    return out, modes
+
+
+def test_summaries_run_after_the_xla_part():
+    want, _ = _summary_step(None)
+    got, modes = _summary_step(xla_config())
+    assert modes == ["split", "xla", "xla"]  # the step with summaries; initializer; read of w
+    for (loss_a, summ_a), (loss_b, summ_b) in zip(got[:-1], want[:-1]):
+        np.testing.assert_allclose(loss_a, loss_b, rtol=1e-5)
+        assert len(summ_a) == len(summ_b)
+    assert got[0][1] == want[0][1]  # same bytes: the histogram saw the initial (pre-step) w
+    np.testing.assert_allclose(got[-1], want[-1], rtol=1e-5)
+
+
+def test_print_after_an_assignment_sees_the_new_value():
+    v = tf.Variable(2.0, name="v")
+    inc = tf.assign_add(v, 1.0)
+    with tf.control_dependencies([inc]):
+        printed = tf.Print(v.read_value(), [v], "v=")
+    with tf.Session(config=xla_config()) as sess:
+        sess.run(v.initializer)
+        assert sess.run(printed) == 3.0
+        assert runner_for(sess, printed).mode in ("split", "numpy")
+        assert sess.run(v) == 3.0

@@ -56,6 +56,7 @@ class Analysis:
         self.rng_ops = []  # ops holding a PRNG key in the session state
         self.checks = False  # some kernel may flag a runtime error
         self.touched = set()  # every variable the plan reads or writes (numpy runs convert them)
+        self.host_ops = []  # ops only the numpy backend can run (split.py may run them after)
         self._static_memo = {}
         try:
             self._run()
@@ -69,6 +70,10 @@ class Analysis:
         for t in plan.feeds:
             if not xla_dtype_ok(t.dtype):
                 return self._fail("feed %s has dtype %s" % (t.name, t.dtype.name))
+        self.host_ops = [op for op in plan.ops if self._needs_host(op)]
+        if self.host_ops:
+            op = self.host_ops[0]
+            return self._fail("no XLA kernel for op %s (type %s)" % (op.name, op.type))
         required = set()
         written_now = set()
         no_validate = set()
@@ -93,12 +98,17 @@ class Analysis:
                     required.add(op.inputs[i])
                 if spec.may_check(op):
                     self.checks = True
-            elif opdef.stateful or "numpy" not in opdef.kernels or not all(
-                    self._can_static(t, False) for t in ins):
-                return self._fail("no XLA kernel for op %s (type %s)" % (op.name, op.type))
             for t in ins:
                 self._read_if_variable(t, written_now)
             if fn is not None and opdef.stateful:
+                reads, writes = spec.variables(op)
+                for key in reads:
+                    if key not in written_now and key not in self.in_keys:
+                        self.in_keys.append(key)
+                for key in writes:
+                    written_now.add(key)
+                    if key not in self.written:
+                        self.written.append(key)
                 for i in refs:
                     key = state_ops.variable_key(op.inputs[i])
                     if spec.reads_refs and key not in written_now and key not in self.in_keys:
@@ -108,7 +118,7 @@ class Analysis:
                         self.written.append(key)
                     if op.type == "Assign" and not op._attrs.get("validate_shape", True):
                         no_validate.add(key)
-                if spec.rng:
+                if spec.uses_rng(op):
                     self.rng_ops.append(op)
             self.steps.append((op, fn, spec))
         for t in plan.fetches:
@@ -120,6 +130,15 @@ class Analysis:
         self.dynamic_feeds = [i for i in range(len(plan.feeds)) if i not in static]
         if not self.checks:
             self.donate = (set(self.in_keys) & set(self.written)) - no_validate
+
+    def _needs_host(self, op):
+        """An op XLA cannot run: no XLA kernel, and not computable while tracing."""
+        opdef = op.op_def
+        if op.type == "VariableV2" or "xla" in opdef.kernels:
+            return False
+        return opdef.stateful or "numpy" not in opdef.kernels or not all(
+            self._can_static(t, False) for i, t in enumerate(op.inputs)
+            if i not in opdef.ref_inputs)
 
     def _fail(self, reason):
         self.reason = reason

@@ -39,6 +39,7 @@ import numpy as np
 from tensorflux.backends.numpy import interpreter
 from tensorflux.backends.xla import analysis as analysis_lib
 from tensorflux.backends.xla import kernel as kernel_lib
+from tensorflux.backends.xla import split
 
 BACKEND = "xla"
 MIN_RUNS_ENV = "TENSORFLUX_XLA_MIN_RUNS"
@@ -81,17 +82,62 @@ class TraceState:
 
 
 def _is_concrete(x):
+    """Known while tracing (a numpy value, or a host object such as a cond's record)."""
     return not isinstance(x, jax.Array)
 
 
 class _Entry:
     """One executable: the jitted function and, once traced, where each fetch comes from."""
 
-    __slots__ = ("fn", "fetch_src")
+    __slots__ = ("fn", "fetch_src", "all_out")
 
     def __init__(self, fn):
         self.fn = fn
         self.fetch_src = None  # per fetch: ("feed", i) / ("const", value) / ("out", j)
+        self.all_out = False  # every fetch is an output, in order
+
+
+def run_steps(an, vals, state):
+    """Evaluates the analysed plan's ops in order; returns `get(tensor) -> value`.
+
+    `vals` holds the feeds and constants (and receives every op's outputs); variable reads go to
+    `state.variables` at the point of use, so they see assignments ordered before them. Ops
+    whose inputs are all known run their numpy kernel (their outputs stay known).
+    """
+    plan = an.plan
+    resolve = plan.resolve
+    fed = set(plan.feeds)
+    variables = state.variables
+
+    def get(t):
+        t = resolve(t)
+        try:
+            return vals[t]
+        except KeyError:
+            if t.op.type == "VariableV2":
+                return variables[t.op.name]
+            raise
+
+    for op, fn_xla, _ in an.steps:
+        opdef = op.op_def
+        refs = opdef.ref_inputs
+        ins = [get(t) for i, t in enumerate(op.inputs) if i not in refs]
+        if fn_xla is None or (not opdef.stateful and all(map(_is_concrete, ins))):
+            out = _numpy_eval(op, ins)
+            xla_out = False
+        else:
+            out = fn_xla(state, *ins) if opdef.stateful else fn_xla(*ins)
+            xla_out = True
+        outs = op.outputs
+        if len(outs) == 1:
+            out = (out,)
+        for t, v in zip(outs, out):
+            if t in fed:
+                continue  # fed: the op still ran, but the feed wins
+            if xla_out and isinstance(v, jax.Array):
+                v = _as_declared(v, t)
+            vals[t] = v
+    return get
 
 
 def _trace_fn(an, entry, static_values):
@@ -115,34 +161,7 @@ def _trace_fn(an, entry, static_values):
             variables.update(zip(in_rw, rw))
             state = TraceState(variables, {op.name: k for op, k in zip(an.rng_ops, keys)})
 
-            def get(t):
-                t = resolve(t)
-                try:
-                    return vals[t]
-                except KeyError:
-                    if t.op.type == "VariableV2":
-                        return variables[t.op.name]
-                    raise
-
-            for op, fn_xla, _ in an.steps:
-                opdef = op.op_def
-                refs = opdef.ref_inputs
-                ins = [get(t) for i, t in enumerate(op.inputs) if i not in refs]
-                if fn_xla is None or (not opdef.stateful and all(map(_is_concrete, ins))):
-                    out = _numpy_eval(op, ins)
-                    xla_out = False
-                else:
-                    out = fn_xla(state, *ins) if opdef.stateful else fn_xla(*ins)
-                    xla_out = True
-                outs = op.outputs
-                if len(outs) == 1:
-                    out = (out,)
-                for t, v in zip(outs, out):
-                    if t in feed_pos:
-                        continue  # fed: the op still ran, but the feed wins
-                    if xla_out and not _is_concrete(v):
-                        v = _as_declared(v, t)
-                    vals[t] = v
+            get = run_steps(an, vals, state)
             src, outs = [], []
             for t in plan.fetches:
                 r = resolve(t)
@@ -156,6 +175,7 @@ def _trace_fn(an, entry, static_values):
                     src.append(("out", len(outs)))
                     outs.append(v)
             entry.fetch_src = src
+            entry.all_out = all(kind == "out" for kind, _ in src)
             written = tuple(variables[k] for k in an.written)
             new_keys = tuple(state.rngs[op.name] for op in an.rng_ops)
             err = None
@@ -218,9 +238,10 @@ def _device_for(plan):
 class PlanRunner:
     """The callable `compile` returns: numpy runs first, then the plan's XLA executables."""
 
-    def __init__(self, plan):
+    def __init__(self, plan, min_runs=None, donate=True):
         self.plan = plan
-        self.min_runs = max(0, _env_int(MIN_RUNS_ENV, 3))
+        self.min_runs = max(0, _env_int(MIN_RUNS_ENV, 3)) if min_runs is None else min_runs
+        self.donate = donate
         self.cache_size = max(1, _env_int(CACHE_SIZE_ENV, 8))
         self.calls = 0
         self.mode = "warmup"  # -> "xla" or "numpy"
@@ -230,6 +251,8 @@ class PlanRunner:
         self._numpy_run = None
         self._touched = None
         self._device = None
+        self._last = None  # the entry the previous call used (skips the LRU bookkeeping)
+        self._split = None
 
     # --- the numpy path -----------------------------------------------------------------------
     def run_numpy(self, feed_values, state):
@@ -248,6 +271,8 @@ class PlanRunner:
     def __call__(self, feed_values, state):
         if self.mode == "xla":
             return self.run_xla(feed_values, state)
+        if self.mode == "split":
+            return self._split(feed_values, state)
         if self.mode == "warmup":
             if self.calls >= self.min_runs:
                 self._promote()
@@ -258,20 +283,42 @@ class PlanRunner:
     def _promote(self):
         an = analysis_lib.Analysis(self.plan)
         self._touched = an.touched
+        if an.reason is not None and an.host_ops and self._promote_split(an):
+            return
         if an.reason is not None:
             self.mode = "numpy"
             log.debug("plan with fetches %s runs on numpy, not XLA: %s",
                       [t.name for t in self.plan.fetches], an.reason)
             return
+        if not self.donate:
+            an.donate = set()
         self.analysis = an
         self._device = _device_for(self.plan)
         self._in_ro = [k for k in an.in_keys if k not in an.donate]
         self._in_rw = [k for k in an.in_keys if k in an.donate]
         self.mode = "xla"
 
+    def _promote_split(self, an):
+        """XLA for the head of the plan, numpy for the ops after it (split.py), if that is safe."""
+        parts = split.split_tail(self.plan, an.host_ops)
+        if parts is None:
+            return False
+        head, tail, boundary = parts
+        head_runner = PlanRunner(head, min_runs=0, donate=False)
+        head_runner._promote()
+        if head_runner.mode != "xla":
+            return False
+        self._split = split.SplitRunner(self.plan, head, tail, boundary, head_runner)
+        self.mode = "split"
+        log.debug("plan with fetches %s runs on XLA with a numpy tail of %d ops (%s)",
+                  [t.name for t in self.plan.fetches], len(tail.ops),
+                  ", ".join(sorted({op.type for op in an.host_ops})))
+        return True
+
     def _demote(self, why):
         self.mode = "numpy"
         self.entries.clear()
+        self._last = None
         log.debug("plan with fetches %s goes back to numpy: %s",
                   [t.name for t in self.plan.fetches], why)
 
@@ -297,24 +344,28 @@ class PlanRunner:
 
     def run_xla(self, feed_values, state):
         an = self.analysis
-        key = tuple(feed_values[i].shape for i in an.dynamic_feeds)
+        dyn = tuple([feed_values[i] for i in an.dynamic_feeds])
+        key = tuple([x.shape for x in dyn])
         if an.static_feeds:
-            key += tuple(_static_key(feed_values[i]) for i in an.static_feeds)
-        entry = self._entry(key, feed_values)
-        if entry is _NUMPY or self.mode != "xla":
-            return self.run_numpy(feed_values, state)
+            key += tuple([_static_key(feed_values[i]) for i in an.static_feeds])
+        entry = self.entries.get(key)
+        if entry is None or entry is not self._last:
+            entry = self._entry(key, feed_values)
+            if entry is _NUMPY or self.mode != "xla":
+                return self.run_numpy(feed_values, state)
+            self._last = entry
         variables = state.variables
         try:
-            ro = tuple(variables[k] for k in self._in_ro)
-            rw = tuple(variables[k] for k in self._in_rw)
+            ro = tuple([variables[k] for k in self._in_ro])
+            rw = tuple([variables[k] for k in self._in_rw])
         except KeyError:  # an uninitialized variable: numpy raises TF's error
             return self.run_numpy(feed_values, state)
         rngs = state.rngs
-        keys = []
-        for op in an.rng_ops:
-            k = rngs.get((BACKEND, op.name))
-            keys.append(_initial_rng_key(op) if k is None else k)
-        dyn = tuple(feed_values[i] for i in an.dynamic_feeds)
+        keys = ()
+        if an.rng_ops:
+            keys = tuple([rngs.get((BACKEND, op.name)) for op in an.rng_ops])
+            keys = tuple([_initial_rng_key(op) if k is None else k
+                          for op, k in zip(an.rng_ops, keys)])
         before = self._snapshot(state) if _VERIFY and not an.rng_ops else None
         try:
             with _X64(True):
@@ -324,20 +375,23 @@ class PlanRunner:
                 else:
                     outs, written, new_keys, err = self._call(entry, dyn, ro, rw, keys)
                 flagged = err is not None and bool(err)
-                if not flagged:
+                if len(written) > 1 and not flagged:
                     written = _distinct(written)
         except Exception as e:  # noqa: BLE001 - numpy decides what the error is
             return self._recover(feed_values, state, key, e)
         if flagged:
             return self._recover(feed_values, state, None, None)
-        result = []
-        for kind, v in entry.fetch_src:
-            if kind == "out":
-                result.append(np.asarray(outs[v]))
-            elif kind == "feed":
-                result.append(feed_values[v])
-            else:
-                result.append(v)
+        if entry.all_out:
+            result = [np.asarray(o) for o in outs]
+        else:
+            result = []
+            for kind, v in entry.fetch_src:
+                if kind == "out":
+                    result.append(np.asarray(outs[v]))
+                elif kind == "feed":
+                    result.append(feed_values[v])
+                else:
+                    result.append(v)
         for k, v in zip(an.written, written):
             variables[k] = v
         for op, k in zip(an.rng_ops, new_keys):
@@ -362,6 +416,7 @@ class PlanRunner:
                       [t.name for t in self.plan.fetches], type(exc).__name__, exc)
             if key in self.entries:
                 self.entries[key] = _NUMPY
+            self._last = None
         result = self.run_numpy(feed_values, state)
         if _STRICT:
             raise AssertionError("XLA %s where numpy ran the plan with fetches %s" % (

@@ -10,9 +10,10 @@ that works on jax arrays while the plan is being traced under `jax.jit`. It regi
 shape (a reshape's shape, a reduction's axes): the compiler makes sure they arrive as concrete
 numpy arrays, or runs the plan on the numpy backend when it cannot. `checks(op) -> bool` says
 whether the kernel may call `fail_if` (a runtime condition XLA cannot raise, such as an
-out-of-range gather index), and
-`reads_refs` whether a stateful kernel reads the variables it takes by reference (`Assign` does
-not), and `rng` whether it draws random numbers (it then gets `state.rng_key(op)`).
+out-of-range gather index), `reads_refs` whether a stateful kernel reads the variables it takes
+by reference (`Assign` does not), `rng` whether it draws random numbers (it then gets
+`state.rng_key(op)`), and `state_keys(op) -> (reads, writes)` which other variables it touches
+(a cond branch's).
 """
 
 import threading
@@ -23,13 +24,14 @@ from tensorflux.ops import registry
 class KernelSpec:
     """What the compiler needs to know about one op type's XLA kernel besides the builder."""
 
-    __slots__ = ("static", "checks", "reads_refs", "rng")
+    __slots__ = ("static", "checks", "reads_refs", "rng", "state_keys")
 
-    def __init__(self, static=(), checks=None, reads_refs=True, rng=False):
+    def __init__(self, static=(), checks=None, reads_refs=True, rng=False, state_keys=None):
         self.static = static if callable(static) else tuple(static)
         self.checks = checks
         self.reads_refs = reads_refs
         self.rng = rng
+        self.state_keys = state_keys
 
     def static_inputs(self, op):
         return tuple(self.static(op)) if callable(self.static) else self.static
@@ -37,12 +39,19 @@ class KernelSpec:
     def may_check(self, op):
         return bool(self.checks(op)) if callable(self.checks) else bool(self.checks)
 
+    def uses_rng(self, op):
+        return bool(self.rng(op)) if callable(self.rng) else bool(self.rng)
+
+    def variables(self, op):
+        """(keys read, keys written) besides ref inputs: a cond branch's variables."""
+        return self.state_keys(op) if self.state_keys is not None else ((), ())
+
 
 SPECS = {}
 UNREGISTERED = []  # op types a kernel was written for that the registry does not know (yet)
 
 
-def kernel(op_type, static=(), checks=None, reads_refs=True, rng=False):
+def kernel(op_type, static=(), checks=None, reads_refs=True, rng=False, state_keys=None):
     """Registers an XLA kernel builder for `op_type` (see the module docstring)."""
 
     def deco(builder):
@@ -52,7 +61,7 @@ def kernel(op_type, static=(), checks=None, reads_refs=True, rng=False):
             UNREGISTERED.append(op_type)
             return builder
         registry.kernel(op_type, backend="xla")(builder)
-        SPECS[op_type] = KernelSpec(static, checks, reads_refs, rng)
+        SPECS[op_type] = KernelSpec(static, checks, reads_refs, rng, state_keys)
         return builder
 
     return deco

@@ -1,0 +1,173 @@
+"""XLA kernels for `tf.cond` (ops/cond_ops.py): If, StatelessIf and IfGrad, with a static pred.
+
+The predicate must be known when the plan is traced (a constant, or a fed `is_training`
+placeholder, which becomes a static feed: one executable per value). The chosen branch is then
+traced inline, into the same executable: its variable reads and assignments act on the plan's
+variables, its random ops draw from keys derived from the If op's own key, and its runtime
+checks join the plan's. The forward op's stash for the gradient (`Record`) is a host object
+holding the branch and its traced values, read by IfGrad in the same trace.
+
+While loops have no kernel here (their trip count is data; their gradient replays a tape of
+iterations): plans with them run on numpy.
+"""
+
+import weakref
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from tensorflux.backends.numpy.cond_ops import Record
+from tensorflux.backends.xla import analysis as analysis_lib
+from tensorflux.backends.xla.kernel import NotCompilable, kernel
+from tensorflux.client import plan as plan_lib
+
+_BODIES = weakref.WeakKeyDictionary()  # op -> {branch key: _Body}
+
+
+class _Body:
+    """One branch body as an analysed sub-plan: args (+ stashed values) in, outputs out."""
+
+    def __init__(self, body, extra_feeds=(), extra_fetches=()):
+        from tensorflux.passes import pipeline
+
+        self.arg_index = [i for i, p in enumerate(body.inputs) if p is not None]
+        feeds = [body.inputs[i] for i in self.arg_index] + list(extra_feeds)
+        self.out_index = [i for i, t in enumerate(body.outputs) if t is not None]
+        fetches = [body.outputs[i] for i in self.out_index] + list(extra_fetches)
+        self.n_out = len(body.outputs)
+        self.n_fetch = len(self.out_index)
+        plan = plan_lib.Plan(plan_lib.prune(fetches, (), feeds), feeds, fetches, ())
+        self.an = analysis_lib.Analysis(pipeline.run(plan, None))
+        if self.an.reason is not None:
+            raise NotCompilable("cond branch: " + self.an.reason)
+
+    def run(self, state, key, args, extra=()):
+        from tensorflux.backends.xla import compiler
+
+        plan = self.an.plan
+        vals = dict(plan.constants)
+        vals.update(zip(plan.feeds, [args[i] for i in self.arg_index] + list(extra)))
+        rngs = {}
+        for j, op in enumerate(self.an.rng_ops):
+            rngs[op.name] = jax.random.fold_in(key, j)
+        variables = state.variables if state is not None else {}
+        get = compiler.run_steps(self.an, vals, compiler.TraceState(variables, rngs))
+        res = [get(t) for t in plan.fetches]
+        outs = [None] * self.n_out
+        for k, i in enumerate(self.out_index):
+            outs[i] = res[k]
+        return outs, res[self.n_fetch:]
+
+
+def _body(op, key, extra_feeds=(), extra_fetches=()):
+    per_op = _BODIES.setdefault(op, {})
+    cache_key = (key, tuple(extra_feeds), tuple(extra_fetches))  # a stash can grow later
+    b = per_op.get(cache_key)
+    if b is None:
+        b = per_op[cache_key] = _Body(op._attrs[key], extra_feeds, extra_fetches)
+    return b
+
+
+def _if_bodies(op):
+    stash = op._attrs.get("_stash")
+    return [_body(op, k, (), stash.get(k, ()) if stash else ())
+            for k in ("then_branch", "else_branch")]
+
+
+def _grad_bodies(op):
+    stash = op._attrs["stash"]
+    return [_body(op, k, stash[i]) for i, k in enumerate(("then_branch", "else_branch"))]
+
+
+def _bodies(op):
+    return _grad_bodies(op) if op.type == "IfGrad" else _if_bodies(op)
+
+
+def _state_keys(op):
+    """Variables either branch reads or writes (a write may not happen: it is read too)."""
+    reads, writes = [], []
+    for b in _bodies(op):
+        for k in b.an.in_keys + b.an.written:
+            if k not in reads:
+                reads.append(k)
+        for k in b.an.written:
+            if k not in writes:
+                writes.append(k)
+    return reads, writes
+
+
+def _checks(op):
+    return any(b.an.checks for b in _bodies(op))
+
+
+def _rng(op):
+    return any(b.an.rng_ops for b in _bodies(op))
+
+
+def _truth(pred):
+    pred = np.asarray(pred)
+    return bool(pred) if pred.ndim == 0 else pred.size > 0
+
+
+def _branch_key(state, op):
+    if state is not None and op.name in state.rngs:
+        return state.rng_key(op)
+    return jax.random.PRNGKey(0)
+
+
+def _if_builder(op):
+    stash = op._attrs.get("_stash")
+    n_out = len(op._attrs["Tout"])
+    multi = len(op.outputs) != 1
+    bodies = _if_bodies(op)
+
+    def run(state, pred, *args):
+        i = 0 if _truth(pred) else 1
+        outs, extra = bodies[i].run(state, _branch_key(state, op), args)
+        if stash is not None:
+            fetched = stash.get(("then_branch", "else_branch")[i], ())
+            return outs[:n_out] + [Record(branch=i, values=dict(zip(fetched, extra)))]
+        return outs if multi else outs[0]
+
+    return run
+
+
+def _stateless_if(op):
+    run = _if_builder(op)
+    return lambda *args: run(None, *args)
+
+
+_SPEC = dict(checks=_checks, rng=_rng, state_keys=_state_keys)
+kernel("If", static=(0,), **_SPEC)(_if_builder)
+kernel("StatelessIf", static=(0,), **_SPEC)(_stateless_if)
+
+
+def _has_record(op):
+    return len(op.inputs) > 1 + len(op._attrs["then_branch"].inputs)
+
+
+@kernel("IfGrad", static=lambda op: () if _has_record(op) else (0,), **_SPEC)
+def _if_grad(op):
+    stash = op._attrs["stash"]
+    wrt = op._attrs["wrt"]
+    n_args = len(op._attrs["then_branch"].inputs)
+    has_record = _has_record(op)
+    bodies = _grad_bodies(op)
+    multi = len(op.outputs) != 1
+
+    def run(state, pred, *args):
+        extra = ()
+        if has_record:
+            rec = args[n_args]
+            if not isinstance(rec, Record):
+                raise NotCompilable("IfGrad's record is not known while tracing")
+            i = rec.branch
+            extra = [rec.values[t] for t in stash[i]]
+        else:
+            i = 0 if _truth(pred) else 1
+        outs, _ = bodies[i].run(state, _branch_key(state, op), args[:n_args], extra)
+        outs = [jnp.zeros_like(args[j]) if o is None else o for o, j in zip(outs, wrt)]
+        return outs if multi else outs[0]
+
+    return run
