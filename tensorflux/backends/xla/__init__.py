@@ -10,11 +10,14 @@ from tensorflux import ops as _ops  # noqa: F401 - registers every op type first
 from tensorflux.backends import numpy as _numpy  # noqa: F401 - numpy kernels: fallback and folding
 from tensorflux.backends.xla import (  # noqa: F401 - importing registers the kernels
     array_ops,
+    cond_ops,
     conv_ops,
+    debug_ops,
     diag_ops,
     fill_ops,
     fused_ops,
     gather_ops,
+    image_ops,
     linalg_ops,
     manip_ops,
     math_ops,
