@@ -13,13 +13,29 @@ FATAL = _logging.FATAL
 _logger = None
 
 
+class _StderrHandler(_logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is at the time of the record (as absl's handler does),
+    so a redirected or captured stderr sees the log even if the logger was set up earlier."""
+
+    def __init__(self):
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value):
+        pass
+
+
 def get_logger():
     """The "tensorflow" logger, with a stderr handler in TF's format on first use."""
     global _logger
     if _logger is None:
         logger = _logging.getLogger("tensorflow")
         if not logger.handlers:
-            handler = _logging.StreamHandler(sys.stderr)
+            handler = _StderrHandler()
             handler.setFormatter(_logging.Formatter("%(levelname)s:%(name)s:%(message)s"))
             logger.addHandler(handler)
             logger.propagate = False
