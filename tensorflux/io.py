@@ -1,4 +1,4 @@
-"""`tf.io` (and `tf.python_io`): file ops, `tf.io.gfile`, PNG coding, and TFRecord files.
+"""`tf.io` (and `tf.python_io`): file ops, `tf.io.gfile`, PNG/JPEG coding, TFRecord files.
 
 Example:
     >>> with tf.io.TFRecordWriter("/tmp/data.tfrecord") as w:
@@ -9,7 +9,7 @@ Example:
 
 import types
 
-from tensorflux.ops.image_ops import decode_image, decode_png, encode_png
+from tensorflux.ops.image_ops import decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png
 from tensorflux.ops.io_ops import matching_files, read_file, write_file
 from tensorflux.platform import gfile as _gfile
 from tensorflux.summary import record_io
@@ -77,5 +77,5 @@ gfile = types.SimpleNamespace(
     rmtree=_gfile.DeleteRecursively, stat=_gfile.Stat, walk=_gfile.Walk)
 
 __all__ = ["TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "decode_image",
-           "decode_png", "encode_png", "gfile", "matching_files", "read_file",
-           "tf_record_iterator", "write_file"]
+           "decode_jpeg", "decode_png", "encode_jpeg", "encode_png", "gfile", "matching_files",
+           "read_file", "tf_record_iterator", "write_file"]

@@ -614,4 +614,52 @@ def encode_png(image, compression=-1, name=None):
                                      "T": image.dtype.base_dtype}, name=scope)
 
 
-decode_image = decode_png
+registry.register("DecodeJpeg", shape=lambda op: [(dtypes.uint8, TS(
+    [None, None, op._attrs["channels"] or None]))], grad=ND)
+registry.register("EncodeJpeg", shape=lambda op: [(dtypes.string, TS([]))], grad=ND)
+registry.register("DecodeImage", shape=lambda op: [(op._attrs["dtype"], TS(
+    [None, None, op._attrs["channels"] or None]))], grad=ND)
+
+
+def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
+                try_recover_truncated=False, acceptable_fraction=1, dct_method="", name=None):
+    """Decodes JPEG bytes into a [H, W, C] uint8 image (needs Pillow: `pip install pillow`).
+
+    Pixels may differ from TF's libjpeg-turbo decoder by a few levels (chroma upsampling).
+    """
+    if channels not in (0, 1, 3):
+        raise ValueError("channels must be 0, 1 or 3, got %r" % (channels,))
+    if ratio != 1:
+        raise NotImplementedError("decode_jpeg(ratio=%r) is not supported" % (ratio,))
+    g = graph_lib._graph_from_values([contents])
+    with g.as_default(), g.name_scope(name or "DecodeJpeg") as scope:
+        contents = convert(contents, dtype=dtypes.string, name="contents")
+        return registry.make_tensor("DecodeJpeg", [contents], {
+            "channels": int(channels), "ratio": 1, "fancy_upscaling": bool(fancy_upscaling),
+            "dct_method": dct_method}, name=scope)
+
+
+def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False,  # noqa: A002
+                chroma_downsampling=True, density_unit="in", x_density=300, y_density=300,
+                xmp_metadata="", name=None):
+    """Encodes a [H, W, 1|3] uint8 image as JPEG bytes (needs Pillow)."""
+    g = graph_lib._graph_from_values([image])
+    with g.as_default(), g.name_scope(name or "EncodeJpeg") as scope:
+        image = convert(image, name="image")
+        return registry.make_tensor("EncodeJpeg", [image], {
+            "quality": int(quality), "progressive": bool(progressive),
+            "chroma_downsampling": bool(chroma_downsampling)}, name=scope)
+
+
+def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None,
+                 expand_animations=True):
+    """Decodes PNG or JPEG bytes (told apart by their signature) into [H, W, C] pixels of
+    `dtype` (uint8, or a float type scaled to [0, 1] as `convert_image_dtype` does)."""
+    dtype = dtypes.as_dtype(dtype)
+    g = graph_lib._graph_from_values([contents])
+    with g.as_default(), g.name_scope(name or "decode_image"):
+        contents = convert(contents, dtype=dtypes.string, name="contents")
+        raw_dtype = dtypes.uint16 if dtype == dtypes.uint16 else dtypes.uint8
+        image = registry.make_tensor("DecodeImage", [contents], {
+            "channels": int(channels or 0), "dtype": raw_dtype}, name="DecodeImage")
+        return image if dtype == raw_dtype else convert_image_dtype(image, dtype)

@@ -302,3 +302,30 @@ def test_composite_gradients():
     # adjust_contrast computes in float32 (as TF converts float64 images), hence the large step
     check_gradients(lambda x: tf.image.adjust_contrast(x, 1.5), {"x": rng.randn(5, 6, 3)},
                     eps=1e-2, tol=1e-3)
+
+
+def test_jpeg_decode_close_to_tf_and_round_trip():
+    fix = np.load(os.path.join(FIX, "jpeg.npz"))
+    data = fix["data"].tobytes()
+    with tf.Graph().as_default():
+        contents = tf.constant(data)
+        rgb = tf.image.decode_jpeg(contents)
+        gray = tf.image.decode_jpeg(contents, channels=1)
+        auto = tf.image.decode_image(contents)
+        as_float = tf.image.decode_image(tf.image.encode_png(tf.constant(fix["rgb"])),
+                                         dtype=tf.float32)
+        enc = tf.image.encode_jpeg(rgb, quality=95)
+        assert rgb.shape.as_list() == [None, None, None]
+        assert gray.shape.as_list() == [None, None, 1] and enc.dtype == tf.string
+        with tf.Session() as sess:
+            r, g, a, f, e = sess.run([rgb, gray, auto, as_float, enc])
+            back = sess.run(tf.image.decode_jpeg(e))
+            with pytest.raises(tf.errors.InvalidArgumentError, match="Unknown image file"):
+                sess.run(tf.image.decode_image(tf.constant(b"GIF89a....")))
+    assert r.shape == fix["rgb"].shape and g.shape == fix["gray"].shape
+    # Pillow's libjpeg and TF's libjpeg-turbo upsample chroma differently: a few levels apart.
+    assert np.abs(r.astype(int) - fix["rgb"]).max() <= 6
+    assert np.abs(g.astype(int) - fix["gray"]).max() <= 3
+    np.testing.assert_array_equal(a, r)
+    np.testing.assert_allclose(f, fix["rgb"] / 255.0, atol=1e-6)
+    assert e.startswith(b"\xff\xd8\xff") and np.abs(back.astype(int) - r).mean() < 3

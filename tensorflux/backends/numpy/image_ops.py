@@ -232,3 +232,76 @@ def _encode_png(op):
         return np.array(png.encode_png(image, level), dtype=object)
 
     return run
+
+
+def _pillow():
+    try:
+        from PIL import Image
+    except ImportError:
+        raise ValueError("JPEG coding needs Pillow: pip install pillow (or tensorflux[image])"
+                         ) from None
+    return Image
+
+
+def _decode_jpeg_bytes(data, channels):
+    import io
+
+    image = _pillow().open(io.BytesIO(data))
+    if image.format != "JPEG":
+        raise ValueError("Invalid JPEG data or crop window, data size %d" % len(data))
+    mode = {1: "L", 3: "RGB"}.get(channels) or ("L" if image.mode == "L" else "RGB")
+    if mode == "L":
+        image.draft("L", image.size)  # the luma plane, as libjpeg's grayscale output
+    img = np.asarray(image.convert(mode))
+    return np.ascontiguousarray(img[..., None] if img.ndim == 2 else img)
+
+
+@registry.kernel("DecodeJpeg")
+def _decode_jpeg(op):
+    channels = op._attrs["channels"]
+
+    def run(contents):
+        return _decode_jpeg_bytes(_as_bytes(contents), channels)
+
+    return run
+
+
+@registry.kernel("EncodeJpeg")
+def _encode_jpeg(op):
+    quality = op._attrs["quality"]
+    progressive = op._attrs["progressive"]
+    subsampling = 2 if op._attrs["chroma_downsampling"] else 0
+
+    def run(image):
+        import io
+
+        if image.ndim != 3 or image.shape[-1] not in (1, 3) or image.dtype != np.uint8:
+            raise ValueError("image must be a 3-D uint8 tensor with 1 or 3 channels, got %s %s"
+                             % (image.dtype, list(image.shape)))
+        pil = _pillow().fromarray(image[..., 0] if image.shape[-1] == 1 else image)
+        buf = io.BytesIO()
+        pil.save(buf, format="JPEG", quality=quality, progressive=progressive,
+                 subsampling=subsampling)
+        return np.array(buf.getvalue(), dtype=object)
+
+    return run
+
+
+@registry.kernel("DecodeImage")
+def _decode_image(op):
+    channels = op._attrs["channels"]
+    dtype = np.dtype(op._attrs["dtype"].as_numpy_dtype)
+
+    def run(contents):
+        data = _as_bytes(contents)
+        if data.startswith(b"\x89PNG"):
+            img = _to_channels(png.decode_png(data), channels)
+            if dtype == np.uint16 and img.dtype == np.uint8:
+                return img.astype(np.uint16) * 257
+            return img.astype(dtype) if img.dtype == dtype else (img // 257).astype(dtype)
+        if data.startswith(b"\xff\xd8\xff"):
+            img = _decode_jpeg_bytes(data, channels)
+            return img.astype(np.uint16) * 257 if dtype == np.uint16 else img
+        raise ValueError("Unknown image file format. One of JPEG, PNG, GIF, BMP required.")
+
+    return run
