@@ -281,12 +281,13 @@ MODULES = {
     "tensorflow.python.ops.image_ops": [
         ("tensorflux.ops.image_ops", [
             "adjust_brightness", "adjust_contrast", "central_crop", "convert_image_dtype",
-            "crop_to_bounding_box", "decode_image", "decode_png", "encode_png", "flip_left_right",
-            "flip_up_down", "grayscale_to_rgb", "pad_to_bounding_box", "per_image_standardization",
-            "random_brightness", "random_contrast", "random_crop", "random_flip_left_right",
-            "random_flip_up_down", "resize_area", "resize_bicubic", "resize_bilinear",
-            "resize_image_with_crop_or_pad", "resize_images", "resize_nearest_neighbor",
-            "ResizeMethod", "rgb_to_grayscale", "rot90", "transpose",
+            "crop_to_bounding_box", "decode_image", "decode_jpeg", "decode_png", "encode_jpeg",
+            "encode_png", "flip_left_right", "flip_up_down", "grayscale_to_rgb",
+            "pad_to_bounding_box", "per_image_standardization", "random_brightness",
+            "random_contrast", "random_crop", "random_flip_left_right", "random_flip_up_down",
+            "resize_area", "resize_bicubic", "resize_bilinear", "resize_image_with_crop_or_pad",
+            "resize_images", "resize_nearest_neighbor", "ResizeMethod", "rgb_to_grayscale",
+            "rot90", "transpose",
         ]),
     ],
     "tensorflow.python.ops.init_ops": [
