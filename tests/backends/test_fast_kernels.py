@@ -424,3 +424,44 @@ def test_bias_add_grad_matches_reference(monkeypatch, calls, shape):
     fast, ref = run_modes(monkeypatch, [db], {x: _rand(rng, *shape), g: _rand(rng, *shape)})
     assert_close(fast, ref)
     assert calls == {"matmul.matmul": 1}
+
+
+# --- fused conv/matmul + bias (+ activation), as the fusion pass makes them ----------------------
+@pytest.mark.parametrize("fmt,bias_kind", [("NHWC", "bias_add"), ("NCHW", "bias_add"),
+                                           ("NHWC", "add"), ("NHWC", "add_first")])
+def test_fused_conv_bias_relu_matches_reference(monkeypatch, fmt, bias_kind):
+    rng = np.random.RandomState(11)
+    shape = [2, 9, 8, 3] if fmt == "NHWC" else [2, 3, 9, 8]
+    x = tf.placeholder(tf.float32, shape)
+    w = tf.constant(_rand(rng, 3, 3, 3, 5))
+    b = tf.constant(_rand(rng, 5))
+    strides = [1, 2, 1, 1] if fmt == "NHWC" else [1, 1, 2, 1]
+    y = tf.nn.conv2d(x, w, strides, "SAME", data_format=fmt)
+    if bias_kind == "bias_add":
+        y = tf.nn.bias_add(y, b, data_format=fmt)
+    else:
+        y = y + b if bias_kind == "add" else b + y
+    out = tf.nn.relu(y)
+    biases = []
+    fwd = onednn_conv.forward
+    monkeypatch.setattr(onednn_conv, "forward",
+                        lambda *a: biases.append(a[6] if len(a) > 6 else None) or fwd(*a))
+    fast, ref = run_modes(monkeypatch, [out], {x: _rand(rng, *shape)})
+    assert_close(fast, ref)
+    assert fast[0].flags.c_contiguous
+    assert len(biases) == 1 and biases[0] is not None  # the bias went into the primitive
+
+
+def test_fused_matmul_bias_matches_reference(monkeypatch):
+    rng = np.random.RandomState(12)
+    a = tf.placeholder(tf.float32, [20, 30])
+    w = tf.constant(_rand(rng, 40, 30))
+    b = tf.constant(_rand(rng, 40))
+    out = tf.nn.relu(tf.nn.bias_add(tf.matmul(a, w, transpose_b=True), b))
+    biases = []
+    mm = onednn_matmul.matmul
+    monkeypatch.setattr(onednn_matmul, "matmul",
+                        lambda *a: biases.append(a[3] if len(a) > 3 else None) or mm(*a))
+    fast, ref = run_modes(monkeypatch, [out], {a: _rand(rng, 20, 30)})
+    assert_close(fast, ref)
+    assert len(biases) == 1 and biases[0] is not None

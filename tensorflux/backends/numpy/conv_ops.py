@@ -212,16 +212,40 @@ def _fast_geometry(geo, sizes, ks):
     return out, (tuple(geo.strides), tuple(geo.dilations), tuple(map(tuple, pads)))
 
 
-def fast_conv_forward(rt, x, w, geo):
-    """oneDNN `conv_forward` of channels-last float32 `x`, `w`; None if not handled."""
+def fast_conv_forward(rt, x, w, geo, bias=None):
+    """oneDNN `conv_forward` (plus `bias`) of channels-last float32 `x`, `w`; None if not
+    handled."""
     ks, (c, o) = w.shape[:-2], w.shape[-2:]
     _check_depth(x.shape[-1], c)
     g = _fast_geometry(geo, x.shape[1:-1], ks)
     if g is None or x.shape[0] == 0 or o == 0 or c == 0:
         return None
     out, geom = g
+    if bias is not None:
+        bias = np.ascontiguousarray(bias)
     return onednn_conv.forward(rt, onednn_prims.as_usable(x), onednn_prims.as_usable(w), geom,
-                               (x.shape[0],) + tuple(out) + (o,), geo.channels_first)
+                               (x.shape[0],) + tuple(out) + (o,), geo.channels_first, bias)
+
+
+def fused_bias_kernel(conv, bias_op):
+    """For a `_FusedConv` of the fusion pass: `run(x, w, b)` computing `conv(x, w) + b` in one
+    oneDNN primitive (a fresh C-contiguous array), which returns None where the reference
+    kernels must run; None when oneDNN is off or `bias_op` does not add along the channels."""
+    rt = onednn.runtime()
+    rank = {"Conv2D": 4, "Conv3D": 5}.get(conv.type)
+    if rt is None or rank is None:
+        return None
+    geo = Geometry(conv, rank)
+    fmt = conv_ops.attr_str(bias_op, "data_format") if bias_op.type == "BiasAdd" else "NHWC"
+    if fmt.startswith("NC") != geo.channels_first:
+        return None
+
+    def run(x, w, b):
+        if not _is_f32(x, w, b) or x.ndim != rank or w.ndim != rank or b.shape != w.shape[-1:]:
+            return None
+        y = _fast(rt, fast_conv_forward, geo.to_last(x), w, geo, b)
+        return None if y is None else geo.from_last(y)
+    return run
 
 
 def fast_conv_backprop_input(rt, in_shape, w, dy, geo):

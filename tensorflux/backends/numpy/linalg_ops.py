@@ -30,6 +30,31 @@ def fast_matmul(rt, a, b):
         return None
 
 
+def fused_bias_kernel(matmul, bias_op):
+    """For a `_FusedConv` of the fusion pass: `run(a, b, bias)` computing `a @ b + bias` in one
+    oneDNN primitive, which returns None where the reference kernels must run; None when
+    oneDNN is off or the product is not a plain MatMul."""
+    rt = onednn.runtime()
+    if rt is None or matmul.type != "MatMul":
+        return None
+    ta, tb = matmul._attrs["transpose_a"], matmul._attrs["transpose_b"]
+
+    def run(a, b, bias):
+        if a.ndim != 2 or b.ndim != 2 or bias.ndim != 1 or any(
+                t.dtype != np.float32 for t in (a, b, bias)):
+            return None
+        a = a.T if ta else a
+        b = b.T if tb else b
+        if a.shape[1] != b.shape[0] or bias.shape[0] != b.shape[1] or min(a.shape + b.shape) == 0:
+            return None
+        try:
+            return onednn_matmul.matmul(rt, onednn_prims.as_usable(a), onednn_prims.as_usable(b),
+                                        np.ascontiguousarray(bias))
+        except onednn_capi.DnnlError:
+            return None
+    return run
+
+
 @kernel("MatMul")
 @kernel("BatchMatMulV2")
 def _matmul(op):

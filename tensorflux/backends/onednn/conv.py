@@ -77,23 +77,30 @@ def _forward_pd(rt, x_md, w_md, b_md, y_md, geom, attr=None):
                    y_md.h, st, dl, pl, pr, attr)
 
 
-def forward(rt, x, w, geom, out_shape, channels_first):
-    """Convolution of channels-last `x` with `w` into a new `[N, *out, O]` array."""
+def forward(rt, x, w, geom, out_shape, channels_first, bias=None):
+    """Convolution of channels-last `x` with `w` (plus a contiguous `[O]` `bias`, if given)
+    into a new `[N, *out, O]` array."""
     ys = activation_layout(out_shape, channels_first)
-    key = ("conv_fwd", x.shape, x.strides, w.shape, w.strides, geom, tuple(out_shape), ys)
+    key = ("conv_fwd", x.shape, x.strides, w.shape, w.strides, geom, tuple(out_shape), ys,
+           bias is not None)
 
     def make():
         x_md = act_md(rt, x.shape, elem_strides(x))
         y_md = act_md(rt, out_shape, ys)
-        pd = _forward_pd(rt, x_md, any_md(rt, filter_dims(w.shape)), None, y_md, geom)
-        return Primitive(rt, pd, [
-            (C.ARG_SRC, x_md, False),
-            (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w)), False),
-            (C.ARG_DST, y_md, True)])
+        b_md = strided_md(rt, (out_shape[-1],), (1,)) if bias is not None else None
+        pd = _forward_pd(rt, x_md, any_md(rt, filter_dims(w.shape)), b_md, y_md, geom)
+        args = [(C.ARG_SRC, x_md, False),
+                (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w)), False)]
+        if bias is not None:
+            args.append((C.ARG_BIAS, b_md, False))
+        return Primitive(rt, pd, args + [(C.ARG_DST, y_md, True)])
 
     prim = rt.cached(key, make)
     y = new_activation(out_shape, channels_first)
-    prim(x, w, y)
+    if bias is None:
+        prim(x, w, y)
+    else:
+        prim(x, w, bias, y)
     return y
 
 
