@@ -14,11 +14,12 @@ import pytest
 
 import tensorflux as tf
 from tensorflux.backends import onednn
-from tensorflux.backends.numpy import training_ops
+from tensorflux.backends.numpy import nn_ops, training_ops
 from tensorflux.backends.onednn import conv as onednn_conv
 from tensorflux.backends.onednn import matmul as onednn_matmul
 from tensorflux.backends.onednn import norm as onednn_norm
 from tensorflux.backends.onednn import pool as onednn_pool
+from tensorflux.backends.onednn import threads as onednn_threads
 
 
 def test_onednn_loads():
@@ -286,7 +287,7 @@ def test_optimizer_updates_are_bitwise_the_references(monkeypatch, opt_fn, split
     if split:  # tiny chunks, every update split across threads
         monkeypatch.setattr(training_ops, "_CHUNK", 7)
         monkeypatch.setattr(training_ops, "_PARALLEL_MIN", 1)
-        monkeypatch.setattr(training_ops, "_workers", lambda: 3)
+        monkeypatch.setattr(onednn_threads, "workers", lambda: 3)
     g, x, w, b, train, init, xv = _train_graph(opt_fn)
     results = {}
     for mode in ("reference", "fast"):
@@ -465,3 +466,23 @@ def test_fused_matmul_bias_matches_reference(monkeypatch):
     fast, ref = run_modes(monkeypatch, [out], {a: _rand(rng, 20, 30)})
     assert_close(fast, ref)
     assert len(biases) == 1 and biases[0] is not None
+
+
+def test_threaded_relu_and_relu_grad_match_reference(monkeypatch):
+    monkeypatch.setattr(nn_ops, "_CHUNK", 64)
+    monkeypatch.setattr(nn_ops, "_PARALLEL_MIN", 1)
+    monkeypatch.setattr(onednn_threads, "workers", lambda: 3)
+    rng = np.random.RandomState(13)
+    x = tf.placeholder(tf.float32, [3, 10, 11, 4])
+    w = tf.constant(_rand(rng, 2, 2, 4, 6))
+    b = tf.constant(_rand(rng, 6))
+    y = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), b))
+    g = tf.placeholder(tf.float32, y.shape)
+    dx = tf.gradients(y, x, grad_ys=g)[0]
+    xv = _rand(rng, 3, 10, 11, 4)
+    xv[0, 0, 0, 0] = np.nan
+    fast, ref = run_modes(monkeypatch, [y, dx], {x: xv, g: _rand(rng, *y.shape.as_list())})
+    assert np.isnan(fast[0]).sum() == np.isnan(ref[0]).sum() > 0  # NaN survives the ReLU
+    np.testing.assert_allclose(np.nan_to_num(fast[0]), np.nan_to_num(ref[0]), rtol=2e-5,
+                               atol=1e-4)
+    assert_close(fast[1:], ref[1:])

@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from tensorflux.backends.numpy import conv_ops, linalg_ops
+from tensorflux.backends.numpy import conv_ops, linalg_ops, nn_ops
 from tensorflux.ops.registry import kernel
 
 _IN_PLACE = {
-    "Relu": lambda y: np.maximum(y, 0, out=y),
+    "Relu": nn_ops.relu_in_place,  # threaded for large arrays
     "Relu6": lambda y: np.clip(y, 0, 6, out=y),
     "Tanh": lambda y: np.tanh(y, out=y),
 }

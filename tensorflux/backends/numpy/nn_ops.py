@@ -4,6 +4,7 @@ import numpy as np
 
 from tensorflux.backends import onednn
 from tensorflux.backends.numpy import linalg_ops
+from tensorflux.backends.onednn import threads
 from tensorflux.ops.nn_ops import SELU_ALPHA, SELU_SCALE
 from tensorflux.ops.registry import kernel
 
@@ -34,13 +35,40 @@ def _relu_grad(g, x):
     return np.where(x > 0, g, _zero(g))
 
 
+_CHUNK = 1 << 15  # elements per step of the threaded elementwise loops (cache-sized)
+_PARALLEL_MIN = 1 << 18  # elements from which they are split across threads
+
+
 def fast_relu_grad(g, x):
-    """TF's own formula `g * (x > 0)`: one multiply instead of a masked select (~6x faster).
-    It differs from the reference only for a non-finite `g` where `x <= 0` (NaN here, as in TF;
-    0 there) and in the sign of zero."""
+    """TF's own formula `g * (x > 0)`: one multiply instead of a masked select (~6x faster),
+    split across threads for large tensors. It differs from the reference only for a
+    non-finite `g` where `x <= 0` (NaN here, as in TF; 0 there) and in the sign of zero."""
     if g.dtype.kind != "f" or g.shape != x.shape:
         return _relu_grad(g, x)
-    return np.multiply(g, np.greater(x, _zero(x)), dtype=g.dtype)
+    zero = _zero(x)
+    if not (g.flags.c_contiguous and x.flags.c_contiguous) or g.size < _PARALLEL_MIN:
+        return np.multiply(g, np.greater(x, zero), dtype=g.dtype)
+    out = np.empty(g.shape, g.dtype)
+    gf, xf, of = g.reshape(-1), x.reshape(-1), out.reshape(-1)
+
+    def part(lo, hi):
+        for i in range(lo, hi, _CHUNK):
+            j = min(hi, i + _CHUNK)
+            np.multiply(gf[i:j], np.greater(xf[i:j], zero), out=of[i:j])
+    threads.split(part, g.size, _PARALLEL_MIN, _CHUNK)
+    return out
+
+
+def relu_in_place(y):
+    """`max(y, 0)` written into `y` itself (a fresh C-contiguous array that the caller owns),
+    split across threads for large arrays; NaN stays NaN, as in the Relu kernel."""
+    yf = y.reshape(-1)
+    zero = _zero(y)
+
+    def part(lo, hi):
+        np.maximum(yf[lo:hi], zero, out=yf[lo:hi])
+    threads.split(part, y.size, _PARALLEL_MIN, _CHUNK)
+    return y
 
 
 @kernel("ReluGrad")

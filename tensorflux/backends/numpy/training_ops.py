@@ -15,14 +15,13 @@ still refers to it. Each chunk performs the reference rule's operations in the s
 the results are bitwise identical.
 """
 
-import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
 from tensorflux.backends import onednn
 from tensorflux.backends.numpy.state_ops import _read
+from tensorflux.backends.onednn import threads
 from tensorflux.ops import state_ops, training_ops
 from tensorflux.ops.registry import kernel
 
@@ -181,40 +180,16 @@ def _chunks(n):
 
 
 _PARALLEL_MIN = 1 << 20  # elements from which an update is split across threads
-_POOL = {}
-
-
-def _workers():
-    """Threads for one update: $OMP_NUM_THREADS (as oneDNN uses), else the usable cores."""
-    try:
-        n = int(os.environ.get("OMP_NUM_THREADS", "0").split(",")[0])
-    except ValueError:
-        n = 0
-    if n <= 0:
-        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
-            (os.cpu_count() or 1)
-    return max(1, n)
 
 
 def _run_chunked(fn, attrs, cur, inp, out, n):
     """Runs `fn(attrs, cur, inp, out, chunks)` over all chunks of `n` elements; large updates
-    are split into one contiguous run of chunks per thread (numpy releases the GIL in its
-    loops). The pool is recreated after a fork."""
+    are split into one contiguous run of chunks per thread (numpy releases the GIL)."""
     chunks = _chunks(n)
-    workers = min(_workers(), len(chunks)) if n >= _PARALLEL_MIN else 1
-    if workers <= 1:
+    if n < _PARALLEL_MIN:
         fn(attrs, cur, inp, out, chunks)
         return
-    pool = _POOL.get("pool")
-    if pool is None or _POOL.get("pid") != os.getpid() or _POOL.get("size") < workers - 1:
-        pool = _POOL["pool"] = ThreadPoolExecutor(workers - 1, "tensorflux-update")
-        _POOL.update(pid=os.getpid(), size=workers - 1)
-    per = -(-len(chunks) // workers)
-    parts = [chunks[i:i + per] for i in range(0, len(chunks), per)]
-    futures = [pool.submit(fn, attrs, cur, inp, out, part) for part in parts[1:]]
-    fn(attrs, cur, inp, out, parts[0])
-    for f in futures:
-        f.result()
+    threads.split(lambda lo, hi: fn(attrs, cur, inp, out, chunks[lo:hi]), len(chunks), 2)
 
 
 def _fast_gradient_descent(attrs, cur, inp, out, chunks):
