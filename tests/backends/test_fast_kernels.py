@@ -34,7 +34,7 @@ def calls(monkeypatch):
     """Counts calls of the oneDNN entry points the numpy kernels use."""
     counts = {}
     for mod, names in ((onednn_conv, ("forward", "backward_data", "backward_weights")),
-                       (onednn_pool, ("forward", "max_backward")),
+                       (onednn_pool, ("forward", "max_forward_training", "max_backward")),
                        (onednn_matmul, ("matmul",))):
         for name in names:
             fn = getattr(mod, name)
@@ -209,9 +209,31 @@ def test_pooling_and_max_pool_grad_match_reference(monkeypatch, calls, seed):
     # Small integers: many ties, which must go to each window's first maximum, as TF does.
     xv = rng.randint(-3, 4, size=xs).astype(np.float32)
     feeds = {x: xv, dy: _rand(rng, *mp.shape.as_list())}
+    workspaces = []
+    bwd = onednn_pool.max_backward
+    monkeypatch.setattr(onednn_pool, "max_backward",
+                        lambda *a: workspaces.append(a[-1] is not None) or bwd(*a))
     fast, ref = run_modes(monkeypatch, [mp, ap, dx], feeds)
     assert_close(fast, ref)
-    assert calls == {"pool.forward": 2, "pool.max_backward": 1}
+    assert calls == {"pool.forward": 1, "pool.max_forward_training": 1, "pool.max_backward": 1}
+    assert workspaces == [True]  # the gradient reused the forward pass's argmax
+
+
+def test_max_pool_grad_of_other_arrays_recomputes_the_argmax(monkeypatch):
+    """A MaxPoolGrad fed with arrays that are not its MaxPool's last input and output."""
+    rng = np.random.RandomState(14)
+    x = tf.placeholder(tf.float32, [2, 6, 6, 3])
+    y = tf.nn.max_pool(x, [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
+    dx = tf.gradients(y, x)[0]
+    xv = rng.randint(-3, 4, size=[2, 6, 6, 3]).astype(np.float32)
+    x2 = rng.randint(-3, 4, size=[2, 6, 6, 3]).astype(np.float32)
+    for mode in ("reference", "fast"):
+        monkeypatch.setenv("TENSORFLUX_KERNELS", mode)
+        with tf.Session() as sess:
+            yv = sess.run(y, {x: xv})
+            got = sess.run(dx, {x: x2, y: yv})  # y fed: the forward is not run
+            want = sess.run(dx, {x: x2})
+            np.testing.assert_array_equal(got, want)
 
 
 def test_pool3d_matches_reference(monkeypatch, calls):
@@ -223,7 +245,8 @@ def test_pool3d_matches_reference(monkeypatch, calls):
     fast, ref = run_modes(monkeypatch, [mp, ap, dx],
                           {x: rng.randint(-2, 3, size=[2, 5, 6, 7, 3]).astype(np.float32)})
     assert_close(fast, ref)
-    assert calls["pool.forward"] == 2 and calls["pool.max_backward"] == 1
+    assert calls["pool.forward"] == 1 and calls["pool.max_forward_training"] == 1
+    assert calls["pool.max_backward"] == 1
 
 
 def test_max_pool_ignores_nan_as_tensorflow_does(monkeypatch):

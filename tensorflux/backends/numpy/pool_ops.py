@@ -7,6 +7,8 @@ axes being slow.) The max-pool gradient marks, per kernel offset, the outputs wh
 maximum sits there, and scatters through the same slices.
 """
 
+import weakref
+
 import numpy as np
 
 from tensorflux.backends import onednn
@@ -172,7 +174,18 @@ def fast_pool(rt, x, geo, kind):
                                (x.shape[0],) + tuple(out) + (x.shape[-1],), geo.channels_first)
 
 
-def fast_max_pool_grad(rt, x, dy, geo):
+def fast_max_pool_train(rt, x, geo):
+    """oneDNN max pooling that also returns the argmax workspace: `(y, ws)` or None."""
+    g = _fast_geometry(geo, x.shape[1:-1])
+    if g is None or x.shape[0] == 0 or x.shape[-1] == 0:
+        return None
+    out, geom = g
+    return onednn_pool.max_forward_training(rt, onednn_prims.as_usable(x), geom,
+                                            (x.shape[0],) + tuple(out) + (x.shape[-1],),
+                                            geo.channels_first)
+
+
+def fast_max_pool_grad(rt, x, dy, geo, workspace=None):
     g = _fast_geometry(geo, x.shape[1:-1])
     if g is None or x.shape[0] == 0 or x.shape[-1] == 0:
         return None
@@ -182,7 +195,19 @@ def fast_max_pool_grad(rt, x, dy, geo):
         raise ValueError("Expected grad shape to be %s, but got %s" % (list(want),
                                                                      list(dy.shape)))
     return onednn_pool.max_backward(rt, onednn_prims.as_usable(x), onednn_prims.as_usable(dy),
-                                    geom, geo.channels_first)
+                                    geom, geo.channels_first, workspace)
+
+
+# MaxPool op -> (weak ref to its input, weak ref to its output, oneDNN workspace) of its last
+# run, when the graph also holds its MaxPoolGrad: the gradient kernel, given these very arrays,
+# reuses the argmax instead of recomputing the forward pass. Weak references: nothing is kept
+# alive, and a stale entry cannot match (inputs are never modified in place).
+_WORKSPACES = weakref.WeakKeyDictionary()
+
+
+def _has_max_pool_grad(op):
+    return any(c.type in ("MaxPoolGrad", "MaxPool3DGrad") and c.inputs[1] is op.outputs[0]
+               for c in op.outputs[0].consumers())
 
 
 def _fast(rt, fn, *args):
@@ -196,8 +221,15 @@ def _pool_kernel(rank, fn, kind=None):
     def builder(op):
         geo = PoolGeometry(op, rank)
         rt = onednn.runtime() if kind is not None else None
+        train = rt is not None and kind == "max" and _has_max_pool_grad(op)
 
         def run(x):
+            if train and x.dtype == np.float32:
+                r = _fast(rt, fast_max_pool_train, geo.to_last(x), geo)
+                if r is not None:
+                    y = geo.from_last(r[0])
+                    _WORKSPACES[op] = (weakref.ref(x), weakref.ref(y), r[1])
+                    return y
             if rt is not None and x.dtype == np.float32:
                 y = _fast(rt, fast_pool, geo.to_last(x), geo, kind)
                 if y is not None:
@@ -212,10 +244,14 @@ def _max_grad_kernel(rank, fn, fast_fn=None):
     def builder(op):
         geo = PoolGeometry(op, rank)
         rt = onednn.runtime() if fast_fn is not None else None
+        pool = op.inputs[1].op
 
-        def run(x, unused_y, g):
+        def run(x, y, g):
             if rt is not None and x.dtype == np.float32 and g.dtype == np.float32:
-                r = _fast(rt, fast_fn, geo.to_last(x), geo.to_last(g), geo)
+                entry = _WORKSPACES.get(pool)
+                ws = entry[2] if entry is not None and entry[0]() is x and \
+                    entry[1]() is y else None
+                r = _fast(rt, fast_fn, geo.to_last(x), geo.to_last(g), geo, ws)
                 if r is not None:
                     return geo.from_last(r)
             r = fn(_compute(geo.to_last(x)), _compute(geo.to_last(g)), geo)

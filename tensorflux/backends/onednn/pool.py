@@ -46,36 +46,65 @@ def forward(rt, x, kind, geom, out_shape, channels_first):
     return y
 
 
-def max_backward(rt, x, dy, geom, channels_first):
-    """Gradient of max pooling with respect to channels-last `x`, given `dy`."""
-    xs = activation_layout(x.shape, channels_first)
-    key = ("maxpool_bwd", x.shape, x.strides, dy.shape, dy.strides, geom, xs)
+def _max_pds(rt, x, out_shape, geom, channels_first, dy=None):
+    """(forward-training pd, its Mds) of max pooling whose dst has the layout of
+    `new_activation(out_shape, channels_first)`, and the backward pd for a `dy` if given."""
+    x_md = act_md(rt, x.shape, elem_strides(x))
+    y_md = act_md(rt, out_shape, activation_layout(out_shape, channels_first))
+    fwd_pd = _forward_pd(rt, C.FORWARD_TRAINING, C.POOLING_MAX, x_md, y_md, geom)
+    if dy is None:
+        return fwd_pd, x_md, y_md, None, None, None
+    dy_md = act_md(rt, dy.shape, elem_strides(dy))
+    dx_md = act_md(rt, x.shape, activation_layout(x.shape, channels_first))
+    st, k, dl, pl, pr = _geom_args(geom)
+    try:
+        bwd_pd = make_pd(rt, "pooling_backward_primitive_desc_create", C.POOLING_MAX, dx_md.h,
+                         dy_md.h, st, k, dl, pl, pr, fwd_pd, None)
+    except Exception:
+        rt.lib.primitive_desc_destroy(fwd_pd)
+        raise
+    return fwd_pd, x_md, y_md, bwd_pd, dy_md, dx_md
+
+
+def _forward_training(rt, fwd_pd, x_md, y_md):
+    return Primitive(rt, fwd_pd, [(C.ARG_SRC, x_md, False), (C.ARG_DST, y_md, True),
+                                  (C.ARG_WORKSPACE, None, True)])
+
+
+def max_forward_training(rt, x, geom, out_shape, channels_first):
+    """Max pooling that also returns oneDNN's workspace (each window's argmax), which
+    `max_backward` takes to skip recomputing the forward pass: `(y, workspace)`."""
+    key = ("maxpool_fwd_train", x.shape, x.strides, geom, tuple(out_shape), channels_first)
 
     def make():
-        x_md = act_md(rt, x.shape, elem_strides(x))
-        dy_md = act_md(rt, dy.shape, elem_strides(dy))
-        dx_md = act_md(rt, x.shape, xs)
-        y_md = act_md(rt, dy.shape, activation_layout(dy.shape, False))
-        fwd_pd = _forward_pd(rt, C.FORWARD_TRAINING, C.POOLING_MAX, x_md, y_md, geom)
-        st, k, dl, pl, pr = _geom_args(geom)
-        try:
-            bwd_pd = make_pd(rt, "pooling_backward_primitive_desc_create", C.POOLING_MAX,
-                             dx_md.h, dy_md.h, st, k, dl, pl, pr, fwd_pd, None)
-        except Exception:
-            rt.lib.primitive_desc_destroy(fwd_pd)
-            raise
-        fwd = Primitive(rt, fwd_pd, [(C.ARG_SRC, x_md, False),
-                                     (C.ARG_DST, y_md, True),
-                                     (C.ARG_WORKSPACE, None, True)])
+        fwd_pd, x_md, y_md = _max_pds(rt, x, out_shape, geom, channels_first)[:3]
+        return _forward_training(rt, fwd_pd, x_md, y_md)
+
+    fwd = rt.cached(key, make)
+    y = new_activation(out_shape, channels_first)
+    ws = np.empty(max(fwd.args[2].nbytes, 1), np.uint8)
+    fwd(x, y, ws)
+    return y, ws
+
+
+def max_backward(rt, x, dy, geom, channels_first, workspace=None):
+    """Gradient of max pooling with respect to channels-last `x`, given `dy`; `workspace` from
+    `max_forward_training` of this very `x` (same layouts), else the forward pass is rerun."""
+    key = ("maxpool_bwd", x.shape, x.strides, dy.shape, dy.strides, geom, channels_first)
+
+    def make():
+        fwd_pd, x_md, y_md, bwd_pd, dy_md, dx_md = _max_pds(rt, x, dy.shape, geom,
+                                                            channels_first, dy)
+        fwd = _forward_training(rt, fwd_pd, x_md, y_md)
         bwd = Primitive(rt, bwd_pd, [(C.ARG_DIFF_DST, dy_md, False),
                                      (C.ARG_WORKSPACE, None, False),
                                      (C.ARG_DIFF_SRC, dx_md, True)])
         return fwd, bwd
 
     fwd, bwd = rt.cached(key, make)
-    y = np.empty(dy.shape, np.float32)
-    ws = np.empty(max(fwd.args[2].nbytes, 1), np.uint8)
+    if workspace is None or workspace.nbytes != max(fwd.args[2].nbytes, 1):
+        workspace = np.empty(max(fwd.args[2].nbytes, 1), np.uint8)
+        fwd(x, new_activation(dy.shape, channels_first), workspace)
     dx = new_activation(x.shape, channels_first)
-    fwd(x, y, ws)
-    bwd(dy, ws, dx)
+    bwd(dy, workspace, dx)
     return dx
