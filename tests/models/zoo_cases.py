@@ -84,7 +84,7 @@ CASES = {
     "resnet_v2_50_dense": _net("resnet_v2", "resnet_v2_50", (1, 64, 64, 3), _RESNET,
                                num_classes=7, is_training=False, global_pool=False,
                                output_stride=16, spatial_squeeze=False),
-    "resnet_v2_50_training": _net("resnet_v2", "resnet_v2_50", (2, 32, 32, 3), _RESNET,
+    "resnet_v2_50_training": _net("resnet_v2", "resnet_v2_50", (4, 64, 64, 3), _RESNET,
                                   train=True, num_classes=7, is_training=True),
     "mobilenet_v1": _net("mobilenet_v1", "mobilenet_v1", (2, 64, 64, 3), _MOBILENET,
                          num_classes=7, is_training=False),
