@@ -37,11 +37,7 @@ def _build(name, **overrides):
     tf.reset_default_graph()
     global_step = tf.train.get_or_create_global_step()
     case = zoo_cases.CASES[name]
-    zoo_cases.CASES[name] = case._replace(kwargs=dict(case.kwargs, **overrides))
-    try:
-        images, output, end_points = zoo_cases.build(tf, slim, slim.nets, name)
-    finally:
-        zoo_cases.CASES[name] = case
+    images, output, end_points = zoo_cases.build(tf, slim, slim.nets, name, **overrides)
     feed = {images: zoo_cases.input_value(name, case.input_shape)}
     return global_step, output, end_points[CHECKPOINTS[name]["features"]], feed
 

@@ -68,6 +68,24 @@ def test_output_matches_tf_slim(name):
                                    err_msg=key)
 
 
+@pytest.mark.parametrize("name", ["mobilenet_v1_025", "alexnet_v2", "resnet_v2_50"])
+def test_is_training_as_a_tensor(name):
+    """A bool tensor for `is_training` (batch norm and dropout through tf.cond): fed False, the
+    output is the inference-mode fixture; fed True, it differs."""
+    is_training = tf.placeholder_with_default(False, [])
+    images, output, _ = zoo_cases.build(tf, slim, slim.nets, name, is_training=is_training)
+    feed = {images: zoo_cases.input_value(name, zoo_cases.CASES[name].input_shape)}
+    _, want = load_fixture(name)
+    with tf.Session() as sess:
+        zoo_cases.load_weights(tf, sess)
+        got = sess.run(output, feed)
+        feed[is_training] = True
+        training = sess.run(output, feed)
+    np.testing.assert_allclose(got, want["output"], rtol=1e-4,
+                               atol=1e-5 * max(1.0, np.abs(want["output"]).max()))
+    assert not np.allclose(training, got)
+
+
 def test_every_case_has_a_fixture():
     names = {f[:-5] for f in os.listdir(FIXTURES) if f.endswith(".json")}
     assert set(zoo_cases.CASES) == names

@@ -136,10 +136,11 @@ def _shape(t):
     return None if s.ndims is None else s.as_list()
 
 
-def build(tf, slim, nets, name, images=None):
-    """Builds case `name` on a new `[...]` placeholder (or `images`); returns
-    `(images, output, end_points)`."""
+def build(tf, slim, nets, name, images=None, **overrides):
+    """Builds case `name` (its keyword arguments updated by `overrides`) on a new placeholder
+    (or `images`); returns `(images, output, end_points)`."""
     case = CASES[name]
+    case = case._replace(kwargs=dict(case.kwargs, **overrides))
     module = getattr(nets, case.module)
     if images is None:
         images = tf.placeholder(tf.float32, case.input_shape, name="images")
