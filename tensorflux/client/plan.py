@@ -153,11 +153,18 @@ def place(ops, config, backend="numpy", logged=None):
     soft = bool(config is not None and config.allow_soft_placement)
     placed = {}
     deferred = []
-    for members in _colocation_groups(ops):
-        if len(members) == 1 and not members[0].device and _is_generator(members[0]):
-            deferred.append(members[0])
-            continue
-        requester = _requester(members)
+    for members, outside in _colocation_groups(ops):
+        if len(members) == 1 and not outside:
+            op = members[0]
+            if not op.device:
+                if _is_generator(op):
+                    deferred.append(op)
+                else:
+                    placed[op] = default
+                continue
+            requester = op
+        else:
+            requester = _requester(members, outside)
         dev = default if requester is None else _place_one(requester, avail, soft, default)
         for op in members:
             placed[op] = dev
@@ -179,10 +186,10 @@ def _is_generator(op):
 def _colocation_groups(ops):
     """The plan's ops grouped by colocation (groups and reference edges), in plan order.
 
-    Each group is a list of plan ops with an `outside` attribute: the graph ops outside the
-    plan that the group follows (a variable colocation target that this run does not touch).
+    Yields (plan ops of the group, graph ops outside the plan that the group follows: a
+    variable that this run does not touch but that the group is colocated with).
     """
-    parent = {}
+    parent = {}  # union-find over the ops that take part in some colocation
 
     def find(k):
         parent.setdefault(k, k)
@@ -204,7 +211,6 @@ def _colocation_groups(ops):
         return op.graph._ops_by_name.get(name, name) if op.graph is not None else name
 
     for op in ops:
-        find(op)
         loc = target(op)
         if loc is not None:
             union(loc, op)
@@ -216,29 +222,22 @@ def _colocation_groups(ops):
                     union(target(src), src)
     groups = {}
     for op in ops:
-        groups.setdefault(find(op), _Group()).append(op)
-    in_plan = set(ops)
+        root = find(op) if op in parent else op
+        groups.setdefault(root, ([], []))[0].append(op)
+    in_plan = set(ops) if parent else ()
     for k in list(parent):
         if not isinstance(k, str) and k not in in_plan:
-            groups[find(k)].outside.append(k)
-    return list(groups.values())
+            groups[find(k)][1].append(k)
+    return groups.values()
 
 
-class _Group(list):
-    """A colocation group's ops in the plan, plus graph ops outside it that it follows."""
-
-    def __init__(self):
-        super().__init__()
-        self.outside = []
-
-
-def _requester(group):
+def _requester(group, outside):
     """The op whose device request the group follows (None: no member asked for one).
 
     Variables first (ops taking a variable by reference follow it), then the ops others are
     colocated with, then the first member that asked for a device.
     """
-    everyone = list(group) + list(group.outside)
+    everyone = list(group) + list(outside)
     for op in everyone:
         if op.type == "VariableV2" and op.device:
             return op
