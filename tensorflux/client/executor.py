@@ -279,3 +279,38 @@ def _dtype_enum(npd):
 def _step_stats(by_device):
     return config_lib.StepStats(dev_stats=[
         config_lib.DeviceStepStats(device=d, node_stats=nodes) for d, nodes in by_device.items()])
+
+
+# --- RunOptions(output_partition_graphs=True) ----------------------------------------------------
+class _PlacedOp:
+    """An op as a partition graph shows it: its inputs as the plan reads them, its device the
+    one it was placed on."""
+
+    def __init__(self, op, device, resolve):
+        self._op = op
+        self.name = op.name
+        self.type = op.type
+        self.device = device
+        self._attrs = op._attrs
+        self.inputs = [resolve(t) for t in op.inputs]
+        self.control_inputs = list(op._control_inputs)
+
+
+class _OpList:
+    def __init__(self, ops):
+        self._ops = ops
+
+    def get_operations(self):
+        return list(self._ops)
+
+
+def partition_graphs(plan):
+    """One GraphDef per device segment (the whole plan when it runs on one device)."""
+    from tensorflux.graph import graph_def
+
+    parts = plan.segments or [(None, plan)]
+    out = []
+    for device, sub in parts:
+        ops = [_PlacedOp(op, device or sub.devices.get(op, ""), sub.resolve) for op in sub.ops]
+        out.append(graph_def.GraphDef(_OpList(ops)))
+    return out

@@ -104,8 +104,11 @@ class BaseSession:
     def _call(self, runner, feed_values, options=None, run_metadata=None):
         state = self._state
         call = runner.call
-        if options is not None and options.trace_level:
-            call = self._traced(runner, run_metadata)
+        if options is not None:
+            if options.trace_level:
+                call = self._traced(runner, run_metadata)
+            if options.output_partition_graphs and run_metadata is not None:
+                run_metadata.partition_graphs = executor.partition_graphs(runner.plan)
         if runner.stateful:
             snapshot = dict(state.variables)
             try:

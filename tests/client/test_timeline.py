@@ -218,3 +218,23 @@ def test_xla_segment_is_one_traced_step(monkeypatch):
     assert len(gpu) == 1 and [ns.node_name for ns in gpu[0].node_stats] == ["_XlaRun"]
     assert gpu[0].node_stats[0].output[0].tensor_description.allocation_description \
         .allocator_name == "GPU_0_bfc"
+
+
+def test_output_partition_graphs():
+    a, out = _two_device_graph()
+    with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as sess:
+        md = tf.RunMetadata()
+        sess.run(out, {a: np.ones((2, 2), np.float32)},
+                 options=tf.RunOptions(output_partition_graphs=True), run_metadata=md)
+    graphs = md.partition_graphs
+    assert len(graphs) == 3
+    nodes = [[(n.name, n.op, n.device) for n in g.node] for g in graphs]
+    assert ("mm", "MatMul", CPU % 0) in nodes[0]
+    assert [t for _, t, _ in nodes[0]].count("_Send") == 1
+    assert ("r", "Relu", CPU % 1) in nodes[1]
+    recv = [n for n in graphs[1].node if n.op == "_Recv"][0]
+    assert recv.attr["send_device"] == CPU % 0 and recv.attr["recv_device"] == CPU % 1
+    relu = [n for n in graphs[1].node if n.name == "r"][0]
+    assert relu.input == [recv.name]  # r reads the received copy
+    assert all(len(g.SerializeToString()) > 0 for g in graphs)
+    assert md.step_stats.dev_stats == []  # no trace asked for
