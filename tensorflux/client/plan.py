@@ -1,7 +1,8 @@
 """Plans: the pruned, ordered, placed subgraph one `Session.run` signature needs.
 
     prune (reverse reachability from fetches and targets, cut at fed tensors)
-      → passes (passes/pipeline.py) → place (devices) → backend.compile
+      → place (devices, TF's placer rules) → passes (passes/pipeline.py; device partitioning
+      last) → client/executor.compile (one backend per device)
 """
 
 import heapq

@@ -1,7 +1,10 @@
 """Session and InteractiveSession: run any subgraph of a Graph with feeds.
 
-`Session.run` reads top to bottom: normalise fetches → plan (prune → passes → place → compile,
-cached per signature) → run with feeds and the session's variables → rebuild the structure.
+`Session.run` reads top to bottom: normalise fetches → plan (prune → place → passes, the last
+of which splits a multi-device plan into segments → compile, cached per signature) → run with
+feeds and the session's variables → rebuild the structure. `RunOptions(trace_level=FULL_TRACE)`
+runs the same plan through client/executor.py's timing interpreter instead (step stats in
+`run_metadata`); untraced runs never pay for it.
 """
 
 import contextlib
