@@ -504,7 +504,10 @@ def test_threaded_relu_and_relu_grad_match_reference(monkeypatch):
     dx = tf.gradients(y, x, grad_ys=g)[0]
     xv = _rand(rng, 3, 10, 11, 4)
     xv[0, 0, 0, 0] = np.nan
-    fast, ref = run_modes(monkeypatch, [y, dx], {x: xv, g: _rand(rng, *y.shape.as_list())})
+    y2 = tf.nn.relu(x)  # not fused
+    fast, ref = run_modes(monkeypatch, [y, dx, y2],
+                          {x: xv, g: _rand(rng, *y.shape.as_list())})
+    np.testing.assert_array_equal(fast[2], ref[2])
     assert np.isnan(fast[0]).sum() == np.isnan(ref[0]).sum() > 0  # NaN survives the ReLU
     np.testing.assert_allclose(np.nan_to_num(fast[0]), np.nan_to_num(ref[0]), rtol=2e-5,
                                atol=1e-4)

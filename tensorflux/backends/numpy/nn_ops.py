@@ -76,7 +76,23 @@ def _relu_grad_kernel(op):
     return fast_relu_grad if onednn.kernels_mode() == "fast" else _relu_grad
 
 
-_simple("Relu", _relu)
+def fast_relu(x):
+    """`_relu` split across threads for large C-contiguous float arrays (same values)."""
+    if x.dtype.kind != "f" or not x.flags.c_contiguous or x.size < _PARALLEL_MIN:
+        return _relu(x)
+    out = np.empty(x.shape, x.dtype)
+    xf, of = x.reshape(-1), out.reshape(-1)
+    zero = _zero(x)
+
+    def part(lo, hi):
+        np.maximum(xf[lo:hi], zero, out=of[lo:hi])
+    threads.split(part, x.size, _PARALLEL_MIN, _CHUNK)
+    return out
+
+
+@kernel("Relu")
+def _relu_kernel(op):
+    return fast_relu if onednn.kernels_mode() == "fast" else _relu
 _simple("Relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype, copy=False))
 _simple("Relu6Grad", lambda g, x: np.where((x > 0) & (x < 6), g, _zero(g)))
 _simple("Elu", _elu)
