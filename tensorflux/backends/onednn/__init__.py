@@ -5,7 +5,7 @@ installed (`pip install tensorflux[fast]`, the `onednn-cpu-gomp` wheel) and
 `$TENSORFLUX_KERNELS` is not `reference`; otherwise they run their pure-numpy reference code,
 which every fast kernel is tested against. oneDNN runs on its OpenMP threads (default: one per
 core; `OMP_NUM_THREADS` overrides), which sleep when idle (`OMP_WAIT_POLICY=PASSIVE` unless
-set otherwise).
+or `GOMP_SPINCOUNT` set otherwise).
 
     >>> from tensorflux.backends import onednn
     >>> rt = onednn.runtime()   # None when oneDNN is absent or switched off
@@ -36,7 +36,7 @@ def library():
         # the default spinning, a busy machine (other processes on the cores) stalls every
         # parallel region; measured 2.5x slower steps at load 24 on 2 cores. libgomp reads the
         # variable when it is loaded, so it is set only around the load.
-        added = "OMP_WAIT_POLICY" not in os.environ
+        added = "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ
         if added:
             os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
         try:
