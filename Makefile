@@ -27,7 +27,7 @@ train: setup data
 	$(PY) -m tensorflux train --epochs $(EPOCHS)
 
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest
 
 lint: setup
 	$(PY) -m ruff check tensorflux tests tools benchmarks examples
