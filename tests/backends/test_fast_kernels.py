@@ -7,7 +7,10 @@ paddings, dilations and data formats. A spy counts the oneDNN calls, so a silent
 reference would fail the test.
 """
 
+import os
+import signal
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -512,3 +515,36 @@ def test_threaded_relu_and_relu_grad_match_reference(monkeypatch):
     np.testing.assert_allclose(np.nan_to_num(fast[0]), np.nan_to_num(ref[0]), rtol=2e-5,
                                atol=1e-4)
     assert_close(fast[1:], ref[1:])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_falls_back_to_numpy_instead_of_hanging():
+    """GNU OpenMP hangs in a child forked after the parent ran parallel regions."""
+    rng = np.random.RandomState(15)
+    x = tf.placeholder(tf.float32, [4, 12, 12, 8])
+    y = tf.nn.conv2d(x, tf.constant(_rand(rng, 3, 3, 8, 8)), [1, 1, 1, 1], "SAME")
+    xv = _rand(rng, 4, 12, 12, 8)
+    with tf.Session() as sess:
+        want = sess.run(y, {x: xv})
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: must finish (the parent waits with a time limit)
+            os.close(r)
+            try:
+                ok = np.allclose(sess.run(y, {x: xv}), want, rtol=1e-5, atol=1e-4)
+                os.write(w, b"ok" if ok else b"mismatch")
+            finally:
+                os._exit(0)
+        os.close(w)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.05)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        result = os.read(r, 16)
+        os.close(r)
+    assert result == b"ok"

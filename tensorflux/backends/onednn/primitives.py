@@ -11,6 +11,7 @@ objects whose data handles are set per call.
 
 import collections
 import ctypes
+import os
 import threading
 
 import numpy as np
@@ -19,6 +20,24 @@ from tensorflux.backends.onednn import _capi as C
 
 _LOCK = threading.RLock()
 _CACHE_SIZE = 1024
+# GNU OpenMP cannot run in a child forked after the parent started its threads (the child waits
+# forever for threads it does not have): such a child gets DnnlError, so kernels use numpy.
+_FORK = {"used": False, "child": False}
+
+
+def _after_fork_in_child():
+    if _FORK["used"]:
+        _FORK["child"] = True
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def check_usable():
+    """Raises DnnlError in a forked child whose parent ran oneDNN primitives."""
+    if _FORK["child"]:
+        raise C.DnnlError(5, "use in a process forked after oneDNN's OpenMP threads started")
 
 
 class Runtime:
@@ -35,6 +54,7 @@ class Runtime:
 
     def cached(self, key, make):
         """The primitive cached under `key`, made by `make()` on a miss (LRU-bounded)."""
+        check_usable()
         with _LOCK:
             prim = self.cache.get(key)
             if prim is None:
@@ -183,6 +203,8 @@ class Primitive:
         stream = self.rt.stream
         keep = []
         after = []
+        check_usable()
+        _FORK["used"] = True
         with _LOCK:
             for a, buf in zip(self.args, buffers):
                 if buf is None:  # a buffer in the primitive's own layout (workspace)
