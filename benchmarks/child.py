@@ -72,7 +72,24 @@ def peer_info(peer):
         info["threads"] = mod.get_num_threads()
     if peer == "jax" and mod is not None:
         info["devices"] = [str(d) for d in mod.devices()]
+    if peer == "tensorflux" and mod is not None:
+        info["kernels"] = tensorflux_kernels()
     return info
+
+
+def tensorflux_kernels():
+    """Which kernels tensorflux's numpy backend ran: oneDNN (version, threads) or numpy."""
+    from tensorflux.backends import onednn
+
+    if onednn.kernels_mode() == "reference":
+        return "reference numpy kernels (TENSORFLUX_KERNELS=reference)"
+    rt = onednn.library()
+    if rt is None:
+        return "numpy kernels (oneDNN not loaded: %s)" % onednn.load_error()
+    from tensorflux.backends.onednn import threads
+
+    return "oneDNN %s kernels, %d threads" % (".".join(map(str, rt.lib.version_info)),
+                                              threads.workers())
 
 
 def _failed(result, peer, exc, prefix=""):

@@ -211,6 +211,8 @@ def peer_lines(results):
                 extra.append("%d threads" % r["threads"])
             if "devices" in r:
                 extra.append("devices %s" % ",".join(r["devices"]))
+            if "kernels" in r:
+                extra.append(r["kernels"])
             extra.append("python %s at %s" % (r.get("python"), r.get("executable")))
             seen[r["peer"]] = "  %-11s %s (%s)" % (r["peer"], r["version"], "; ".join(extra))
     return ["Peers:"] + list(seen.values()) if seen else []
