@@ -13,11 +13,12 @@ flags = tf.app.flags
 flags.DEFINE_string("data_dir", "/usr/share/datasets/fashion-mnist", "Directory with the data")
 flags.DEFINE_integer("steps", 1000, "Number of training steps")
 flags.DEFINE_float("learning_rate", 0.5, "Learning rate")
+flags.DEFINE_integer("seed", 0, "Seed for shuffling the training set")
 FLAGS = flags.FLAGS
 
 
 def main(_):
-    mnist = input_data.read_data_sets(FLAGS.data_dir, one_hot=True)
+    mnist = input_data.read_data_sets(FLAGS.data_dir, one_hot=True, seed=FLAGS.seed)
 
     x = tf.placeholder(tf.float32, [None, 784])
     W = tf.Variable(tf.zeros([784, 10]))
