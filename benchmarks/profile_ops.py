@@ -40,20 +40,26 @@ def main(argv=None):
     calls = collections.Counter()
     depth = [0]
 
+    def timed(fn, name):
+        def run(*a):
+            depth[0] += 1
+            t = clock()
+            try:
+                return fn(*a)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0:  # kernels a fused kernel composes are not counted twice
+                    spent[name] += clock() - t
+                    calls[name] += 1
+        return run
+
     def wrap(builder, name):
         def timed_builder(op):
             fn = builder(op)
-
-            def run(*a):
-                depth[0] += 1
-                t = clock()
-                try:
-                    return fn(*a)
-                finally:
-                    depth[0] -= 1
-                    if depth[0] == 0:  # kernels a fused kernel composes are not counted twice
-                        spent[name] += clock() - t
-                        calls[name] += 1
+            run = timed(fn, name)
+            if getattr(fn, "donatable", ()):  # keep the interpreter's buffer reuse
+                run.donatable = fn.donatable
+                run.donated = timed(fn.donated, name)
             return run
         return timed_builder
 

@@ -548,3 +548,76 @@ def test_forked_child_falls_back_to_numpy_instead_of_hanging():
         result = os.read(r, 16)
         os.close(r)
     assert result == b"ok"
+
+
+# --- the interpreter's buffer reuse (donated inputs) -------------------------------------------
+@pytest.fixture
+def donations(monkeypatch):
+    """Counts the kernels that ran on a donated input."""
+    seen = []
+    for fn in (nn_ops.fast_relu, nn_ops.fast_relu_grad):
+        inner = fn.donated
+        monkeypatch.setattr(fn, "donated", lambda *a, _i=inner: seen.append(1) or _i(*a))
+    return seen
+
+
+def test_relu_reuses_its_dead_input(monkeypatch, donations):
+    monkeypatch.setenv("TENSORFLUX_KERNELS", "fast")
+    rng = np.random.RandomState(16)
+    w = _rand(rng, 5, 6)
+    x = tf.placeholder(tf.float32, [4, 5])
+    y = tf.nn.relu(tf.matmul(x, tf.constant(w)))
+    xv = _rand(rng, 4, 5)
+    with tf.Session() as sess:
+        got = sess.run(y, {x: xv})
+    np.testing.assert_allclose(got, np.maximum(xv @ w, 0), rtol=1e-5, atol=1e-5)
+    assert donations == [1]
+
+
+def test_inputs_still_in_use_are_never_overwritten(monkeypatch, donations):
+    monkeypatch.setenv("TENSORFLUX_KERNELS", "fast")
+    rng = np.random.RandomState(17)
+    x = tf.placeholder(tf.float32, [4, 5])
+    v = tf.Variable(_rand(rng, 4, 5))
+    h = tf.matmul(x, tf.constant(_rand(rng, 5, 5)))
+    alias = tf.identity(h)  # the same array in a second slot
+    fetched = tf.matmul(x, tf.constant(_rand(rng, 5, 5)))
+    twice = tf.matmul(x, tf.constant(_rand(rng, 5, 5)))
+    outs = [tf.nn.relu(x), tf.nn.relu(v), tf.nn.relu(h), alias, tf.nn.relu(fetched), fetched,
+            tf.nn.relu(twice), twice * 2.0]
+    xv = _rand(rng, 4, 5)
+    keep = xv.copy()
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        v0 = sess.run(v)
+        r = sess.run(outs, {x: xv})
+        np.testing.assert_array_equal(xv, keep)  # the user's fed array
+        np.testing.assert_array_equal(sess.run(v), v0)  # the variable
+        np.testing.assert_array_equal(r[0], np.maximum(xv, 0))
+        np.testing.assert_array_equal(r[2], np.maximum(r[3], 0))  # alias kept its values
+        assert (r[3] < 0).any()
+        np.testing.assert_array_equal(r[4], np.maximum(r[5], 0))  # fetched kept its values
+        assert (r[5] < 0).any()
+        np.testing.assert_allclose(r[7], 2 * np.maximum(r[7] / 2, -np.inf))
+        assert (r[7] < 0).any()  # `twice` was read again after its Relu
+    assert donations == []
+
+
+def test_inference_batch_norm_and_relu_chain_runs_in_place(monkeypatch, donations):
+    rng = np.random.RandomState(18)
+    x = tf.placeholder(tf.float32, [2, 6, 6, 3])
+    h = tf.nn.conv2d(x, tf.constant(_rand(rng, 3, 3, 3, 8)), [1, 1, 1, 1], "SAME")
+    c = [tf.constant(_rand(rng, 8)) for _ in range(3)] + [tf.constant(np.abs(_rand(rng, 8)))]
+    h = tf.nn.fused_batch_norm(h, c[0], c[1], c[2], c[3], is_training=False)[0]
+    y = tf.nn.relu(h)
+    dx = tf.gradients(tf.reduce_sum(y * y), x)[0]
+    in_place = []
+    bn = onednn_norm.batch_norm_inference
+    monkeypatch.setattr(onednn_norm, "batch_norm_inference",
+                        lambda *a: in_place.append(a[-1]) or bn(*a))
+    fast, ref = run_modes(monkeypatch, [y, dx], {x: _rand(rng, 2, 6, 6, 3)})
+    assert_close(fast, ref)
+    assert len(donations) >= 1
+    fast, ref = run_modes(monkeypatch, [y], {x: _rand(rng, 2, 6, 6, 3)})  # forward only
+    assert_close(fast, ref)
+    assert in_place == [False, True]  # with gradients the conv output is still needed

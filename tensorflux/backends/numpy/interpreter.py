@@ -60,6 +60,45 @@ def keep_freed_memory():
     mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep up to 1 GiB of free heap top
 
 
+def _donations(fn, ins, mode, k, last, keep, preset, nfeeds):
+    """Input positions that step `k` may hand its kernel to overwrite (buffer reuse).
+
+    A kernel offers this with `fn.donatable` (positions) and `fn.donated` (the same function,
+    allowed to write its result into those inputs). An input qualifies when this step is its
+    slot's last use and the slot is no fetch, feed or plan constant, nor passed twice. At run
+    time the array must also be referenced by nothing else (`_exclusive`): another slot holding
+    it or a view of it, a variable, a user's array all keep the plain kernel.
+    """
+    pos = getattr(fn, "donatable", ())
+    if not pos or mode & 1 or mode & 2:
+        return ()
+    for p in pos:
+        if p >= len(ins):
+            return ()
+        s = ins[p]
+        if last.get(s) != k or s in keep or s in preset or s < nfeeds or ins.count(s) != 1:
+            return ()
+    return tuple(pos)
+
+
+def _refcount(args, p):
+    a = args[p]
+    return sys.getrefcount(a)
+
+
+# The count `_refcount` sees for an array that only the argument list refers to.
+_ONLY_IN_ARGS = _refcount([np.empty(1)], 0)
+
+
+def _exclusive(args, p):
+    """True if `args[p]` is an array that owns its memory and nothing but `args` refers to."""
+    a = args[p]
+    if type(a) is not np.ndarray or a.base is not None or not a.flags.writeable:
+        return False
+    del a
+    return _refcount(args, p) == _ONLY_IN_ARGS
+
+
 def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
     """Compiles `plan` into `run(feed_values, state) -> fetch values`."""
     keep_freed_memory()
@@ -124,8 +163,12 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
     for s, k in last.items():
         if s not in keep and s not in preset:
             frees[k].append(s)
-    program = [(fn, ins, outs[0] if mode < 4 else outs, mode, tuple(frees[k]))
-               for k, (fn, ins, outs, mode, _) in enumerate(steps)]
+    program = []
+    for k, (fn, ins, outs, mode, _) in enumerate(steps):
+        pos = _donations(fn, ins, mode, k, last, keep, preset, len(plan.feeds))
+        if pos:
+            fn, mode = (fn, fn.donated, pos), mode | 8
+        program.append((fn, ins, outs[0] if mode & 4 == 0 else outs, mode, tuple(frees[k])))
     ops = [st[4] for st in steps]
     template = [None] * nslots
     for s, value in preset.items():
@@ -144,11 +187,28 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
                     vals[out] = fn(state, *[vals[i] for i in ins])
                 elif mode == 2:
                     vals[out] = fn(state)
+                elif mode & 8:  # the kernel may overwrite inputs whose slots die here
+                    plain, donated, pos = fn
+                    args = [vals[i] for i in ins]
+                    for p in pos:
+                        vals[ins[p]] = None
+                    for p in pos:
+                        if not _exclusive(args, p):
+                            donated = plain
+                    res = donated(*args)
+                    del args
+                    if mode & 4:
+                        for o, r in zip(out, res):
+                            vals[o] = r
+                    else:
+                        vals[out] = res
+                    res = r = None
                 else:
                     res = fn(state, *[vals[i] for i in ins]) if mode & 1 else \
                         fn(*[vals[i] for i in ins])
                     for o, r in zip(out, res):
                         vals[o] = r
+                    res = r = None  # no reference left behind: later steps may reuse arrays
                 for i in free:
                     vals[i] = None
         except errors.OpError:

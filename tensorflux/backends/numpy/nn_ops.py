@@ -71,9 +71,36 @@ def relu_in_place(y):
     return y
 
 
+def _relu_donated(x):
+    """Relu into its input's own memory (the interpreter hands over inputs nothing else uses)."""
+    if x.dtype.kind != "f" or not x.flags.c_contiguous:
+        return fast_relu(x)
+    return relu_in_place(x)
+
+
+def _relu_grad_donated(g, x):
+    """ReluGrad into the incoming gradient's memory (see `_relu_donated`)."""
+    if g.dtype.kind != "f" or g.shape != x.shape or not (g.flags.c_contiguous and
+                                                         x.flags.c_contiguous):
+        return fast_relu_grad(g, x)
+    gf, xf = g.reshape(-1), x.reshape(-1)
+    zero = _zero(x)
+
+    def part(lo, hi):
+        for i in range(lo, hi, _CHUNK):
+            j = min(hi, i + _CHUNK)
+            np.multiply(gf[i:j], np.greater(xf[i:j], zero), out=gf[i:j])
+    threads.split(part, g.size, _PARALLEL_MIN, _CHUNK)
+    return g
+
+
 @kernel("ReluGrad")
 def _relu_grad_kernel(op):
     return fast_relu_grad if onednn.kernels_mode() == "fast" else _relu_grad
+
+
+fast_relu_grad.donatable = (0,)
+fast_relu_grad.donated = _relu_grad_donated
 
 
 def fast_relu(x):
@@ -88,6 +115,10 @@ def fast_relu(x):
         np.maximum(xf[lo:hi], zero, out=of[lo:hi])
     threads.split(part, x.size, _PARALLEL_MIN, _CHUNK)
     return out
+
+
+fast_relu.donatable = (0,)
+fast_relu.donated = _relu_donated
 
 
 @kernel("Relu")

@@ -23,17 +23,20 @@ def _f32(x):
     return x.astype(np.float32) if x.dtype == np.float16 else x
 
 
-def fast_batch_norm_inference(rt, x, scale, offset, mean, var, eps, channels_first):
-    """oneDNN inference-mode batch norm of a float32 `x` (4-D or 5-D); None if not handled."""
+def fast_batch_norm_inference(rt, x, scale, offset, mean, var, eps, channels_first,
+                              donated=False):
+    """oneDNN inference-mode batch norm of a float32 `x` (4-D or 5-D); None if not handled.
+    `donated`: `x` is the caller's to overwrite (the interpreter's buffer reuse)."""
     if x.dtype != np.float32 or x.ndim not in (4, 5) or x.size == 0 or eps < 0 or any(
             a.dtype != np.float32 for a in (scale, offset, mean, var)):
         return None
     xl = np.moveaxis(x, 1, -1) if channels_first else x
+    in_place = donated and x.flags.c_contiguous and x.flags.writeable
     vec = onednn_norm.vector
     try:
         y = onednn_norm.batch_norm_inference(rt, onednn_prims.as_usable(xl), vec(scale),
                                              vec(offset), vec(mean), vec(var), eps,
-                                             channels_first)
+                                             channels_first, in_place)
     except onednn_capi.DnnlError:
         return None
     return np.moveaxis(y, -1, 1) if channels_first else y
@@ -46,7 +49,7 @@ def _fused_batch_norm(op):
     factor = op._attrs.get("exponential_avg_factor", 1.0)
     rt = None if training else onednn.runtime()
 
-    def run(x, scale, offset, mean, var):
+    def run(x, scale, offset, mean, var, donated=False):
         axes, bshape = _axes(op, x.ndim)
         xf = _f32(x)
         c = x.shape[bshape.index(-1)]
@@ -71,7 +74,7 @@ def _fused_batch_norm(op):
                                  % (c, list(mean.shape), list(var.shape)))
             if rt is not None:
                 y = fast_batch_norm_inference(rt, x, scale, offset, mean, var, eps,
-                                              bshape.index(-1) == 1)
+                                              bshape.index(-1) == 1, donated)
                 if y is not None:
                     u = scale.dtype
                     return (y, np.asarray(mean, u), np.asarray(var, u), np.asarray(mean, u),
@@ -84,6 +87,9 @@ def _fused_batch_norm(op):
         u = scale.dtype
         return (y.astype(x.dtype), np.asarray(out_mean, u), np.asarray(out_var, u),
                 np.asarray(rs1, u), np.asarray(rs2, u), np.zeros([0], u))
+    if rt is not None:  # the interpreter may hand over `x` to be overwritten
+        run.donatable = (0,)
+        run.donated = lambda *args: run(*args, donated=True)
     return run
 
 
