@@ -1,11 +1,22 @@
 """oneDNN through its C API (ctypes, no compiler): the numpy backend's fast CPU kernels.
 
-The numpy backend's convolution, pooling and ReLU-gradient kernels call in here when oneDNN is
-installed (`pip install tensorflux[fast]`, the `onednn-cpu-gomp` wheel) and
-`$TENSORFLUX_KERNELS` is not `reference`; otherwise they run their pure-numpy reference code,
-which every fast kernel is tested against. oneDNN runs on its OpenMP threads (default: one per
-core; `OMP_NUM_THREADS` overrides), which sleep when idle (`OMP_WAIT_POLICY=PASSIVE` unless
-or `GOMP_SPINCOUNT` set otherwise).
+With oneDNN installed (`pip install tensorflux[fast]`: the `onednn-cpu-gomp` wheel, oneDNN 3.2
+built with GNU OpenMP) and `$TENSORFLUX_KERNELS` not `reference`, the numpy backend's float32
+kernels run here: Conv2D/Conv3D and their input and filter gradients, MaxPool/AvgPool (2-D,
+3-D) and the max-pool gradient, 2-D MatMul, BiasAddGrad (a GEMV), inference-mode
+FusedBatchNormV3, and the fusion pass's conv/matmul + bias. Otherwise (other dtypes, shapes
+oneDNN declines, `TENSORFLUX_KERNELS=reference`, oneDNN absent) the pure-numpy reference
+kernels run; every fast kernel is tested against them (`tests/backends/test_fast_kernels.py`).
+Known differences: max pooling skips NaN inputs (as TensorFlow's CPU kernel does; the
+reference propagates them); results differ from the reference by float32 rounding.
+
+Modules: `_capi` (prototypes and enum values of `dnnl.h`), `primitives` (memory descriptors
+from numpy strides, the primitive cache, execution), `conv`, `pool`, `matmul`, `norm` (the
+operations), `threads` (the thread pool that the numpy-side fast paths share).
+
+oneDNN runs on its OpenMP threads (default: one per usable core; `OMP_NUM_THREADS` overrides),
+which sleep when idle (`OMP_WAIT_POLICY=PASSIVE` unless `OMP_WAIT_POLICY` or `GOMP_SPINCOUNT` is
+set). A process forked after oneDNN ran falls back to numpy (GNU OpenMP would hang there).
 
     >>> from tensorflux.backends import onednn
     >>> rt = onednn.runtime()   # None when oneDNN is absent or switched off
