@@ -375,6 +375,7 @@ def _conv(x):
             tf.nn.conv2d(img, w, [1, 2, 3, 1], "VALID"),
             tf.nn.conv2d(img, w, [1, 2, 2, 1], "SAME", dilations=[1, 2, 1, 1]),
             tf.nn.conv2d(img, w, [1, 1, 1, 1], [[0, 0], [1, 2], [0, 1], [0, 0]]),
+            tf.nn.conv2d(img, w, [1, 1, 1, 1], [[0, 0], [3, 1], [2, 4], [0, 0]]),  # > window
             tf.nn.depthwise_conv2d(img, x.uniform((3, 3, 3, 2)), [1, 2, 2, 1], "SAME"),
             tf.nn.conv3d(x.uniform((1, 4, 5, 4, 2)), x.uniform((2, 3, 2, 2, 3)),
                          [1, 1, 2, 1, 1], "SAME")]

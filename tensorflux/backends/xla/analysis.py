@@ -14,6 +14,7 @@ import numpy as np
 
 from tensorflux.backends.xla import kernel as kernel_lib
 from tensorflux.ops import state_ops
+from tensorflux.ops.func_graph import Body
 
 # Ops whose output is known at trace time whatever their input (shapes are static under jit).
 SHAPE_OPS = frozenset(["Shape", "Size", "Rank", "ShapeN"])
@@ -27,9 +28,13 @@ def xla_dtype_ok(dtype):
 
 
 def touched_keys(plan):
-    """Every variable key the plan's ops read or write."""
+    """Every variable key the plan's ops (and the bodies of its cond/while ops) read or write."""
+    return _touched(plan.ops, set())
+
+
+def _touched(ops, seen_graphs):
     keys = set()
-    for op in plan.ops:
+    for op in ops:
         if op.type == "VariableV2":
             keys.add(op.name)
         for i in op.op_def.ref_inputs:
@@ -37,6 +42,11 @@ def touched_keys(plan):
                 keys.add(state_ops.variable_key(op.inputs[i]))
             except TypeError:
                 pass
+        for v in op._attrs.values():
+            g = getattr(v, "graph", None) if isinstance(v, Body) else None
+            if g is not None and g not in seen_graphs:
+                seen_graphs.add(g)
+                keys |= _touched(g.get_operations(), seen_graphs)
     return keys
 
 

@@ -41,6 +41,11 @@ class _Body:
         self.an = analysis_lib.Analysis(pipeline.run(plan, None))
         if self.an.reason is not None:
             raise NotCompilable("cond branch: " + self.an.reason)
+        n_args = len(self.arg_index)
+        if any(j >= n_args for j in self.an.static_feeds):
+            raise NotCompilable("cond branch needs a stashed value at compile time")
+        # The op's arguments whose values the branch needs while tracing (a shape, an axis).
+        self.static_args = [self.arg_index[j] for j in self.an.static_feeds]
 
     def run(self, state, key, args, extra=()):
         from tensorflux.backends.xla import compiler
@@ -97,6 +102,13 @@ def _state_keys(op):
     return reads, writes
 
 
+def _static(op):
+    """The pred (unless a gradient reads the branch from the record) and static arguments."""
+    args = sorted({a for b in _bodies(op) for a in b.static_args})
+    pred = () if op.type == "IfGrad" and _has_record(op) else (0,)
+    return pred + tuple(1 + a for a in args)
+
+
 def _checks(op):
     return any(b.an.checks for b in _bodies(op))
 
@@ -138,16 +150,16 @@ def _stateless_if(op):
     return lambda *args: run(None, *args)
 
 
-_SPEC = dict(checks=_checks, rng=_rng, state_keys=_state_keys)
-kernel("If", static=(0,), **_SPEC)(_if_builder)
-kernel("StatelessIf", static=(0,), **_SPEC)(_stateless_if)
+_SPEC = dict(static=_static, checks=_checks, rng=_rng, state_keys=_state_keys)
+kernel("If", **_SPEC)(_if_builder)
+kernel("StatelessIf", **_SPEC)(_stateless_if)
 
 
 def _has_record(op):
     return len(op.inputs) > 1 + len(op._attrs["then_branch"].inputs)
 
 
-@kernel("IfGrad", static=lambda op: () if _has_record(op) else (0,), **_SPEC)
+@kernel("IfGrad", **_SPEC)
 def _if_grad(op):
     stash = op._attrs["stash"]
     wrt = op._attrs["wrt"]

@@ -35,10 +35,23 @@ class Geometry:
         return pads
 
     def conv(self, x, w, groups=1):
+        pads = self.pads(x.shape, w.shape[:-2])
+        extents = [(k - 1) * d + 1 for k, d in zip(w.shape[:-2], self.dilations)]
+        if any(max(p) > e - 1 for p, e in zip(pads, extents)):
+            # Padding wider than the window: pad explicitly. (XLA:CPU's float32 transposed
+            # convolution, which the backprop ops become, returns garbage for such padding.)
+            full = [(0, 0)] * x.ndim
+            for axis, p in zip(self.spatial_axes(x.ndim), pads):
+                full[axis] = p
+            x = jnp.pad(x, full)
+            pads = [(0, 0)] * len(pads)
         dn = lax.conv_dimension_numbers(x.shape, w.shape, (self.lhs, self.rhs, self.lhs))
         return lax.conv_general_dilated(
-            x, w, window_strides=self.strides, padding=self.pads(x.shape, w.shape[:-2]),
-            rhs_dilation=self.dilations, dimension_numbers=dn, feature_group_count=groups)
+            x, w, window_strides=self.strides, padding=pads, rhs_dilation=self.dilations,
+            dimension_numbers=dn, feature_group_count=groups)
+
+    def spatial_axes(self, ndim):
+        return list(range(2, ndim)) if self.channels_first else list(range(1, ndim - 1))
 
     def channels(self, shape):
         return shape[1] if self.channels_first else shape[-1]
