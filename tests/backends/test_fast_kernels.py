@@ -398,12 +398,17 @@ def test_unknown_kernels_mode_is_an_error(monkeypatch):
         onednn.kernels_mode()
 
 
-def test_concurrent_sessions_get_the_same_results():
+@pytest.mark.parametrize("split", [False, True], ids=["whole", "threads"])
+def test_concurrent_sessions_get_the_same_results(monkeypatch, split):
+    if split:  # every elementwise fast path split across the shared pool, from 3 threads
+        monkeypatch.setattr(nn_ops, "_CHUNK", 256)
+        monkeypatch.setattr(nn_ops, "_PARALLEL_MIN", 1)
+        monkeypatch.setattr(onednn_threads, "workers", lambda: 3)
     rng = np.random.RandomState(8)
     x = tf.placeholder(tf.float32, [4, 16, 16, 8])
     w = tf.constant(_rand(rng, 3, 3, 8, 16))
-    y = tf.nn.max_pool(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), [1, 2, 2, 1], [1, 2, 2, 1],
-                       "SAME")
+    y = tf.nn.max_pool(tf.nn.relu(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")), [1, 2, 2, 1],
+                       [1, 2, 2, 1], "SAME")
     dx = tf.gradients(y, x)[0]
     xv = _rand(rng, 4, 16, 16, 8)
     with tf.Session() as sess:
