@@ -292,3 +292,15 @@ def test_identity_initializer():
     with tf.Session() as sess:
         sess.run(v.initializer)
         np.testing.assert_array_equal(sess.run(v), np.eye(3))
+
+
+def test_assigning_a_fed_array_keeps_the_value_when_the_caller_modifies_it():
+    v = tf.Variable(tf.zeros([3]))
+    ph = tf.placeholder(tf.float32, [3])
+    assign = v.assign(ph)
+    arr = np.array([1.0, 2.0, 3.0], np.float32)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        sess.run(assign, {ph: arr})
+        arr[:] = 7.0
+        np.testing.assert_array_equal(sess.run(v), [1.0, 2.0, 3.0])

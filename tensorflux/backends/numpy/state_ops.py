@@ -30,7 +30,8 @@ def _assign(op):
                            "Assign requires shapes of both tensors to match. lhs shape= %s rhs "
                            "shape= %s" % (static.as_list() if static.ndims is not None else "?",
                                           list(value.shape)))
-        value = np.asarray(value, dtype=npd)
+        # A copy: the value may be the caller's fed array, which they are free to modify later.
+        value = np.array(value, dtype=npd)
         state.variables[key] = value
         return value
     return run
