@@ -487,6 +487,18 @@ def _cond(x):
     return [y, z] + tf.gradients(tf.reduce_sum(y) + tf.reduce_sum(z), a)
 
 
+@case("sparse_dense")
+def _sparse(x):
+    idx = x(np.array([[0, 1], [1, 0], [2, 3]], np.int64))
+    vals = x.uniform((3,))
+    st = tf.SparseTensor(idx, vals, [3, 4])
+    b = x.uniform((4, 2))
+    return [tf.sparse_tensor_to_dense(st), tf.sparse_tensor_dense_matmul(st, b),
+            tf.sparse_tensor_dense_matmul(st, x.uniform((3, 5)), adjoint_a=True),
+            tf.sparse_add(x.uniform((3, 4)), st),
+            tf.sparse_to_dense(x(np.array([1, 3], np.int32)), [5], x.uniform((2,)), -1.0)]
+
+
 # --- optimizer update ops -----------------------------------------------------------------------
 def _training_case(op_type):
     names = training_ops.OP_INPUTS[op_type]

@@ -29,6 +29,7 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     random_ops,
     reduction_ops,
     slicing_ops,
+    sparse_ops,
     state_ops,
     training_ops,
     transfer_ops,
