@@ -21,6 +21,7 @@ from tensorflux.client.fetch import FetchMapper
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.operation import Operation, op_error
 from tensorflux.graph.tensor import Tensor
+from tensorflux.ops import array_ops
 
 
 class _Runner:
@@ -193,9 +194,8 @@ class BaseSession:
                 layout.append(index[el])
         ops = plan_lib.prune(fetches, targets, feed_tensors)
         for op in ops:
-            if op.type == "Placeholder":
-                backends.get("numpy")  # registers the kernel that raises TF's message
-                op.op_def.kernels["numpy"](op)()
+            if op.type == "Placeholder":  # unfed: fail before anything runs
+                raise array_ops.unfed_placeholder_error(op)
         from tensorflux.passes import pipeline
 
         # Place before the passes (as TF does): a folded op must still fail on a bad device.

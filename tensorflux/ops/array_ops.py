@@ -29,6 +29,21 @@ def _placeholder_shape(op):
     return [(op._attrs["dtype"], op._attrs["shape"])]
 
 
+def unfed_placeholder_error(op):
+    """TF's InvalidArgumentError for running placeholder `op` without a feed."""
+    from tensorflux import errors
+    from tensorflux.graph.operation import op_error
+
+    shape = op._attrs["shape"]
+    suffix = "" if not shape.ndims else " and shape [%s]" % ",".join(
+        "?" if d is None else str(d) for d in shape.as_list())
+    dtype = op._attrs["dtype"].name
+    dtype = {"float32": "float", "float64": "double", "float16": "half"}.get(dtype, dtype)
+    return op_error(errors.InvalidArgumentError, op,
+                    "You must feed a value for placeholder tensor '%s' with dtype %s%s\n"
+                    "\t [[{{node %s}}]]" % (op.name, dtype, suffix, op.name))
+
+
 registry.register("Placeholder", shape=_placeholder_shape, grad=ND)
 registry.register("PlaceholderWithDefault", shape=_placeholder_shape,
                   grad=lambda op, g: [g])

@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from tensorflux import errors
-from tensorflux.graph.operation import op_error
+from tensorflux.ops import array_ops as array_ops_lib
 from tensorflux.ops.registry import kernel
 
 
@@ -16,24 +15,8 @@ def _const(op):
 @kernel("Placeholder")
 def _placeholder(op):
     def run():
-        raise op_error(errors.InvalidArgumentError, op,
-                       "You must feed a value for placeholder tensor '%s' with dtype %s%s\n"
-                       "\t [[{{node %s}}]]" % (
-                           op.name, _tf_type_name(op._attrs["dtype"]),
-                           _shape_suffix(op._attrs["shape"]), op.name))
+        raise array_ops_lib.unfed_placeholder_error(op)
     return run
-
-
-def _tf_type_name(dtype):
-    return {"float32": "float", "float64": "double", "float16": "half"}.get(dtype.name,
-                                                                             dtype.name)
-
-
-def _shape_suffix(shape):
-    if shape.ndims is None:
-        return ""
-    return " and shape [%s]" % ",".join("?" if d is None else str(d) for d in shape.as_list()) \
-        if shape.ndims else ""
 
 
 @kernel("PlaceholderWithDefault")
