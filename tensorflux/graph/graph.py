@@ -358,7 +358,11 @@ class _DefaultGraphStack(threading.local):
         try:
             yield graph
         finally:
-            self.stack.remove(graph) if graph in self.stack else None
+            # the innermost entry: the graph may also be further out (init_scope re-enters it)
+            for i in range(len(self.stack) - 1, -1, -1):
+                if self.stack[i] is graph:
+                    del self.stack[i]
+                    break
 
 
 _default_graph_stack = _DefaultGraphStack()

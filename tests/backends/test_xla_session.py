@@ -308,3 +308,74 @@ def test_print_after_an_assignment_sees_the_new_value():
         assert sess.run(printed) == 3.0
         assert runner_for(sess, printed).mode in ("split", "numpy")
         assert sess.run(v) == 3.0
+
+
+# --- cond with a predicate computed from data -------------------------------------------------
+def _data_cond_graph():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [3], name="x")
+        idx = tf.placeholder(tf.int32, [], name="idx")
+        v = tf.Variable([1.0, 2.0, 3.0], name="v")
+        count = tf.Variable(0, name="count")
+
+        def taken():
+            # the gather's index is only valid when this branch is taken
+            with tf.control_dependencies([tf.assign_add(v, x), tf.assign_add(count, 1)]):
+                return tf.gather(x, idx) * 2.0
+
+        def skipped():
+            return tf.constant(-1.0)
+
+        out = tf.cond(tf.reduce_all(tf.is_finite(x)), taken, skipped)
+        init = tf.global_variables_initializer()
+    return g, x, idx, v, count, out, init
+
+
+@pytest.mark.parametrize("config", [None, "xla"])
+def test_cond_on_a_data_predicate_selects_on_xla(config):
+    """Dynamic loss scaling's idiom: update variables only when every value is finite."""
+    g, x, idx, v, count, out, init = _data_cond_graph()
+    cfg = xla_config() if config else None
+    with tf.Session(graph=g, config=cfg) as sess:
+        sess.run(init)
+        got = [sess.run(out, {x: [1.0, 2.0, 3.0], idx: 2}),
+               sess.run(out, {x: [1.0, np.inf, 3.0], idx: 7}),  # skipped: bad index unused
+               sess.run(out, {x: [0.5, 0.5, 0.5], idx: 0})]
+        assert got == [6.0, -1.0, 1.0]
+        np.testing.assert_array_equal(sess.run(v), [2.5, 4.5, 6.5])
+        assert sess.run(count) == 2
+        if config:
+            assert runner_for(sess, out).mode == "xla"
+            # the taken branch's bad index is still TF's error, with nothing changed
+            with pytest.raises(errors.InvalidArgumentError):
+                sess.run(out, {x: [1.0, 1.0, 1.0], idx: 9})
+            np.testing.assert_array_equal(sess.run(v), [2.5, 4.5, 6.5])
+            assert sess.run(count) == 2
+
+
+def test_mixed_precision_training_step_compiles_whole():
+    """The loss-scaled update (a cond on "all gradients finite") runs inside the executable."""
+    results = []
+    for config in (None, xla_config()):
+        g = tf.Graph()
+        with g.as_default():
+            x = tf.placeholder(tf.float32, [8, 4])
+            y = tf.placeholder(tf.float32, [8, 1])
+            w = tf.get_variable("w", [4, 1], initializer=tf.ones_initializer())
+            loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - y))
+            opt = tf.train.experimental.MixedPrecisionLossScaleOptimizer(
+                tf.train.GradientDescentOptimizer(0.01), "dynamic")
+            train = opt.minimize(loss)
+            init = tf.global_variables_initializer()
+            with tf.Session(graph=g, config=config) as sess:
+                sess.run(init)
+                for i in range(5):
+                    xv = np.full([8, 4], np.inf if i == 2 else 1.0, np.float32)
+                    sess.run(train, {x: xv, y: np.zeros([8, 1], np.float32)})
+                results.append(sess.run(tf.global_variables()))
+                if config is not None:
+                    assert [r.mode for r in runners(sess)] == ["xla"] * 3  # init, step, read
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    assert results[1][1] == 2.0 ** 15 / 2  # the non-finite step halved the scale

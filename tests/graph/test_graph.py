@@ -394,3 +394,23 @@ def test_colocate_with():
     assert b.device == "/device:CPU:0"
     assert b.op.colocation_groups() == [b"loc:@a"]
     assert a.op.colocation_groups() == [b"loc:@a"]
+
+
+def test_reentering_an_outer_graph_restores_the_inner_one_on_exit():
+    """init_scope inside a cond branch of a non-global graph: the branch stays the default."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.constant(1.0)
+
+        def branch():
+            inner = tf.get_default_graph()
+            with tf.init_scope():
+                assert tf.get_default_graph() is g
+            assert tf.get_default_graph() is inner
+            return x + 1.0
+
+        out = tf.cond(x > 0, branch, lambda: x)
+        assert tf.get_default_graph() is g
+    with tf.Session(graph=g) as sess:
+        assert sess.run(out) == 2.0
+    assert not [op for op in g.get_operations() if op.type in ("Add", "AddV2")]  # in the branch

@@ -106,6 +106,9 @@ class Analysis:
                         return self._fail("input %d of op %s (%s) is not known at compile time"
                                           % (i, op.name, op.type))
                     required.add(op.inputs[i])
+                for i in spec.preferred_static_inputs(op):
+                    if self._can_static(op.inputs[i], True):
+                        required.add(op.inputs[i])
                 if spec.may_check(op):
                     self.checks = True
             for t in ins:

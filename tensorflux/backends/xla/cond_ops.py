@@ -1,11 +1,20 @@
-"""XLA kernels for `tf.cond` (ops/cond_ops.py): If, StatelessIf and IfGrad, with a static pred.
+"""XLA kernels for `tf.cond` (ops/cond_ops.py): If, StatelessIf and IfGrad.
 
-The predicate must be known when the plan is traced (a constant, or a fed `is_training`
-placeholder, which becomes a static feed: one executable per value). The chosen branch is then
-traced inline, into the same executable: its variable reads and assignments act on the plan's
+When the predicate is known while the plan is traced (a constant, or a fed `is_training`
+placeholder, which becomes a static feed: one executable per value), the chosen branch is traced
+inline, into the same executable: its variable reads and assignments act on the plan's
 variables, its random ops draw from keys derived from the If op's own key, and its runtime
-checks join the plan's. The forward op's stash for the gradient (`Record`) is a host object
-holding the branch and its traced values, read by IfGrad in the same trace.
+checks join the plan's.
+
+A predicate computed from data (the "all gradients finite" test of dynamic loss scaling) is
+allowed where no gradient flows through the cond and neither branch draws random numbers: both
+branches are traced, and the outputs and every variable either branch writes are selected
+element-wise by the predicate (a branch that is not taken changes nothing; its runtime checks
+are masked by the predicate). Branches whose outputs differ in shape or dtype cannot be
+selected: such plans run on numpy.
+
+The forward op's stash for the gradient (`Record`) is a host object holding the branch and its
+traced values, read by IfGrad in the same trace.
 
 While loops have no kernel here (their trip count is data; their gradient replays a tape of
 iterations): plans with them run on numpy.
@@ -19,6 +28,7 @@ import numpy as np
 
 from tensorflux.backends.numpy.cond_ops import Record
 from tensorflux.backends.xla import analysis as analysis_lib
+from tensorflux.backends.xla import kernel as kernel_lib
 from tensorflux.backends.xla.kernel import NotCompilable, kernel
 from tensorflux.client import plan as plan_lib
 
@@ -103,10 +113,20 @@ def _state_keys(op):
 
 
 def _static(op):
-    """The pred (unless a gradient reads the branch from the record) and static arguments."""
+    """The pred (unless it may be traced, see `_selectable`) and static arguments."""
     args = sorted({a for b in _bodies(op) for a in b.static_args})
-    pred = () if op.type == "IfGrad" and _has_record(op) else (0,)
+    pred = () if (op.type == "IfGrad" and _has_record(op)) or _selectable(op) else (0,)
     return pred + tuple(1 + a for a in args)
+
+
+def _selectable(op):
+    """Whether a traced predicate can pick the branch by selection (see the module docstring)."""
+    return (op.type in ("If", "StatelessIf") and op._attrs.get("_stash") is None
+            and not _rng(op))
+
+
+def _prefer_static(op):
+    return (0,) if _selectable(op) else ()
 
 
 def _checks(op):
@@ -135,6 +155,8 @@ def _if_builder(op):
     bodies = _if_bodies(op)
 
     def run(state, pred, *args):
+        if not _is_known(pred):
+            return _run_selected(op, bodies, state, pred, args, multi)
         i = 0 if _truth(pred) else 1
         outs, extra = bodies[i].run(state, _branch_key(state, op), args)
         if stash is not None:
@@ -145,12 +167,61 @@ def _if_builder(op):
     return run
 
 
+def _is_known(pred):
+    return not isinstance(pred, jax.Array)  # traced values are jax arrays; known ones numpy
+
+
+def _run_selected(op, bodies, state, pred, args, multi):
+    """Both branches traced; outputs and written variables chosen by the traced `pred`."""
+    if pred.ndim != 0:
+        pred = pred.size > 0  # TF's truth of a non-scalar predicate: its size, known statically
+        return _run_known(op, bodies, state, bool(pred), args, multi)
+    pred = pred.astype(bool)
+    trace = kernel_lib.current()
+    variables = state.variables if state is not None else None
+    before = dict(variables) if variables is not None else None
+    results = []
+    for i, keep in enumerate((pred, jnp.logical_not(pred))):
+        if variables is not None:
+            variables.clear()
+            variables.update(before)
+        first = len(trace.checks) if trace is not None else 0
+        outs, _ = bodies[i].run(state, jax.random.PRNGKey(0), args)
+        if trace is not None:
+            trace.checks[first:] = [jnp.logical_and(keep, c) for c in trace.checks[first:]]
+        results.append((outs, dict(variables) if variables is not None else None))
+    (outs_t, vars_t), (outs_f, vars_f) = results
+    outs = [_select(pred, a, b) for a, b in zip(outs_t, outs_f)]
+    if variables is not None:
+        variables.clear()
+        for k in set(vars_t) | set(vars_f):
+            a, b = vars_t.get(k, before.get(k)), vars_f.get(k, before.get(k))
+            variables[k] = a if a is b else _select(pred, a, b)
+    return outs if multi else outs[0]
+
+
+def _run_known(op, bodies, state, truth, args, multi):
+    outs, _ = bodies[0 if truth else 1].run(state, _branch_key(state, op), args)
+    return outs if multi else outs[0]
+
+
+def _select(pred, a, b):
+    if a is None or b is None:
+        return a if b is None else b
+    a, b = jnp.asarray(a), jnp.asarray(b)
+    if a.shape != b.shape or a.dtype != b.dtype:
+        raise NotCompilable("cond branches return %s %s and %s %s: cannot select between them"
+                            % (a.dtype, a.shape, b.dtype, b.shape))
+    return jnp.where(pred, a, b)
+
+
 def _stateless_if(op):
     run = _if_builder(op)
     return lambda *args: run(None, *args)
 
 
-_SPEC = dict(static=_static, checks=_checks, rng=_rng, state_keys=_state_keys)
+_SPEC = dict(static=_static, checks=_checks, rng=_rng, state_keys=_state_keys,
+             prefer_static=_prefer_static)
 kernel("If", **_SPEC)(_if_builder)
 kernel("StatelessIf", **_SPEC)(_stateless_if)
 

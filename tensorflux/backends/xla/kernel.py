@@ -8,7 +8,9 @@ that works on jax arrays while the plan is being traced under `jax.jit`. It regi
 
 `static` names the inputs (or `static(op)` returns them) whose *values* decide the output's
 shape (a reshape's shape, a reduction's axes): the compiler makes sure they arrive as concrete
-numpy arrays, or runs the plan on the numpy backend when it cannot. `checks(op) -> bool` says
+numpy arrays, or runs the plan on the numpy backend when it cannot. `prefer_static(op)` names
+inputs that are made concrete when they can be (a fed `is_training` flag becomes a static
+feed) and otherwise arrive traced (a cond's predicate computed from data). `checks(op) -> bool` says
 whether the kernel may call `fail_if` (a runtime condition XLA cannot raise, such as an
 out-of-range gather index), `reads_refs` whether a stateful kernel reads the variables it takes
 by reference (`Assign` does not), `rng` whether it draws random numbers (it then gets
@@ -24,10 +26,12 @@ from tensorflux.ops import registry
 class KernelSpec:
     """What the compiler needs to know about one op type's XLA kernel besides the builder."""
 
-    __slots__ = ("static", "checks", "reads_refs", "rng", "state_keys")
+    __slots__ = ("static", "prefer_static", "checks", "reads_refs", "rng", "state_keys")
 
-    def __init__(self, static=(), checks=None, reads_refs=True, rng=False, state_keys=None):
+    def __init__(self, static=(), checks=None, reads_refs=True, rng=False, state_keys=None,
+                 prefer_static=None):
         self.static = static if callable(static) else tuple(static)
+        self.prefer_static = prefer_static
         self.checks = checks
         self.reads_refs = reads_refs
         self.rng = rng
@@ -35,6 +39,9 @@ class KernelSpec:
 
     def static_inputs(self, op):
         return tuple(self.static(op)) if callable(self.static) else self.static
+
+    def preferred_static_inputs(self, op):
+        return tuple(self.prefer_static(op)) if self.prefer_static is not None else ()
 
     def may_check(self, op):
         return bool(self.checks(op)) if callable(self.checks) else bool(self.checks)
@@ -51,7 +58,8 @@ SPECS = {}
 UNREGISTERED = []  # op types a kernel was written for that the registry does not know (yet)
 
 
-def kernel(op_type, static=(), checks=None, reads_refs=True, rng=False, state_keys=None):
+def kernel(op_type, static=(), checks=None, reads_refs=True, rng=False, state_keys=None,
+           prefer_static=None):
     """Registers an XLA kernel builder for `op_type` (see the module docstring)."""
 
     def deco(builder):
@@ -61,7 +69,8 @@ def kernel(op_type, static=(), checks=None, reads_refs=True, rng=False, state_ke
             UNREGISTERED.append(op_type)
             return builder
         registry.kernel(op_type, backend="xla")(builder)
-        SPECS[op_type] = KernelSpec(static, checks, reads_refs, rng, state_keys)
+        SPECS[op_type] = KernelSpec(static, checks, reads_refs, rng, state_keys,
+                                    prefer_static)
         return builder
 
     return deco
