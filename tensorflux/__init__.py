@@ -7,6 +7,7 @@ gives the TF1 namespace: graphs, Sessions, Variables, gradients, variable scopes
 """
 
 from tensorflux import (
+    config,
     contrib,
     debugging,
     errors,

@@ -250,3 +250,73 @@ def test_cpu_ops_reading_a_gpu_variable_directly(fake_gpu):
         sess.run(v.initializer)
         sess.run(step)
         assert sess.run(total) == 5.0
+
+
+def test_gpu_plans_compile_at_their_first_run(fake_gpu, monkeypatch):
+    monkeypatch.delenv("TENSORFLUX_XLA_MIN_RUNS")  # the CPU default: 3 numpy runs first
+    x = tf.placeholder(tf.float32, [2])
+    with tf.device("/gpu:0"):
+        y = tf.square(x)
+    with tf.Session() as sess:
+        assert sess.run(y, {x: [1.0, 3.0]}).tolist() == [1.0, 9.0]
+        call = _runner(sess).call
+    runner = call if hasattr(call, "mode") else call.steps[0][3]
+    assert runner.mode == "xla" and runner.min_runs == 0
+
+
+# --- tf.config ---------------------------------------------------------------------------------
+def test_config_lists_physical_devices(monkeypatch):
+    monkeypatch.setattr(backend_devices, "gpu_count", lambda: 2)
+    cpu = tf.config.experimental.list_physical_devices("CPU")
+    assert cpu == [tf.config.PhysicalDevice("/physical_device:CPU:0", "CPU")]
+    assert [d.name for d in tf.config.list_physical_devices("GPU")] == [
+        "/physical_device:GPU:0", "/physical_device:GPU:1"]
+    assert len(tf.config.list_physical_devices()) == 3
+    assert tf.config.list_physical_devices("TPU") == []
+    assert [d.name for d in tf.config.list_logical_devices("GPU")][0] == "/device:GPU:0"
+    monkeypatch.setattr(backend_devices, "gpu_count", lambda: 0)
+    assert tf.config.experimental.list_physical_devices("GPU") == []
+
+
+def test_memory_growth_only_for_gpus(monkeypatch):
+    monkeypatch.delenv("XLA_PYTHON_CLIENT_PREALLOCATE", raising=False)
+    gpu = tf.config.PhysicalDevice("/physical_device:GPU:0", "GPU")
+    tf.config.experimental.set_memory_growth(gpu, True)
+    assert tf.config.experimental.get_memory_growth(gpu) is True
+    import os
+
+    assert os.environ["XLA_PYTHON_CLIENT_PREALLOCATE"] == "false"
+    tf.config.experimental.set_memory_growth(gpu, False)
+    assert "XLA_PYTHON_CLIENT_PREALLOCATE" not in os.environ
+    with pytest.raises(ValueError, match="non-GPU"):
+        tf.config.experimental.set_memory_growth(
+            tf.config.list_physical_devices("CPU")[0], True)
+
+
+def test_tf32_switch_sets_the_gpu_matmul_precision(fake_gpu, monkeypatch):
+    import jax
+
+    from tensorflux.backends.xla import compiler
+
+    seen = []
+    real = compiler.PlanRunner._call
+
+    def spy(self, *args):
+        seen.append(jax.config.jax_default_matmul_precision)
+        return real(self, *args)
+
+    monkeypatch.setattr(compiler.PlanRunner, "_call", spy)
+    a = tf.placeholder(tf.float32, [4, 4])
+    with tf.device("/gpu:0"):
+        y = tf.matmul(a, a)
+    value = np.arange(16, dtype=np.float32).reshape(4, 4)
+    assert tf.config.experimental.tensor_float_32_execution_enabled()  # TF's default
+    try:
+        with tf.Session() as sess:
+            np.testing.assert_allclose(sess.run(y, {a: value}), value @ value)
+            tf.config.experimental.enable_tensor_float_32_execution(False)
+            assert not tf.config.experimental.tensor_float_32_execution_enabled()
+            np.testing.assert_allclose(sess.run(y, {a: value}), value @ value)
+    finally:
+        tf.config.experimental.enable_tensor_float_32_execution(True)
+    assert seen == ["tensorfloat32", "highest"]

@@ -4,7 +4,12 @@
 
 - Promotion: a plan first runs on the numpy interpreter; after $TENSORFLUX_XLA_MIN_RUNS runs
   (default 3) it is traced and compiled, so one-off runs (initializers, a single evaluation)
-  never wait for XLA. With 0 the first run compiles.
+  never wait for XLA. With 0 the first run compiles. A plan with ops placed on a GPU compiles at
+  its first run: its ops belong on the GPU, not on the host's interpreter.
+- Matmuls and convolutions on a GPU run in TF32 unless
+  `tf.config.experimental.enable_tensor_float_32_execution(False)` turned it off (TensorFlow's
+  default and switch; XLA's "tensorfloat32" and "highest" matmul precisions). The setting is
+  read at each run and keys the executable.
 - The executable's inputs are the feeds, the values of the variables the plan reads (session
   state, keyed by VariableV2 op name) and one PRNG key per random op; its outputs are the fetches,
   the new values of the variables it writes, the new PRNG keys, and an error flag. Buffers of
@@ -28,6 +33,7 @@ touch to numpy first.
 """
 
 import collections
+import contextlib
 import functools
 import logging
 import os
@@ -213,6 +219,16 @@ def _static_key(value):
     return (a.shape, a.dtype.str, a.tobytes())
 
 
+def _precision(on_gpu):
+    """The matmul/convolution precision context of a run (TF32 or full float32 on GPUs)."""
+    if not on_gpu:
+        return contextlib.nullcontext()
+    from tensorflux import config
+
+    tf32 = config.experimental.tensor_float_32_execution_enabled()
+    return jax.default_matmul_precision("tensorfloat32" if tf32 else "highest")
+
+
 def _initial_rng_key(op):
     s1, s2 = op._attrs.get("seed", 0) or 0, op._attrs.get("seed2", 0) or 0
     if not (s1 or s2):
@@ -242,7 +258,10 @@ class PlanRunner:
 
     def __init__(self, plan, min_runs=None, donate=True):
         self.plan = plan
-        self.min_runs = max(0, _env_int(MIN_RUNS_ENV, 3)) if min_runs is None else min_runs
+        self.on_gpu = any("/device:GPU:" in d for d in plan.devices.values())
+        if min_runs is None:
+            min_runs = 0 if self.on_gpu else max(0, _env_int(MIN_RUNS_ENV, 3))
+        self.min_runs = min_runs
         self.donate = donate
         self.cache_size = max(1, _env_int(CACHE_SIZE_ENV, 8))
         self.calls = 0
@@ -370,7 +389,7 @@ class PlanRunner:
                           for op, k in zip(an.rng_ops, keys)])
         before = self._snapshot(state) if _VERIFY and not an.rng_ops else None
         try:
-            with _X64(True):
+            with _X64(True), _precision(self.on_gpu):
                 if self._device is not None:
                     with jax.default_device(self._device):
                         outs, written, new_keys, err = self._call(entry, dyn, ro, rw, keys)
