@@ -62,14 +62,17 @@ def peak_rss_mib():
     return rss / 1024.0
 
 
-def peer_info(peer):
+def peer_info(spec):
     """Version and threading facts about the peer, for the report."""
+    peer = spec.partition("+")[0]
     info = {}
     mod = sys.modules.get(PEER_MODULES[peer])
     if mod is not None:
         info["version"] = getattr(mod, "__version__", "?")
     if peer == "torch" and mod is not None:
         info["threads"] = mod.get_num_threads()
+        if mod.cuda.is_available():
+            info["devices"] = [mod.cuda.get_device_name(0)]
     if peer == "jax" and mod is not None:
         info["devices"] = [str(d) for d in mod.devices()]
     if peer == "tensorflux" and mod is not None:
@@ -102,24 +105,29 @@ def _failed(result, peer, exc, prefix=""):
     return result
 
 
-def run(workload, peer, steps, warmup, batch):
-    result = {"workload": workload, "peer": peer, "python": platform.python_version(),
-              "executable": sys.executable}
+def run(workload, spec, steps, warmup, batch, device="cpu"):
+    peer, _, variant = spec.partition("+")
+    result = {"workload": workload, "peer": spec, "device": device,
+              "python": platform.python_version(), "executable": sys.executable}
     try:
         importlib.import_module(PEER_MODULES[peer])
     except ImportError as e:
         result.update(status="not installed", error="%s: %s" % (type(e).__name__, e))
         return result
     except Exception as e:  # noqa: BLE001 - installed, but broken
-        return _failed(result, peer, e, "import %s: " % PEER_MODULES[peer])
-    from workloads import Options
+        return _failed(result, spec, e, "import %s: " % PEER_MODULES[peer])
+    from workloads import Options, Unsupported
 
     mod = importlib.import_module("workloads." + workload)
     setup = getattr(mod, "setup_" + peer, None)
     if setup is None:
         result.update(status="not implemented", error="workload has no setup_%s" % peer)
         return result
-    opts = Options(batch=batch or getattr(mod, "BATCH", None))
+    if device not in getattr(mod, "DEVICES", ("cpu",)):
+        result.update(status="not implemented", error="no %s version of %s" % (device, workload))
+        return result
+    opts = Options(batch=batch or getattr(mod, "BATCH", None), device=device,
+                   variant=variant or None)
     result.update(batch=opts.batch, flops_per_step=mod.flops(opts))
     t0 = time.perf_counter()
     try:
@@ -133,10 +141,13 @@ def run(workload, peer, steps, warmup, batch):
             t = clock()
             step()
             times.append(clock() - t)
+    except Unsupported as e:
+        result.update(status="not implemented", error=str(e))
+        return result
     except Exception as e:  # noqa: BLE001 - any failure of a peer is a result to report
-        return _failed(result, peer, e)
+        return _failed(result, spec, e)
     result.update(status="ok", steps=steps, warmup=warmup, **summarize(times))
-    result.update(peer_info(peer))
+    result.update(peer_info(spec))
     result["peak_rss_mib"] = peak_rss_mib()
     return result
 
@@ -144,14 +155,18 @@ def run(workload, peer, steps, warmup, batch):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--workload", required=True)
-    p.add_argument("--peer", required=True, choices=sorted(PEER_MODULES))
+    p.add_argument("--peer", required=True,
+                   help="one of %s, optionally +variant" % ", ".join(sorted(PEER_MODULES)))
+    p.add_argument("--device", default="cpu", choices=("cpu", "gpu"))
     p.add_argument("--steps", type=int, required=True)
     p.add_argument("--warmup", type=int, required=True)
     p.add_argument("--batch", type=int, default=None)
     p.add_argument("--out", required=True, help="file to write the JSON result to")
     args = p.parse_args(argv)
     sys.path.insert(0, HERE)
-    result = run(args.workload, args.peer, args.steps, args.warmup, args.batch)
+    if args.peer.partition("+")[0] not in PEER_MODULES:
+        p.error("unknown peer %s" % args.peer)
+    result = run(args.workload, args.peer, args.steps, args.warmup, args.batch, args.device)
     with open(args.out, "w") as f:
         json.dump(result, f, indent=1)
     return 0

@@ -72,7 +72,37 @@ def gemm_peak(n=2048, repeats=20, warmup=2):
             "median_gflops": work / times[len(times) // 2] / 1e9}
 
 
-def describe(n=2048):
+def gpu_gemm_peak(n=8192, repeats=20, warmup=3):
+    """The GPU's float32 matmul rate through JAX (TF32, the frameworks' default), in GFLOP/s."""
+    try:
+        import jax
+        import jax.numpy as jnp
+    except ImportError as e:
+        return {"error": "no jax: %s" % e}
+    gpus = [d for d in jax.devices() if d.platform == "gpu"]
+    if not gpus:
+        return {"error": "jax sees no GPU"}
+    dev = gpus[0]
+    ka, kb = jax.random.split(jax.random.PRNGKey(0))
+    with jax.default_device(dev), jax.default_matmul_precision("tensorfloat32"):
+        a = jax.random.normal(ka, (n, n), jnp.float32)
+        b = jax.random.normal(kb, (n, n), jnp.float32)
+        f = jax.jit(lambda x, y: x @ y)
+        for _ in range(warmup):
+            f(a, b).block_until_ready()
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            f(a, b).block_until_ready()
+            times.append(time.perf_counter() - t)
+    times.sort()
+    work = 2.0 * n ** 3
+    return {"name": getattr(dev, "device_kind", str(dev)), "n": n, "repeats": repeats,
+            "peak_gflops": work / times[0] / 1e9,
+            "median_gflops": work / times[len(times) // 2] / 1e9}
+
+
+def describe(n=2048, device="cpu"):
     import numpy as np
 
     return {
@@ -85,6 +115,7 @@ def describe(n=2048):
         "openblas_env": {k: os.environ.get(k) for k in OPENBLAS_VARS},
         "blas": blas_info(),
         "gemm": gemm_peak(n),
+        "gpu": gpu_gemm_peak() if device == "gpu" else None,
     }
 
 
@@ -92,8 +123,10 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default=None, help="write JSON here (default: print it)")
     p.add_argument("--n", type=int, default=2048, help="GEMM size for the peak probe")
+    p.add_argument("--device", default="cpu", choices=("cpu", "gpu"),
+                   help="gpu: also measure the GPU's float32 (TF32) matmul rate via JAX")
     args = p.parse_args(argv)
-    info = describe(args.n)
+    info = describe(args.n, args.device)
     text = json.dumps(info, indent=1)
     if args.out:
         with open(args.out, "w") as f:

@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 from machine import OPENBLAS_VARS  # noqa: E402
-from workloads import PEERS, WORKLOADS  # noqa: E402
+from workloads import DEVICES, PEERS, WORKLOADS, peer_specs, split_peer  # noqa: E402
 
 TF_PYTHON_ENV = "TENSORFLUX_BENCH_TF_PYTHON"
 MIN_STEPS = 20
@@ -81,15 +81,15 @@ def run_pair(workload, peer, args, env):
     steps = args.steps or mod.STEPS
     warmup = mod.WARMUP if args.warmup is None else args.warmup
     base = {"workload": workload, "peer": peer}
-    python, why = interpreter(peer, args)
+    python, why = interpreter(split_peer(peer)[0], args)
     if python is None:
         return dict(base, status="not installed", error=why)
     penv = dict(env)
-    if peer == "tensorflow":
+    if split_peer(peer)[0] == "tensorflow":
         penv["TF_USE_LEGACY_KERAS"] = "1"
         penv.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     cmd = [python, os.path.join(HERE, "child.py"), "--workload", workload, "--peer", peer,
-           "--steps", str(steps), "--warmup", str(warmup)]
+           "--steps", str(steps), "--warmup", str(warmup), "--device", args.device]
     if args.batch:
         cmd += ["--batch", str(args.batch)]
     result, err = run_child(cmd, penv, args.timeout)
@@ -100,7 +100,8 @@ def run_pair(workload, peer, args, env):
 
 def probe_machine(args, env, previous):
     """Runs machine.py; with `previous`, keeps the better GEMM peak of the two probes."""
-    cmd = [sys.executable, os.path.join(HERE, "machine.py"), "--n", str(args.gemm_n)]
+    cmd = [sys.executable, os.path.join(HERE, "machine.py"), "--n", str(args.gemm_n),
+           "--device", args.device]
     machine, err = run_child(cmd, env, 600)
     if machine is None:
         raise SystemExit("machine probe failed: %s" % err)
@@ -108,6 +109,9 @@ def probe_machine(args, env, previous):
         probes = previous["gemm"].get("probes", 1) + 1
         if previous["gemm"]["peak_gflops"] >= machine["gemm"]["peak_gflops"]:
             machine["gemm"] = previous["gemm"]
+        if previous.get("gpu") and "peak_gflops" in previous["gpu"] and (
+                previous["gpu"]["peak_gflops"] >= machine["gpu"].get("peak_gflops", 0)):
+            machine["gpu"] = previous["gpu"]
         machine["gemm"]["probes"] = probes
         machine["loadavg"] = previous["loadavg"]
     return machine
@@ -170,13 +174,21 @@ def machine_lines(machine, unset_openblas):
     lines.append("float32 GEMM peak (numpy %dx%d matmul, best of %d x %d probes): %.1f GFLOP/s "
                  "(median %.1f)" % (g["n"], g["n"], g["repeats"], g.get("probes", 1),
                                     g["peak_gflops"], g["median_gflops"]))
+    gpu = machine.get("gpu")
+    if gpu and "error" in gpu:
+        lines.append("GPU: none usable (%s)" % gpu["error"])
+    elif gpu:
+        lines.append("GPU: %s; float32 matmul peak (JAX %dx%d, TF32, best of %d): %.0f GFLOP/s "
+                     "(median %.0f); %% peak below is of this" % (
+                         gpu["name"], gpu["n"], gpu["n"], gpu["repeats"], gpu["peak_gflops"],
+                         gpu["median_gflops"]))
     return lines
 
 
 def table_lines(results, peak):
-    head = ("workload", "peer", "median", "p10", "p90", "steps", "GFLOP/s", "% peak",
-            "RSS MiB")
-    widths = (15, 11, 10, 10, 10, 6, 8, 7, 8)
+    head = ("workload", "peer", "median", "p10", "p90", "steps", "items/s", "GFLOP/s",
+            "% peak", "RSS MiB")
+    widths = (15, 16, 10, 10, 10, 6, 9, 9, 7, 8)
     row = "  ".join("%-*s" if i < 2 else "%*s" for i in range(len(head)))
 
     def line(values):
@@ -185,7 +197,7 @@ def table_lines(results, peak):
     lines = [line(head), "-" * (sum(widths) + 2 * (len(widths) - 1))]
     for r in results:
         if r["status"] != "ok":
-            lines.append("%-15s  %-11s  %s" % (r["workload"], r["peer"], status_text(r)))
+            lines.append("%-15s  %-16s  %s" % (r["workload"], r["peer"], status_text(r)))
             continue
         flops = r.get("flops_per_step")
         gflops = pct = "-"
@@ -194,9 +206,10 @@ def table_lines(results, peak):
             gflops = "%.1f" % rate
             pct = "%.1f" % (100.0 * rate / peak) if peak else "-"
         steps = str(r["steps"]) + ("*" if r["steps"] < MIN_STEPS else "")
+        rate = "%.1f" % (r["batch"] / r["median_s"]) if r.get("batch") else "-"
         lines.append(line((r["workload"], r["peer"], fmt_time(r["median_s"]),
-                           fmt_time(r["p10_s"]), fmt_time(r["p90_s"]), steps, gflops, pct,
-                           "%.0f" % r["peak_rss_mib"])))
+                           fmt_time(r["p10_s"]), fmt_time(r["p90_s"]), steps, rate, gflops,
+                           pct, "%.0f" % r["peak_rss_mib"])))
     if any(r["status"] == "ok" and r["steps"] < MIN_STEPS for r in results):
         lines.append("* fewer than %d timed steps: percentiles are rough" % MIN_STEPS)
     return lines
@@ -214,27 +227,29 @@ def peer_lines(results):
             if "kernels" in r:
                 extra.append(r["kernels"])
             extra.append("python %s at %s" % (r.get("python"), r.get("executable")))
-            seen[r["peer"]] = "  %-11s %s (%s)" % (r["peer"], r["version"], "; ".join(extra))
+            seen[r["peer"]] = "  %-16s %s (%s)" % (r["peer"], r["version"], "; ".join(extra))
     return ["Peers:"] + list(seen.values()) if seen else []
 
 
 def ratio_lines(results, workloads, peers):
-    others = [p for p in peers if p != "tensorflux"]
-    if "tensorflux" not in peers or not others:
+    mine_specs = [p for p in peers if split_peer(p)[0] == "tensorflux"]
+    others = [p for p in peers if split_peer(p)[0] != "tensorflux"]
+    if not mine_specs or not others:
         return ["Ratios: need tensorflux and at least one other peer"]
     by = {(r["workload"], r["peer"]): r for r in results}
     lines = ["Ratios tensorflux/peer (median step time; below 1 means tensorflux is faster):",
-             "%-15s  " % "workload" + "  ".join("%12s" % p for p in others)]
+             "%-15s  %-16s  " % ("workload", "") + "  ".join("%12s" % p for p in others)]
     for w in workloads:
-        mine = by[(w, "tensorflux")]
-        cells = []
-        for p in others:
-            theirs = by[(w, p)]
-            if mine["status"] == "ok" and theirs["status"] == "ok":
-                cells.append("%12.3f" % (mine["median_s"] / theirs["median_s"]))
-            else:
-                cells.append("%12s" % "n/a")
-        lines.append("%-15s  " % w + "  ".join(cells))
+        for spec in mine_specs:
+            mine = by[(w, spec)]
+            cells = []
+            for p in others:
+                theirs = by[(w, p)]
+                if mine["status"] == "ok" and theirs["status"] == "ok":
+                    cells.append("%12.3f" % (mine["median_s"] / theirs["median_s"]))
+                else:
+                    cells.append("%12s" % "n/a")
+            lines.append("%-15s  %-16s  " % (w, spec) + "  ".join(cells))
     if any("n/a" in line for line in lines[2:]):
         lines.append("n/a: tensorflux or that peer has no result (see its row above)")
     return lines
@@ -246,7 +261,10 @@ def main(argv=None):
     p.add_argument("--workloads", default=",".join(WORKLOADS),
                    help="comma-separated, from: %s" % ", ".join(WORKLOADS))
     p.add_argument("--peers", default=",".join(PEERS),
-                   help="comma-separated, from: %s" % ", ".join(PEERS))
+                   help="comma-separated, from: %s" % ", ".join(peer_specs()))
+    p.add_argument("--device", default="cpu", choices=DEVICES,
+                   help="where the peers run the workloads (gpu: tensorflux under "
+                        "tf.device('/gpu:0'), torch on cuda, jax on its GPU)")
     p.add_argument("--steps", type=int, default=None,
                    help="timed steps per pair (default: each workload's own)")
     p.add_argument("--warmup", type=int, default=None,
@@ -266,7 +284,7 @@ def main(argv=None):
     if (args.steps is not None and args.steps < 1) or (args.warmup or 0) < 0 or args.rounds < 1:
         p.error("--steps and --rounds must be at least 1, --warmup at least 0")
     workloads = parse_list(args.workloads, WORKLOADS, "workload")
-    peers = parse_list(args.peers, PEERS, "peer")
+    peers = parse_list(args.peers, peer_specs(), "peer")
     env = child_env(args.unset_openblas_env)
 
     rounds = {(w, peer): [] for w in workloads for peer in peers}
@@ -287,6 +305,8 @@ def main(argv=None):
     results = [best_round(rounds[(w, peer)]) for w in workloads for peer in peers]
 
     peak = machine["gemm"]["peak_gflops"]
+    if args.device == "gpu":
+        peak = (machine.get("gpu") or {}).get("peak_gflops")
     out = machine_lines(machine, args.unset_openblas_env)
     if args.rounds > 1:
         out.append("Rounds: %d, round-robin; each pair's least disturbed round is shown"

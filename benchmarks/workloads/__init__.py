@@ -9,10 +9,33 @@ A workload module defines:
     for that peer and returns `step`, a zero-argument callable running one synchronous step.
 
 tensorflux and TensorFlow share one TF1 code path, written against a `tf` module parameter.
+
+A peer may name a variant after a "+": `tensorflux+mixed` (the mixed-precision graph rewrite,
+`tf.train.experimental.enable_mixed_precision_graph_rewrite`, with dynamic loss scaling) and
+`torch+bf16` (bfloat16 autocast); a setup reads it from `opts.variant`. `opts.device` is "cpu"
+or "gpu" (`--device`); a workload that cannot run a peer, variant or device raises
+`Unsupported`.
 """
 
 WORKLOADS = ("overhead", "cnn_train", "resnet50_infer", "resnet50_train")
 PEERS = ("tensorflux", "tensorflow", "torch", "jax")
+VARIANTS = {"tensorflux": ("mixed",), "tensorflow": ("mixed",), "torch": ("bf16",)}
+DEVICES = ("cpu", "gpu")
+
+
+class Unsupported(Exception):
+    """This workload has no version for the asked peer variant or device."""
+
+
+def split_peer(spec):
+    """"torch+bf16" -> ("torch", "bf16"); "jax" -> ("jax", None)."""
+    base, _, variant = spec.partition("+")
+    return base, variant or None
+
+
+def peer_specs():
+    """Every peer and peer variant `--peers` accepts."""
+    return PEERS + tuple("%s+%s" % (p, v) for p in PEERS for v in VARIANTS.get(p, ()))
 
 
 def tf1_module(peer):
@@ -36,5 +59,14 @@ def seed_tf1(tf, seed=0):
 class Options:
     """What a workload's setup and FLOP count may depend on."""
 
-    def __init__(self, batch=None):
+    def __init__(self, batch=None, device="cpu", variant=None):
         self.batch = batch
+        self.device = device
+        self.variant = variant
+
+    def require(self, devices=("cpu",), variants=(None,)):
+        """Raises Unsupported unless this run's device and variant are among those given."""
+        if self.device not in devices:
+            raise Unsupported("no %s version of this workload" % self.device)
+        if self.variant not in variants:
+            raise Unsupported("no variant %r of this peer in this workload" % self.variant)

@@ -135,9 +135,12 @@ def available_devices(config=None):
 def place(ops, config, backend="numpy", logged=None):
     """Maps each op onto an available device (TF's placement rules); returns {op: device}.
 
-    - An op without a device request goes to the default device: CPU:0, or GPU:0 when the
-      backend is XLA and a GPU exists. TF's "generator" heuristic: such an op with no inputs and
-      one output (a constant) goes where all its consumers are.
+    - An op without a device request goes to the default device: GPU:0 when a GPU exists and
+      the backend is XLA or some op of the plan asks for a GPU (TF's default, GPU:0, except that
+      a plan that never mentions a GPU stays on the CPU's numpy backend, which needs no JAX);
+      else CPU:0. An op with no XLA kernel (string, summary, file ops, py_func, while loops)
+      has no GPU kernel and defaults to CPU:0, as in TF. TF's "generator" heuristic: such an op
+      with no inputs and one output (a constant) goes where all its consumers are.
     - Colocation: ops of one colocation group (`colocate_with`, `Variable`'s initializer, read
       and assign ops) and ops taking a variable by reference (Assign*, Apply*) go where the
       variable goes, whatever device they asked for (as TF's placer).
@@ -148,9 +151,13 @@ def place(ops, config, backend="numpy", logged=None):
     """
     need_gpu = backend == "xla" or any("GPU" in op.device.upper() for op in ops)
     avail = device_lib.device_names(config, need_gpu)
-    default = avail[0]
-    if backend == "xla":
+    cpu_default = default = avail[0]
+    if need_gpu:
         default = next((d for d in avail if "/device:GPU:" in d), default)
+        if default != cpu_default:
+            from tensorflux import backends
+
+            backends.get("xla")  # its kernels registered: _gpu_capable can tell
     soft = bool(config is not None and config.allow_soft_placement)
     placed = {}
     deferred = []
@@ -161,7 +168,7 @@ def place(ops, config, backend="numpy", logged=None):
                 if _is_generator(op):
                     deferred.append(op)
                 else:
-                    placed[op] = default
+                    placed[op] = default if _gpu_capable(op) else cpu_default
                 continue
             requester = op
         else:
@@ -175,6 +182,15 @@ def place(ops, config, backend="numpy", logged=None):
     if config is not None and config.log_device_placement:
         _log_placement(ops, placed, logged)
     return placed
+
+
+_PLAN_LEVEL = frozenset(("VariableV2", "Placeholder", "Const", "NoOp"))
+
+
+def _gpu_capable(op):
+    """Whether the XLA backend (the GPUs' backend) can run `op` (TF: it has a GPU kernel)."""
+    opdef = op.op_def
+    return opdef is None or op.type in _PLAN_LEVEL or "xla" in opdef.kernels
 
 
 def _is_generator(op):

@@ -6,7 +6,8 @@
 
 TF32 is on by default, as in TensorFlow: float32 matmuls and convolutions placed on a GPU use the
 GPU's TensorFloat-32 mode (10-bit mantissa products, float32 accumulation); turning it off makes
-them full float32. CPUs have no TF32 and are unaffected.
+them full float32 (so does NVIDIA_TF32_OVERRIDE=0 in the environment, as for TensorFlow). CPUs
+have no TF32 and are unaffected.
 """
 
 from tensorflux.config import experimental

@@ -8,7 +8,9 @@ from tensorflux.backends import devices as backend_devices
 PhysicalDevice = collections.namedtuple("PhysicalDevice", ["name", "device_type"])
 LogicalDevice = collections.namedtuple("LogicalDevice", ["name", "device_type"])
 
-_state = {"tf32": True, "memory_growth": {}}
+# TF32 is on unless NVIDIA_TF32_OVERRIDE=0 (the variable TensorFlow and NVIDIA's libraries read)
+_state = {"tf32": os.environ.get("NVIDIA_TF32_OVERRIDE", "").strip() != "0",
+          "memory_growth": {}}
 _TYPES = ("CPU", "GPU")
 
 

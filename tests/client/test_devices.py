@@ -210,13 +210,16 @@ def test_gpu_ops_run_through_xla(fake_gpu):
         w = tf.Variable(np.eye(2, dtype=np.float32) * 2, name="w")
     with tf.device("/gpu:0"):
         y = tf.nn.relu(tf.matmul(x, w), name="y")
-    z = y - 1.0  # no device: the numpy backend's default, CPU:0
+    z = y - 1.0  # no device: TF's default, the GPU
+    where = tf.where(z > 0)  # no device and no GPU (XLA) kernel: the CPU
     with tf.Session() as sess:
         sess.run(w.initializer)
-        out = sess.run(z, {x: [[1.0, -1.0], [2.0, 3.0]]})
+        out, idx = sess.run([z, where], {x: [[1.0, -1.0], [2.0, 3.0]]})
         plan = _runner(sess).plan
         call = _runner(sess).call
     np.testing.assert_allclose(out, [[1.0, -1.0], [3.0, 5.0]])
+    assert idx.tolist() == [[0, 0], [1, 0], [1, 1]]
+    assert plan.devices[z.op] == GPU % 0 and plan.devices[where.op] == CPU % 0
     assert [d for d, _ in plan.segments] == [CPU % 0, GPU % 0, CPU % 0]
     kinds = [type(step[3]).__name__ for step in call.steps]
     assert kinds[1] == compiler.PlanRunner.__name__
