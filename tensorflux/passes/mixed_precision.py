@@ -17,7 +17,14 @@ all float32 is rewritten according to its device:
   and back (Cast pairs) while the op itself runs in float32, TF's emulation of float16
   arithmetic with float32 accumulation, at CPU speed.
 - on a CPU otherwise: unchanged (TF's rewrite is GPU-only; float16 on a CPU is only slower).
-Variables are never touched: they stay float32, and so does every other op.
+On a GPU, float16 then spreads through the ops of TF's inference and clear lists that sit on
+it (FOLLOW below: activations and their gradients, residual sums, pooling, batch norm with
+float32 statistics and parameters, bias addition): such an op whose float32 inputs of its
+type T include one with a float16 value is rewritten too (its other T inputs are cast), so a
+conv -> batch norm -> ReLU -> add -> conv chain and its gradient run in float16 without a
+round trip per op. Scaling ops (Mul, RealDiv) and reductions (Mean, Sum, losses) stay float32:
+the loss-scale arithmetic and the statistics must not underflow or overflow.
+Variables are never touched: they stay float32.
 
 Casts of folded constants (weights frozen into the graph) are done once, at plan time.
 
@@ -34,6 +41,14 @@ from tensorflux.passes import plan_ops
 
 ALLOWED = ("MatMul", "BatchMatMul", "BatchMatMulV2", "Conv2D", "Conv2DBackpropInput",
            "Conv2DBackpropFilter")
+# op type -> (input positions of type T, output positions of type T); "all": every input
+FOLLOW = {
+    "Relu": ((0,), (0,)), "Relu6": ((0,), (0,)), "Elu": ((0,), (0,)),
+    "ReluGrad": ((0, 1), (0,)), "Relu6Grad": ((0, 1), (0,)), "EluGrad": ((0, 1), (0,)),
+    "Add": ((0, 1), (0,)), "AddV2": ((0, 1), (0,)), "AddN": ("all", (0,)),
+    "BiasAdd": ((0, 1), (0,)), "MaxPool": ((0,), (0,)), "MaxPoolGrad": ((0, 1, 2), (0,)),
+    "FusedBatchNormV3": ((0,), (0,)), "FusedBatchNormGradV3": ((0, 1), (0,)),
+}
 _ON = (1, 3)  # RewriterConfig.ON, AGGRESSIVE
 _STATE = {"graph_rewrite": False}
 
@@ -103,6 +118,10 @@ def rewrite(plan, config=None):
     for op in plan.ops:
         device = devices.get(op, "")
         gpu = "/device:GPU:" in device
+        if gpu and on_gpu and op.type in FOLLOW:
+            if _follow(op, device, plan, fed, resolve, half, ops, devices, aliases, cast):
+                changed = True
+                continue
         if not (on_gpu if gpu else on_cpu) or not _eligible(op, plan, fed):
             ops.append(op)
             continue
@@ -142,3 +161,42 @@ def rewrite(plan, config=None):
     if not changed:
         return plan
     return plan.replace(ops=ops, devices=devices, aliases=aliases, constants=constants)
+
+
+def _follow(op, device, plan, fed, resolve, half, ops, devices, aliases, cast):
+    """Rewrites a FOLLOW op on a GPU to float16 when one of its T inputs has a float16 value.
+
+    Returns whether it did (the clone and its casts are appended to `ops`).
+    """
+    t_in, t_out = FOLLOW[op.type]
+    if t_in == "all":
+        t_in = tuple(range(len(op.inputs)))
+    if any(t in fed for t in op._outputs):
+        return False
+    ins = [resolve(t) for t in op.inputs]
+    if any(i >= len(ins) or ins[i].dtype.base_dtype != dtypes.float32 for i in t_in):
+        return False
+    if not any((ins[i], device) in half for i in t_in):
+        return False
+    inputs = list(ins)
+    for i in t_in:
+        key = (ins[i], device)
+        if key not in half:
+            half[key] = cast(op, "%s-%d-CastToFp16-AutoMixedPrecision" % (op.name, i), ins[i],
+                             dtypes.float16, device)
+        inputs[i] = half[key]
+    attrs = dict(op._attrs)
+    if "T" in attrs:
+        attrs["T"] = dtypes.float16
+    clone = plan_ops.new_op(op, op.name, op.type, inputs, attrs, device)
+    devices[clone] = device
+    ops.append(clone)
+    for j, (orig, out) in enumerate(zip(op._outputs, clone._outputs)):
+        if j in t_out:
+            back = cast(op, "%s-%d-CastToFp32-AutoMixedPrecision" % (op.name, j), out,
+                        dtypes.float32, device)
+            half[(back, device)] = out
+            aliases[orig] = back
+        else:
+            aliases[orig] = out
+    return True

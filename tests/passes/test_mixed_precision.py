@@ -51,7 +51,8 @@ def test_gpu_matmuls_get_float16_casts():
     w = tf.Variable(np.ones((3, 5), np.float32), name="w")
     h = tf.matmul(x, w, name="h")
     y = tf.matmul(h, tf.ones([5, 2]), name="y")  # reads h: no float32 round trip in between
-    out = tf.nn.relu(y, name="out")  # not on the list: stays float32
+    r = tf.nn.relu(y, name="r")  # follows its float16 input
+    out = tf.reduce_mean(r * 2.0, name="out")  # scaling and reductions: float32
     before = _plan_on([out], [x], GPU)
     after = mixed_precision.rewrite(before, _amp())
     names = [op.name for op in after.ops]
@@ -65,8 +66,11 @@ def test_gpu_matmuls_get_float16_casts():
     assert ops["h"] is not h.op  # a plan-only copy; the graph keeps its float32 op
     assert h.dtype == tf.float32 and w.dtype.base_dtype == tf.float32
     relu = [op for op in after.ops if op.type == "Relu"][0]
-    assert after.resolve(relu.inputs[0]).dtype == tf.float32
+    assert relu.inputs[0] is ops["y"].outputs[0] and relu.outputs[0].dtype == tf.float16
+    mul = [op for op in after.ops if op.type == "Mul"][0]
+    assert after.resolve(mul.inputs[0]).op.type == "Cast"  # relu's float16 value, cast back
     assert after.resolve(y).op.type == "Cast"
+    assert after.resolve(r).op.type == "Cast"
     assert all(after.devices[op] == GPU for op in after.ops)
     assert [op.type for op in before.ops].count("Cast") == 0
     assert mixed_precision.rewrite(before, None) is before
@@ -297,3 +301,61 @@ def test_fixed_loss_scale_scales_the_gradients_back():
         sess.run(train, {x: [[1.0, 3.0]]})
         np.testing.assert_allclose(sess.run(w), [[0.5], [0.5]])
         assert sess.run(gs) == 1
+
+
+def test_float16_follows_through_batch_norm_relu_and_residual_sums():
+    """A residual block and its gradient stay float16 between the convolutions on a GPU."""
+    x = tf.placeholder(tf.float32, [2, 6, 6, 4], name="x")
+    h = tf.layers.conv2d(x, 4, 3, padding="same", use_bias=False, name="c1")
+    h = tf.nn.relu(tf.layers.batch_normalization(h, training=True, name="bn"))
+    h = tf.layers.conv2d(h, 4, 3, padding="same", use_bias=False, name="c2")
+    y = tf.nn.relu(h + x)
+    loss = tf.reduce_mean(tf.square(y))
+    grads = tf.gradients(loss * 128.0, tf.trainable_variables())
+    unscaled = [g * (1.0 / 128.0) for g in grads]
+    before = _plan_on(unscaled, [x], GPU)
+    after = mixed_precision.rewrite(before, _amp())
+    kinds = {}
+    for op in after.ops:
+        if op.type in ("Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter",
+                       "FusedBatchNormV3", "FusedBatchNormGradV3", "Relu", "ReluGrad",
+                       "Add", "AddN", "Mean", "Mul"):
+            kinds.setdefault(op.type, set()).add(op.outputs[0].dtype.name)
+    for t in ("Conv2D", "Conv2DBackpropFilter", "FusedBatchNormV3", "FusedBatchNormGradV3",
+              "Relu", "ReluGrad"):
+        assert kinds[t] == {"float16"}, (t, kinds)
+    assert "float16" in kinds["Add"]  # the residual sum (h + x; x is cast once)
+    assert kinds["Mul"] == {"float32"}  # gradient scaling stays float32
+    bn = [op for op in after.ops if op.type == "FusedBatchNormV3"][0]
+    assert [t.dtype.name for t in bn.outputs[1:5]] == ["float32"] * 4  # statistics
+    assert bn.inputs[1].dtype == tf.float32  # gamma stays a float32 variable
+    # between the two convolutions no float16 -> float32 -> float16 round trip is left
+    c2 = [op for op in after.ops if op.type == "Conv2D" and op.name.startswith("c2")][0]
+    assert c2.inputs[0].op.type == "Relu" and c2.inputs[0].dtype == tf.float16
+    # all gradients stay float32 to the caller, and finite
+    assert all(after.resolve(g).dtype == tf.float32 for g in unscaled)
+
+
+def test_follow_rewrite_trains_like_float32(fake_gpu):
+    def run(config):
+        g = tf.Graph()
+        with g.as_default(), tf.device("/gpu:0"):
+            tf.set_random_seed(1)
+            x = tf.placeholder(tf.float32, [8, 8, 8, 3])
+            h = tf.layers.conv2d(x, 8, 3, padding="same", use_bias=False)
+            h = tf.nn.relu(tf.layers.batch_normalization(h, training=True))
+            h = tf.layers.max_pooling2d(h, 2, 2)
+            logits = tf.layers.dense(tf.layers.flatten(h), 3)
+            labels = tf.constant(np.arange(8) % 3)
+            loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)
+            with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+                op = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+            init = tf.global_variables_initializer()
+        xv = np.random.default_rng(0).standard_normal((8, 8, 8, 3)).astype(np.float32)
+        with tf.Session(graph=g, config=config) as sess:
+            sess.run(init)
+            return [sess.run([op, loss], {x: xv})[1] for _ in range(15)]
+
+    fp32, amp = run(None), run(_amp())
+    np.testing.assert_allclose(amp, fp32, rtol=2e-2, atol=2e-2)
+    assert amp[-1] < 0.7 * amp[0]
