@@ -7,12 +7,14 @@ the batch-norm updates as control dependencies of `train_op` (TF1's UPDATE_OPS i
 jax do the same update (torch's SGD with momentum is TF's MomentumOptimizer) and return the loss
 as a number, which waits for the GPU.
 
-On a GPU: the TF1 graph is built under `tf.device("/gpu:0")`, the batches are kept in GPU memory
-(in two local variables, one picked per step by a fed index) as every peer's are; torch runs channels-last on cuda with TF32 allowed (TF's
-default on such GPUs) and cuDNN autotuning, its batches already on the GPU; JAX runs on its GPU
-with its default precision, batches on the GPU. Variants: `tensorflux+mixed` wraps the optimizer
-in `tf.train.experimental.enable_mixed_precision_graph_rewrite` (float16 convolutions and
-matmuls, dynamic loss scaling); `torch+bf16` runs forward and loss under bfloat16 autocast.
+On a GPU: the TF1 graph is built under `tf.device("/gpu:0")`, the batches kept in GPU memory
+(two local variables, one batch picked per step by a fed index) as every peer's are; torch runs
+channels-last on cuda with TF32 allowed (TF's default on such GPUs) and cuDNN autotuning, its
+batches on the GPU; JAX runs on its GPU with its default precision, batches on the GPU.
+Variants: `tensorflux+mixed` wraps the optimizer in
+`tf.train.experimental.enable_mixed_precision_graph_rewrite` (float16 convolutions, matmuls
+and the activations between them, dynamic loss scaling); `torch+bf16` runs forward and loss
+under bfloat16 autocast.
 """
 
 import itertools
