@@ -313,7 +313,8 @@ def test_tf32_switch_sets_the_gpu_matmul_precision(fake_gpu, monkeypatch):
     with tf.device("/gpu:0"):
         y = tf.matmul(a, a)
     value = np.arange(16, dtype=np.float32).reshape(4, 4)
-    assert tf.config.experimental.tensor_float_32_execution_enabled()  # TF's default
+    before = tf.config.experimental.tensor_float_32_execution_enabled()
+    tf.config.experimental.enable_tensor_float_32_execution(True)
     try:
         with tf.Session() as sess:
             np.testing.assert_allclose(sess.run(y, {a: value}), value @ value)
@@ -321,5 +322,20 @@ def test_tf32_switch_sets_the_gpu_matmul_precision(fake_gpu, monkeypatch):
             assert not tf.config.experimental.tensor_float_32_execution_enabled()
             np.testing.assert_allclose(sess.run(y, {a: value}), value @ value)
     finally:
-        tf.config.experimental.enable_tensor_float_32_execution(True)
+        tf.config.experimental.enable_tensor_float_32_execution(before)
     assert seen == ["tensorfloat32", "highest"]
+
+
+def test_tf32_default_follows_nvidia_override():
+    import subprocess
+    import sys
+
+    code = ("import tensorflux as tf; "
+            "print(tf.config.experimental.tensor_float_32_execution_enabled())")
+    for value, want in (("0", "False"), ("1", "True"), (None, "True")):
+        env = {k: v for k, v in __import__("os").environ.items() if k != "NVIDIA_TF32_OVERRIDE"}
+        if value is not None:
+            env["NVIDIA_TF32_OVERRIDE"] = value
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                             text=True, check=True).stdout.strip()
+        assert out == want, (value, out)
