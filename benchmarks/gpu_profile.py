@@ -1,0 +1,103 @@
+"""Where a GPU step's time goes, kernel by kernel: one workload, one peer, on the GPU.
+
+    python benchmarks/gpu_profile.py --peer tensorflux [--variant mixed] [--workload resnet50_train]
+
+Runs the workload's step as `run.py --device gpu` would (warm-up first), then a few steps under
+`torch.profiler` with CUDA activity: CUPTI records every kernel the process launches, whichever
+framework launched it (XLA's for tensorflux and JAX, PyTorch's own), so the peers are compared
+kernel by kernel. Prints GPU time per step by kernel family (convolutions, matrix products,
+XLA fusions, copies, other) and the costliest kernels. Needs PyTorch with CUDA; the numbers are
+for reading next to each other, not for the benchmark table (the profiler adds overhead).
+"""
+
+import argparse
+import collections
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+FAMILIES = (  # (family, substrings of kernel names), first match wins
+    ("copy/transpose", ("memcpy", "memset", "copy", "transpose")),
+    ("convolution", ("conv", "cudnn", "xmma", "implicit", "dgrad", "wgrad", "fprop", "winograd")),
+    ("matmul", ("gemm", "cublas", "cutlass", "matmul", "gemv")),
+    ("reduction", ("reduce", "reduction")),
+    ("xla fusion", ("fusion", "loop_", "input_", "wrapped_")),
+)
+
+
+def family(name):
+    low = name.lower()
+    for fam, keys in FAMILIES:
+        if any(k in low for k in keys):
+            return fam
+    return "other"
+
+
+def device_time(evt):
+    for attr in ("self_device_time_total", "self_cuda_time_total", "device_time_total",
+                 "cuda_time_total"):
+        v = getattr(evt, attr, None)
+        if v:
+            return float(v)
+    return 0.0
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--workload", default="resnet50_train")
+    p.add_argument("--peer", default="tensorflux", choices=("tensorflux", "torch", "jax"))
+    p.add_argument("--variant", default=None)
+    p.add_argument("--batch", type=int, default=None)
+    p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--device", default="gpu", choices=("gpu", "cpu"))
+    p.add_argument("--top", type=int, default=25)
+    args = p.parse_args(argv)
+
+    import importlib
+
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    from workloads import Options
+
+    mod = importlib.import_module("workloads." + args.workload)
+    opts = Options(batch=args.batch or mod.BATCH, device=args.device, variant=args.variant)
+    step = getattr(mod, "setup_" + args.peer)(opts)
+    for _ in range(3):
+        step()
+    t = time.perf_counter()
+    for _ in range(args.steps):
+        step()
+    wall = (time.perf_counter() - t) / args.steps
+    cuda = torch.cuda.is_available()
+    with profile(activities=[ProfilerActivity.CUDA if cuda else ProfilerActivity.CPU]) as prof:
+        for _ in range(args.steps):
+            step()
+        if cuda:
+            torch.cuda.synchronize()
+    per_fam = collections.Counter()
+    kernels = []
+    for evt in prof.key_averages():
+        us = device_time(evt)
+        if us <= 0:
+            continue
+        kernels.append((us / args.steps, evt.count / args.steps, evt.key))
+        per_fam[family(evt.key)] += us / args.steps
+    total = sum(per_fam.values())
+    label = args.peer + ("+" + args.variant if args.variant else "")
+    print("%s %s batch %d: wall %.2f ms/step (unprofiled), GPU kernels %.2f ms/step, "
+          "%d kernel launches/step" % (label, args.workload, opts.batch, wall * 1e3, total / 1e3,
+                                       sum(c for _, c, _ in kernels)))
+    for fam, us in per_fam.most_common():
+        print("  %-15s %8.3f ms  %5.1f%%" % (fam, us / 1e3, 100 * us / max(total, 1e-9)))
+    print("  top kernels (ms/step, launches/step, name):")
+    for us, count, name in sorted(kernels, reverse=True)[:args.top]:
+        print("    %7.3f %5.1f  %s" % (us / 1e3, count, name[:110]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
