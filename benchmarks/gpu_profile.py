@@ -60,7 +60,6 @@ def main(argv=None):
 
     import torch
     from torch.profiler import ProfilerActivity, profile
-
     from workloads import Options
 
     mod = importlib.import_module("workloads." + args.workload)
