@@ -45,6 +45,38 @@ def device_time(evt):
     return 0.0
 
 
+def _host_breakdown(step, steps):
+    """tensorflux's step split into: before the XLA call, the call (dispatch), the wait for the
+    device (the first fetched value), after it. Medians in ms."""
+    import jax
+
+    from tensorflux.backends.xla import compiler
+
+    marks = {}
+    real = compiler.PlanRunner._call
+
+    def timed(self, entry, dyn, ro, rw, keys):
+        marks["call"] = time.perf_counter()
+        out = real(self, entry, dyn, ro, rw, keys)
+        marks["dispatched"] = time.perf_counter()
+        jax.block_until_ready(out)
+        marks["ready"] = time.perf_counter()
+        return out
+
+    compiler.PlanRunner._call = timed
+    rows = []
+    try:
+        for _ in range(steps):
+            t0 = time.perf_counter()
+            step()
+            t1 = time.perf_counter()
+            rows.append((marks["call"] - t0, marks["dispatched"] - marks["call"],
+                         marks["ready"] - marks["dispatched"], t1 - marks["ready"]))
+    finally:
+        compiler.PlanRunner._call = real
+    return tuple(sorted(col)[len(col) // 2] * 1e3 for col in zip(*rows))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--workload", default="resnet50_train")
@@ -72,6 +104,7 @@ def main(argv=None):
         step()
     wall = (time.perf_counter() - t) / args.steps
     cuda = torch.cuda.is_available()
+    breakdown = _host_breakdown(step, args.steps) if args.peer == "tensorflux" else None
     with profile(activities=[ProfilerActivity.CUDA if cuda else ProfilerActivity.CPU]) as prof:
         for _ in range(args.steps):
             step()
@@ -90,6 +123,10 @@ def main(argv=None):
     print("%s %s batch %d: wall %.2f ms/step (unprofiled), GPU kernels %.2f ms/step, "
           "%d kernel launches/step" % (label, args.workload, opts.batch, wall * 1e3, total / 1e3,
                                        sum(c for _, c, _ in kernels)))
+    if breakdown:
+        print("  tensorflux host side per step: %.3f ms until the executable is dispatched, "
+              "%.3f ms dispatching it, %.3f ms waiting for the device, %.3f ms after "
+              "(outputs, state)" % breakdown)
     for fam, us in per_fam.most_common():
         print("  %-15s %8.3f ms  %5.1f%%" % (fam, us / 1e3, 100 * us / max(total, 1e-9)))
     print("  top kernels (ms/step, launches/step, name):")

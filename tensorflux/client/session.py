@@ -120,7 +120,14 @@ class BaseSession:
             except BaseException:
                 state.variables.clear()
                 state.variables.update(snapshot)
+                if state.rescued:  # old buffers an XLA run consumed, and their values
+                    for k, v in state.rescued.items():
+                        if _is_consumed(state.variables.get(k)):
+                            state.variables[k] = v
+                    state.rescued.clear()
                 raise
+            if state.rescued:
+                state.rescued.clear()
         else:
             out = call(feed_values, state)
         fed = runner.fed_fetch
@@ -296,6 +303,14 @@ class BaseSession:
 
     def _set_variable_values(self, values):
         self._state.variables.update(values)
+
+
+def _is_consumed(value):
+    """A device array whose buffer a compiled run took over (donated): unusable from now on."""
+    if value is None or type(value) is np.ndarray:
+        return False
+    deleted = getattr(value, "is_deleted", None)
+    return bool(deleted is not None and deleted())
 
 
 def _is_sparse_key(key):

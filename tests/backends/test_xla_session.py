@@ -160,6 +160,8 @@ def test_out_of_range_gather_reports_numpy_error_and_keeps_state():
             sess.run(y, {i: 7})
         np.testing.assert_allclose(sess.run(v), [2.0, 3.0, 4.0])
         assert runner_for(sess, y).mode == "xla"
+        assert runner_for(sess, y).analysis.donate == {"v"}  # donated despite the check
+        assert sess.run(y, {i: 0}) == 3.0  # and the handed-back value is usable
 
 
 def test_integer_division_by_zero_is_an_error():
@@ -387,3 +389,19 @@ def test_mixed_precision_training_step_compiles_whole():
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, rtol=1e-6)
     assert results[1][1] == 2.0 ** 15 / 2  # the non-finite step halved the scale
+
+
+def test_two_variables_written_with_one_value_stay_independent():
+    a = tf.Variable([1.0, 2.0], name="a")
+    b = tf.Variable([0.0, 0.0], name="b")
+    x = tf.placeholder(tf.float32, [2])
+    same = x * 2.0
+    both = tf.group(tf.assign(a, same), tf.assign(b, same))
+    bump = tf.assign_add(a, [10.0, 10.0])
+    with tf.Session(config=xla_config()) as sess:
+        sess.run([a.initializer, b.initializer])
+        sess.run(both, {x: [1.0, 3.0]})
+        sess.run(bump)
+        np.testing.assert_allclose(sess.run(a), [12.0, 16.0])
+        np.testing.assert_allclose(sess.run(b), [2.0, 6.0])  # not changed through a
+        assert all(r.mode == "xla" for r in runners(sess))

@@ -13,14 +13,20 @@ BACKEND = "numpy"
 
 
 class RunContext:
-    """Per-session state the stateful kernels see: variable values and per-op RNGs."""
+    """Per-session state the stateful kernels see: variable values and per-op RNGs.
 
-    __slots__ = ("variables", "rngs", "resources")
+    `rescued` holds, during a failing run, variables' values that a compiled (XLA) run handed
+    back after consuming their old buffers (donation): the Session restores those instead of
+    the consumed arrays when it rolls the state back.
+    """
+
+    __slots__ = ("variables", "rngs", "resources", "rescued")
 
     def __init__(self):
         self.variables = {}
         self.rngs = {}
         self.resources = {}
+        self.rescued = {}
 
 
 def _read_var(key, op):

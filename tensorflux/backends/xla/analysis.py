@@ -141,8 +141,7 @@ class Analysis:
             self._collect_static_feeds(t, static, set())
         self.static_feeds = sorted(static)
         self.dynamic_feeds = [i for i in range(len(plan.feeds)) if i not in static]
-        if not self.checks:
-            self.donate = (set(self.in_keys) & set(self.written)) - no_validate
+        self.donate = (set(self.in_keys) & set(self.written)) - no_validate
 
     def _needs_host(self, op):
         """An op XLA cannot run: no XLA kernel, and not computable while tracing."""

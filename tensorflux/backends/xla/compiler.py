@@ -13,8 +13,10 @@
 - The executable's inputs are the feeds, the values of the variables the plan reads (session
   state, keyed by VariableV2 op name) and one PRNG key per random op; its outputs are the fetches,
   the new values of the variables it writes, the new PRNG keys, and an error flag. Buffers of
-  variables read and rewritten are donated (XLA updates them in place), except in plans with
-  runtime checks, whose old values must survive a failed run.
+  variables read and rewritten are donated (XLA updates them in place). In plans with runtime
+  checks each donated variable's output is `where(error, old value, new value)`, so a run whose
+  check fires hands the old values back (they are put back into the session state before the
+  numpy interpreter reruns the step and raises TF's error).
 - One executable per feed-shape signature (plus the values of *static feeds*, see analysis.py),
   kept in a small per-plan LRU ($TENSORFLUX_XLA_CACHE_SIZE, default 8). A plan that keeps
   recompiling goes back to numpy for good.
@@ -95,12 +97,13 @@ def _is_concrete(x):
 class _Entry:
     """One executable: the jitted function and, once traced, where each fetch comes from."""
 
-    __slots__ = ("fn", "fetch_src", "all_out")
+    __slots__ = ("fn", "fetch_src", "all_out", "distinct")
 
     def __init__(self, fn):
         self.fn = fn
         self.fetch_src = None  # per fetch: ("feed", i) / ("const", value) / ("out", j)
         self.all_out = False  # every fetch is an output, in order
+        self.distinct = False  # the written variables are distinct traced values
 
 
 def run_steps(an, vals, state):
@@ -167,6 +170,7 @@ def _trace_fn(an, entry, static_values):
                 vals[plan.feeds[i]] = v
             variables = dict(zip(in_ro, ro))
             variables.update(zip(in_rw, rw))
+            donated = dict(zip(in_rw, rw))
             state = TraceState(variables, {op.name: k for op, k in zip(an.rng_ops, keys)})
 
             get = run_steps(an, vals, state)
@@ -185,10 +189,14 @@ def _trace_fn(an, entry, static_values):
             entry.fetch_src = src
             entry.all_out = all(kind == "out" for kind, _ in src)
             written = tuple(variables[k] for k in an.written)
+            entry.distinct = len(set(map(id, written))) == len(written)
             new_keys = tuple(state.rngs[op.name] for op in an.rng_ops)
             err = None
             if trace.checks:
                 err = functools.reduce(jnp.logical_or, [jnp.any(c) for c in trace.checks])
+                if donated:  # a failed run must give the donated buffers' values back
+                    written = tuple(jnp.where(err, donated[k], v) if k in donated else v
+                                    for k, v in zip(an.written, written))
             return tuple(outs), written, new_keys, err
         finally:
             kernel_lib.set_current(prev)
@@ -396,11 +404,14 @@ class PlanRunner:
                 else:
                     outs, written, new_keys, err = self._call(entry, dyn, ro, rw, keys)
                 flagged = err is not None and bool(err)
-                if len(written) > 1 and not flagged:
+                if len(written) > 1 and not flagged and not entry.distinct:
                     written = _distinct(written)
         except Exception as e:  # noqa: BLE001 - numpy decides what the error is
             return self._recover(feed_values, state, key, e)
         if flagged:
+            for k, v in zip(an.written, written):
+                if k in an.donate:  # the old value, handed back in a new buffer
+                    variables[k] = state.rescued[k] = v
             return self._recover(feed_values, state, None, None)
         if entry.all_out:
             result = [np.asarray(o) for o in outs]
@@ -465,6 +476,8 @@ class PlanRunner:
 
 def _distinct(values):
     """The written variables as distinct buffers (one array is never two variables' value)."""
+    if len(set(map(id, values))) == len(values):
+        return values
     seen = set()
     out = []
     for v in values:
