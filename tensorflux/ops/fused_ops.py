@@ -3,6 +3,12 @@
 `_FusedConv` computes `activation(bias_add(conv_or_matmul(...)))` in one step: its `parts` attr
 holds the original graph ops, whose kernels the backends compose (the numpy backend adds the
 bias and applies the activation in place on the convolution's fresh output).
+
+`_FusedConvBN` computes `relu(batch_norm(conv2d(x, w)) + residual)` for an inference-mode batch
+norm (`FusedBatchNormV3` with `is_training=False`), residual and ReLU optional. Its inputs are
+`x, w, scale, offset, mean, variance[, residual]`; `parts` holds (conv, batch norm, add or None,
+relu or None). The numpy backend folds the normalization into the convolution:
+`w * s` and `offset - mean * s` with `s = scale / sqrt(variance + epsilon)`.
 """
 
 from tensorflux.ops import registry
@@ -15,3 +21,4 @@ def _fused_shape(op):
 
 
 registry.register("_FusedConv", shape=_fused_shape, grad=registry.NOT_DIFFERENTIABLE)
+registry.register("_FusedConvBN", shape=_fused_shape, grad=registry.NOT_DIFFERENTIABLE)

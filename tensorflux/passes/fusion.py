@@ -7,6 +7,13 @@ the last dimension, as in `tf.nn.conv2d(...) + b`), take it; if that result's on
 plan-local `_FusedConv` op placed where its last member was; the last member's output becomes
 an alias of the fused output.
 
+Batch norm for inference: a channels-last `Conv2D` whose only consumer is a
+`FusedBatchNormV3` with `is_training=False` (whose statistics outputs nobody reads), optionally
+followed by an `Add`/`AddV2` with another tensor of the same shape (a residual connection) and
+then a `Relu`, becomes one `_FusedConvBN`: the backends fold the normalization into the
+convolution's weights and bias, and add the residual and apply the ReLU in the same step (on
+oneDNN: post-ops of the convolution primitive).
+
 Safety: an intermediate that is fetched, fed, read by any other op of the plan, or that has
 control edges is never fused away; channels-first convolutions are fused only with `BiasAdd`
 (whose `data_format` says where the channels are).
@@ -47,8 +54,27 @@ def fuse(plan, config=None):
     replace = {}  # last op of a chain -> fused op
     dropped = set()
     aliases = dict(plan.aliases)
+    def used(t):
+        return t in fetched or t in fed or bool(users.get(t))
+
     for op in plan.ops:
         if op.type not in _PRODUCERS or op in dropped or op._control_outputs:
+            continue
+        chain = _bn_chain(op, plan, sole_user, used, claimed=dropped | set(replace))
+        if chain is not None:
+            conv, bn, add, act = chain
+            inputs = [plan.resolve(t) for t in conv.inputs + bn.inputs[1:5]]
+            if add is not None:
+                inputs += [plan.resolve(t) for t in add.inputs
+                           if plan.resolve(t) is not bn.outputs[0]]
+            last = act or add or bn
+            fused = Operation(op.graph, last.name + "/fused", "_FusedConvBN", inputs,
+                              {"parts": chain}, last.device, [], registry.get("_FusedConvBN"))
+            fused._id = last._id
+            fused._outputs = [Tensor(fused, 0, *fused_ops._fused_shape(fused)[0])]
+            replace[last] = fused
+            dropped.update(p for p in chain if p is not last and p is not None)
+            aliases[last.outputs[0]] = fused._outputs[0]
             continue
         bias = sole_user(op.outputs[0])
         if bias is None or not _is_bias(bias, op, plan):
@@ -69,12 +95,56 @@ def fuse(plan, config=None):
         aliases[last.outputs[0]] = fused._outputs[0]
     if not replace:
         return plan
+
+    def final(t):
+        while t in aliases:
+            t = aliases[t]
+        return t
+
+    for fused in replace.values():  # an input may be the output of a chain fused after it
+        fused._inputs = tuple(final(t) for t in fused._inputs)
     ops = [replace.get(op, op) for op in plan.ops if op not in dropped]
     devices = dict(plan.devices)
     for last, fused in replace.items():
         if last in devices:
             devices[fused] = devices[last]
     return plan.replace(ops=ops, aliases=aliases, devices=devices)
+
+
+def _bn_chain(conv, plan, sole_user, used, claimed):
+    """(conv, batch norm, add or None, relu or None) of an inference batch-norm chain, or None.
+    Ops in `claimed` already belong to another chain (a residual sum of two batch norms)."""
+    if conv.type != "Conv2D" or not _channels_last(conv):
+        return None
+    bn = sole_user(conv.outputs[0])
+    if (bn is None or bn.type != "FusedBatchNormV3" or bn._control_inputs
+            or bn._attrs.get("is_training", True) or not _channels_last(bn)
+            or plan.resolve(bn.inputs[0]) is not conv.outputs[0]
+            or any(used(t) for t in bn.outputs[1:])):
+        return None
+    y = bn.outputs[0]
+    if y.dtype.base_dtype != conv.outputs[0].dtype.base_dtype:
+        return None
+    add = sole_user(y)
+    if add is not None and (add in claimed or not _is_residual_add(add, y, plan)):
+        add = None
+    act = sole_user((add or bn).outputs[0])
+    if act is not None and (act in claimed or act.type != "Relu" or act._control_inputs):
+        act = None
+    return conv, bn, add, act
+
+
+def _is_residual_add(op, y, plan):
+    """`op` adds `y` and one other tensor of exactly `y`'s (fully known) shape and dtype."""
+    if op.type not in ("Add", "AddV2") or op._control_inputs:
+        return False
+    ins = [plan.resolve(t) for t in op.inputs]
+    if sum(t is y for t in ins) != 1:
+        return False
+    other = [t for t in ins if t is not y][0]
+    return (other.dtype.base_dtype == y.dtype.base_dtype and y.shape.is_fully_defined()
+            and other.shape.is_fully_defined() and other.shape == y.shape
+            and op.outputs[0].shape == y.shape)
 
 
 def _is_bias(op, producer, plan):

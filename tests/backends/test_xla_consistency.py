@@ -391,6 +391,19 @@ def _fused(x):
     return [y, z]
 
 
+@case("fused_conv_batch_norm_residual_relu")
+def _fused_bn(x):
+    img = x.uniform((2, 5, 5, 4))
+    conv = tf.nn.conv2d(img, x.uniform((3, 3, 4, 4)), [1, 1, 1, 1], "SAME")
+    bn = tf.nn.fused_batch_norm(conv, x.uniform((4,)), x.uniform((4,)), mean=x.uniform((4,)),
+                                variance=x.uniform((4,), 0.5, 2.0), is_training=False)[0]
+    plain = tf.nn.fused_batch_norm(
+        tf.nn.conv2d(img, x.uniform((1, 1, 4, 4)), [1, 1, 1, 1], "SAME"), x.uniform((4,)),
+        x.uniform((4,)), mean=x.uniform((4,)), variance=x.uniform((4,), 0.5, 2.0),
+        is_training=False)[0]
+    return [tf.nn.relu(bn + img), plain]
+
+
 @case("convolutions_nchw")
 def _conv_nchw(x):
     img = x.uniform((2, 3, 7, 6))

@@ -212,9 +212,9 @@ def _fast_geometry(geo, sizes, ks):
     return out, (tuple(geo.strides), tuple(geo.dilations), tuple(map(tuple, pads)))
 
 
-def fast_conv_forward(rt, x, w, geo, bias=None):
-    """oneDNN `conv_forward` (plus `bias`) of channels-last float32 `x`, `w`; None if not
-    handled."""
+def fast_conv_forward(rt, x, w, geo, bias=None, add_to=None, relu=False):
+    """oneDNN `conv_forward` (plus `bias`, plus `add_to`, then ReLU if asked) of channels-last
+    float32 `x`, `w`; None if not handled."""
     ks, (c, o) = w.shape[:-2], w.shape[-2:]
     _check_depth(x.shape[-1], c)
     g = _fast_geometry(geo, x.shape[1:-1], ks)
@@ -223,8 +223,11 @@ def fast_conv_forward(rt, x, w, geo, bias=None):
     out, geom = g
     if bias is not None:
         bias = np.ascontiguousarray(bias)
+    out_shape = (x.shape[0],) + tuple(out) + (o,)
+    if add_to is not None and tuple(add_to.shape) != out_shape:
+        return None
     return onednn_conv.forward(rt, onednn_prims.as_usable(x), onednn_prims.as_usable(w), geom,
-                               (x.shape[0],) + tuple(out) + (o,), geo.channels_first, bias)
+                               out_shape, geo.channels_first, bias, add_to, relu)
 
 
 def fused_bias_kernel(conv, bias_op):
@@ -245,6 +248,25 @@ def fused_bias_kernel(conv, bias_op):
             return None
         y = _fast(rt, fast_conv_forward, geo.to_last(x), w, geo, b)
         return None if y is None else geo.from_last(y)
+    return run
+
+
+def fused_bn_kernel(conv):
+    """For a `_FusedConvBN` of the fusion pass: `run(x, w, b, add_to, relu)` computing
+    `relu(conv(x, w) + b + add_to)` in one oneDNN primitive, or returning None where the
+    reference kernels must run; None when oneDNN is off."""
+    rt = onednn.runtime()
+    if rt is None or conv.type != "Conv2D":
+        return None
+    geo = Geometry(conv, 4)
+    if geo.channels_first:
+        return None
+
+    def run(x, w, b, add_to, relu):
+        arrays = (x, w, b) + ((add_to,) if add_to is not None else ())
+        if not _is_f32(*arrays) or x.ndim != 4 or w.ndim != 4 or b.shape != w.shape[-1:]:
+            return None
+        return _fast(rt, fast_conv_forward, x, w, geo, b, add_to, relu)
     return run
 
 

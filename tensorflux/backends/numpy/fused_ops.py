@@ -1,8 +1,9 @@
-"""numpy kernel for plan-local fused ops (ops/fused_ops.py): conv + bias + activation in place."""
+"""numpy kernels for plan-local fused ops (ops/fused_ops.py): conv + bias + activation in place,
+and conv + inference batch norm (folded into the weights) + residual + ReLU."""
 
 import numpy as np
 
-from tensorflux.backends.numpy import conv_ops, linalg_ops, nn_ops
+from tensorflux.backends.numpy import conv_ops, interpreter, linalg_ops, nn_ops
 from tensorflux.ops.registry import kernel
 
 _IN_PLACE = {
@@ -48,5 +49,56 @@ def _fused_conv(op):
                 _IN_PLACE[act.type](y)
             else:
                 y = act_fn(y)
+        return y
+    return run
+
+
+class _FoldCache:
+    """The folded (weights, bias) of one `_FusedConvBN`, kept while its inputs are the same
+    arrays and no variable of any session changed since (`variables_generation`)."""
+
+    __slots__ = ("key", "value")
+
+    def __init__(self):
+        self.key = None  # (generation, the input arrays themselves)
+        self.value = None
+
+    def get(self, eps, w, scale, offset, mean, var):
+        arrays = (w, scale, offset, mean, var)
+        gen = interpreter.variables_generation()
+        key = self.key
+        if key is not None and key[0] == gen and all(a is b for a, b in zip(key[1], arrays)):
+            return self.value
+        s = np.asarray(scale, np.float32) / np.sqrt(np.asarray(var, np.float32) + np.float32(eps))
+        w2 = (w * s.astype(w.dtype, copy=False)).astype(w.dtype, copy=False)
+        b2 = (np.asarray(offset, np.float32) - np.asarray(mean, np.float32) * s).astype(
+            w.dtype, copy=False)
+        self.key, self.value = (gen, arrays), (w2, b2)
+        return w2, b2
+
+
+@kernel("_FusedConvBN")
+def _fused_conv_bn(op):
+    conv, bn, add, act = op._attrs["parts"]
+    eps = bn._attrs["epsilon"]
+    conv_fn = conv.op_def.kernels["numpy"](conv)
+    fast = conv_ops.fused_bn_kernel(conv)
+    relu = act is not None
+    cache = _FoldCache()
+
+    def run(x, w, scale, offset, mean, var, *residual):
+        r = residual[0] if residual else None
+        w2, b2 = cache.get(eps, w, scale, offset, mean, var)
+        y = fast(x, w2, b2, r, relu) if fast is not None else None
+        if y is not None:
+            return y
+        y = conv_fn(x, w2)
+        if not (isinstance(y, np.ndarray) and y.flags.writeable and y.flags.c_contiguous):
+            y = np.array(y)
+        np.add(y, b2, out=y)
+        if r is not None:
+            np.add(y, r, out=y)
+        if relu:
+            nn_ops.relu_in_place(y)
         return y
     return run

@@ -12,6 +12,49 @@ from tensorflux.ops import state_ops
 BACKEND = "numpy"
 
 
+_GENERATION = [0]
+
+
+def variables_generation():
+    """A number that changes whenever any session's variable values change (kernels caching
+    something derived from variables, such as folded batch-norm weights, compare it)."""
+    return _GENERATION[0]
+
+
+class Variables(dict):
+    """A session's variable values; every change bumps `variables_generation()`."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key, value):
+        _GENERATION[0] += 1
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key):
+        _GENERATION[0] += 1
+        dict.__delitem__(self, key)
+
+    def update(self, *args, **kwargs):
+        _GENERATION[0] += 1
+        dict.update(self, *args, **kwargs)
+
+    def clear(self):
+        _GENERATION[0] += 1
+        dict.clear(self)
+
+    def pop(self, *args):
+        _GENERATION[0] += 1
+        return dict.pop(self, *args)
+
+    def popitem(self):
+        _GENERATION[0] += 1
+        return dict.popitem(self)
+
+    def setdefault(self, key, default=None):
+        _GENERATION[0] += 1
+        return dict.setdefault(self, key, default)
+
+
 class RunContext:
     """Per-session state the stateful kernels see: variable values and per-op RNGs.
 
@@ -23,7 +66,7 @@ class RunContext:
     __slots__ = ("variables", "rngs", "resources", "rescued")
 
     def __init__(self):
-        self.variables = {}
+        self.variables = Variables()
         self.rngs = {}
         self.resources = {}
         self.rescued = {}

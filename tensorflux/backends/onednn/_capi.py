@@ -19,6 +19,7 @@ SUCCESS = 0
 STATUS_NAMES = {1: "out of memory", 2: "invalid arguments", 3: "unimplemented",
                 5: "runtime error", 6: "not required"}
 F32 = 3
+DATA_TYPE_UNDEF = 0
 FORMAT_ANY = 1
 CPU = 1
 STREAM_DEFAULT = 1
@@ -98,6 +99,8 @@ PROTOTYPES = {
     "dnnl_post_ops_create": (_i, [_pp]),
     "dnnl_post_ops_destroy": (_i, [_p]),
     "dnnl_post_ops_append_eltwise": (_i, [_p, _i, _f, _f]),
+    # (post_ops, scale, zero_point, data_type)
+    "dnnl_post_ops_append_sum": (_i, [_p, _f, ctypes.c_int32, _i]),
     "dnnl_primitive_desc_query_md": (_p, [_p, _i, _i]),
     "dnnl_primitive_desc_query": (_i, [_p, _i, _i, _p]),
     "dnnl_primitive_desc_destroy": (_i, [_p]),

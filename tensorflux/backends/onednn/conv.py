@@ -9,6 +9,8 @@ oneDNN picks its blocked weight layout and reorders the (small) filter on each c
 `geom` is `(strides, dilations, pads)` per spatial axis, pads as `(before, after)` pairs.
 """
 
+import ctypes
+
 import numpy as np
 
 from tensorflux.backends.onednn import _capi as C
@@ -77,18 +79,50 @@ def _forward_pd(rt, x_md, w_md, b_md, y_md, geom, attr=None):
                    y_md.h, st, dl, pl, pr, attr)
 
 
-def forward(rt, x, w, geom, out_shape, channels_first, bias=None):
+def post_ops_attr(rt, add_dst=False, relu=False):
+    """A primitive attr with the post-ops `dst += result` (sum) then ReLU, or None."""
+    if not (add_dst or relu):
+        return None
+    lib = rt.lib
+    attr = ctypes.c_void_p()
+    lib.check(lib.primitive_attr_create(ctypes.byref(attr)), "primitive_attr_create")
+    po = ctypes.c_void_p()
+    try:
+        lib.check(lib.post_ops_create(ctypes.byref(po)), "post_ops_create")
+        if add_dst:
+            lib.check(lib.post_ops_append_sum(po, 1.0, 0, C.DATA_TYPE_UNDEF), "append_sum")
+        if relu:
+            lib.check(lib.post_ops_append_eltwise(po, C.ELTWISE_RELU, 0.0, 0.0),
+                      "append_eltwise")
+        lib.check(lib.primitive_attr_set_post_ops(attr, po), "set_post_ops")
+    except Exception:
+        lib.primitive_attr_destroy(attr)
+        raise
+    finally:
+        if po:
+            lib.post_ops_destroy(po)
+    return attr
+
+
+def forward(rt, x, w, geom, out_shape, channels_first, bias=None, add_to=None, relu=False):
     """Convolution of channels-last `x` with `w` (plus a contiguous `[O]` `bias`, if given)
-    into a new `[N, *out, O]` array."""
+    into a new `[N, *out, O]` array. With `add_to` (an array of the output's shape) the result
+    is added to a copy of it, and with `relu` ReLU follows, both inside the primitive."""
     ys = activation_layout(out_shape, channels_first)
     key = ("conv_fwd", x.shape, x.strides, w.shape, w.strides, geom, tuple(out_shape), ys,
-           bias is not None)
+           bias is not None, add_to is not None, relu)
 
     def make():
         x_md = act_md(rt, x.shape, elem_strides(x))
         y_md = act_md(rt, out_shape, ys)
         b_md = strided_md(rt, (out_shape[-1],), (1,)) if bias is not None else None
-        pd = _forward_pd(rt, x_md, any_md(rt, filter_dims(w.shape)), b_md, y_md, geom)
+        attr = post_ops_attr(rt, add_to is not None, relu)
+        try:
+            pd = _forward_pd(rt, x_md, any_md(rt, filter_dims(w.shape)), b_md, y_md, geom,
+                             attr)
+        finally:
+            if attr is not None:
+                rt.lib.primitive_attr_destroy(attr)
         args = [(C.ARG_SRC, x_md, False),
                 (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w)), False)]
         if bias is not None:
@@ -97,6 +131,8 @@ def forward(rt, x, w, geom, out_shape, channels_first, bias=None):
 
     prim = rt.cached(key, make)
     y = new_activation(out_shape, channels_first)
+    if add_to is not None:
+        np.copyto(y, add_to)
     if bias is None:
         prim(x, w, y)
     else:

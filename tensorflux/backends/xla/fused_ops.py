@@ -17,3 +17,18 @@ def _fused_conv(op):
         y = bias_fn(args[n], y) if bias_first else bias_fn(y, args[n])
         return act_fn(y) if act_fn is not None else y
     return run
+
+
+@kernel("_FusedConvBN")
+def _fused_conv_bn(op):
+    conv, bn, add, act = op._attrs["parts"]
+    conv_fn = conv.op_def.kernels["xla"](conv)
+    bn_fn = bn.op_def.kernels["xla"](bn)
+    act_fn = act.op_def.kernels["xla"](act) if act is not None else None
+
+    def run(x, w, scale, offset, mean, var, *residual):
+        y = bn_fn(conv_fn(x, w), scale, offset, mean, var)[0]
+        if residual:
+            y = y + residual[0]
+        return act_fn(y) if act_fn is not None else y
+    return run
