@@ -76,3 +76,103 @@ def test_training_graph_still_matches_unfused():
     loss = tf.reduce_mean(tf.square(tf.layers.dense(tf.layers.flatten(h), 2)))
     grads = tf.gradients(loss, tf.trainable_variables())
     _check_same(grads, {x: np.random.RandomState(2).rand(4, 8, 8, 1).astype(np.float32)})
+
+
+# --- inference batch norm folded into the convolution ----------------------------------------------
+def _bn_block(x, name, residual=None, relu=True, training=False):
+    h = tf.layers.conv2d(x, 8, 3, padding="same", use_bias=False, name=name + "_conv")
+    h = tf.layers.batch_normalization(h, training=training, name=name + "_bn")
+    if residual is not None:
+        h = h + residual
+    return tf.nn.relu(h) if relu else h
+
+
+def _set_random_variables(sess, rng):
+    for v in tf.global_variables():
+        lo, hi = (0.5, 1.5) if "variance" in v.name or "gamma" in v.name else (-0.5, 0.5)
+        sess.run(v.assign(rng.uniform(lo, hi, v.shape.as_list()).astype(np.float32)))
+
+
+def _run_both(fetches, feeds, rng):
+    """(fused, unfused) results with the same random variable values."""
+    out = []
+    for level in (None, tf.OptimizerOptions.L0):
+        cfg = tf.ConfigProto()
+        if level is not None:
+            cfg.graph_options.optimizer_options.opt_level = level
+        with tf.Session(config=cfg) as sess:
+            if not out:
+                _set_random_variables(sess, rng)
+                values = sess.run(tf.global_variables())
+            else:
+                for v, value in zip(tf.global_variables(), values):
+                    sess.run(v.assign(value))
+            out.append(sess.run(fetches, feeds))
+    return out
+
+
+def test_inference_batch_norm_residual_relu_fold_into_the_conv():
+    x = tf.placeholder(tf.float32, [2, 6, 6, 8])
+    a = _bn_block(x, "a")  # conv -> bn -> relu
+    b = _bn_block(a, "b", residual=x)  # conv -> bn -> + x -> relu
+    c = _bn_block(b, "c", relu=False)  # conv -> bn
+    before = _plan([c], [x])
+    after = fusion.fuse(before)
+    assert _types(after) == ["_FusedConvBN"] * 3
+    fused = [op for op in after.ops if op.type == "_FusedConvBN"]
+    assert [tuple(p is not None for p in op._attrs["parts"][2:]) for op in fused] == [
+        (False, True), (True, True), (False, False)]
+    assert after.resolve(b).op is fused[1] and fused[1].inputs[-1] is x
+    assert "FusedBatchNormV3" in [op.type for op in before.ops]  # the graph is unchanged
+    rng = np.random.default_rng(3)
+    got, want = _run_both(c, {x: rng.standard_normal((2, 6, 6, 8)).astype(np.float32)}, rng)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_residual_sum_of_two_batch_norms_is_claimed_once():
+    """ResNet's projection shortcut: add(bn(conv(x)), bn(conv(h))) -> relu."""
+    x = tf.placeholder(tf.float32, [2, 6, 6, 8])
+    short = _bn_block(x, "short", relu=False)
+    y = _bn_block(x, "main", residual=short)
+    after = fusion.fuse(_plan([y], [x]))
+    assert _types(after) == ["_FusedConvBN", "_FusedConvBN"]
+    rng = np.random.default_rng(4)
+    got, want = _run_both(y, {x: rng.standard_normal((2, 6, 6, 8)).astype(np.float32)}, rng)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_training_batch_norm_and_used_statistics_are_not_folded():
+    x = tf.placeholder(tf.float32, [2, 6, 6, 8])
+    t = _bn_block(x, "t", training=True)
+    h = tf.layers.conv2d(x, 8, 3, padding="same", use_bias=False, name="s_conv")
+    y, mean, _ = tf.nn.fused_batch_norm(h, tf.ones([8]), tf.zeros([8]), tf.zeros([8]),
+                                        tf.ones([8]), is_training=False)
+    after = fusion.fuse(_plan([t, y, mean], [x]))
+    assert "_FusedConvBN" not in _types(after)  # training mode; a statistic is fetched
+    conv_out = tf.layers.conv2d(x, 8, 1, use_bias=False, name="fetched_conv")
+    z = tf.layers.batch_normalization(conv_out, training=False, name="z_bn")
+    assert "_FusedConvBN" not in _types(fusion.fuse(_plan([z, conv_out], [x])))
+
+
+def test_folded_weights_follow_variable_changes():
+    x = tf.placeholder(tf.float32, [1, 4, 4, 8])
+    y = _bn_block(x, "v")
+    gamma = [v for v in tf.global_variables() if "gamma" in v.name][0]
+    xv = np.random.default_rng(5).standard_normal((1, 4, 4, 8)).astype(np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = sess.run(y, {x: xv})
+        assert "_FusedConvBN" in [op.type for op in list(sess._runners.values())[-1].plan.ops]
+        np.testing.assert_array_equal(sess.run(y, {x: xv}), first)  # the cached fold
+        sess.run(gamma.assign(2.0 * np.ones(8, np.float32)))
+        second = sess.run(y, {x: xv})
+    np.testing.assert_allclose(second, 2.0 * first, rtol=1e-5, atol=1e-6)  # relu(2z) = 2relu(z)
+
+
+def test_folding_with_reference_kernels(monkeypatch):
+    monkeypatch.setenv("TENSORFLUX_KERNELS", "reference")
+    x = tf.placeholder(tf.float32, [2, 5, 5, 8])
+    y = _bn_block(x, "r", residual=x)
+    rng = np.random.default_rng(6)
+    got, want = _run_both(y, {x: rng.standard_normal((2, 5, 5, 8)).astype(np.float32)}, rng)
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
