@@ -176,3 +176,17 @@ def test_folding_with_reference_kernels(monkeypatch):
     rng = np.random.default_rng(6)
     got, want = _run_both(y, {x: rng.standard_normal((2, 5, 5, 8)).astype(np.float32)}, rng)
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_folded_chain_keeps_nan_as_tf_does():
+    """TF's fused conv + batch norm + ReLU keeps NaN (oneDNN's ReLU post-op would not)."""
+    x = tf.placeholder(tf.float32, [1, 4, 4, 8])
+    y = _bn_block(_bn_block(x, "n1"), "n2", residual=None)
+    xv = np.random.default_rng(7).standard_normal((1, 4, 4, 8)).astype(np.float32)
+    xv[0, 1, 1, 0] = np.nan
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        out = sess.run(y, {x: xv})
+        assert [op.type for op in list(sess._runners.values())[-1].plan.ops].count(
+            "_FusedConvBN") == 2
+    assert np.isnan(out).any() and not np.isnan(out).all()

@@ -212,7 +212,7 @@ def _fast_geometry(geo, sizes, ks):
     return out, (tuple(geo.strides), tuple(geo.dilations), tuple(map(tuple, pads)))
 
 
-def fast_conv_forward(rt, x, w, geo, bias=None, add_to=None, relu=False):
+def fast_conv_forward(rt, x, w, geo, bias=None, add_to=None, relu=False, into_add_to=False):
     """oneDNN `conv_forward` (plus `bias`, plus `add_to`, then ReLU if asked) of channels-last
     float32 `x`, `w`; None if not handled."""
     ks, (c, o) = w.shape[:-2], w.shape[-2:]
@@ -227,7 +227,7 @@ def fast_conv_forward(rt, x, w, geo, bias=None, add_to=None, relu=False):
     if add_to is not None and tuple(add_to.shape) != out_shape:
         return None
     return onednn_conv.forward(rt, onednn_prims.as_usable(x), onednn_prims.as_usable(w), geom,
-                               out_shape, geo.channels_first, bias, add_to, relu)
+                               out_shape, geo.channels_first, bias, add_to, relu, into_add_to)
 
 
 def fused_bias_kernel(conv, bias_op):
@@ -262,11 +262,11 @@ def fused_bn_kernel(conv):
     if geo.channels_first:
         return None
 
-    def run(x, w, b, add_to, relu):
+    def run(x, w, b, add_to, relu, into_add_to=False):
         arrays = (x, w, b) + ((add_to,) if add_to is not None else ())
         if not _is_f32(*arrays) or x.ndim != 4 or w.ndim != 4 or b.shape != w.shape[-1:]:
             return None
-        return _fast(rt, fast_conv_forward, x, w, geo, b, add_to, relu)
+        return _fast(rt, fast_conv_forward, x, w, geo, b, add_to, relu, into_add_to)
     return run
 
 

@@ -73,6 +73,8 @@ class _FoldCache:
         w2 = (w * s.astype(w.dtype, copy=False)).astype(w.dtype, copy=False)
         b2 = (np.asarray(offset, np.float32) - np.asarray(mean, np.float32) * s).astype(
             w.dtype, copy=False)
+        w2.setflags(write=False)  # nothing writes it: oneDNN may keep its reordered copy
+        b2.setflags(write=False)
         self.key, self.value = (gen, arrays), (w2, b2)
         return w2, b2
 
@@ -86,12 +88,17 @@ def _fused_conv_bn(op):
     relu = act is not None
     cache = _FoldCache()
 
-    def run(x, w, scale, offset, mean, var, *residual):
+    def run(x, w, scale, offset, mean, var, *residual, into_residual=False):
         r = residual[0] if residual else None
         w2, b2 = cache.get(eps, w, scale, offset, mean, var)
-        y = fast(x, w2, b2, r, relu) if fast is not None else None
-        if y is not None:
-            return y
+        if fast is not None:
+            # the ReLU runs in numpy, not as oneDNN's post-op: that one turns NaN into 0
+            # where TF's Relu keeps NaN
+            y = fast(x, w2, b2, r, False, into_residual)
+            if y is not None:
+                if relu:
+                    nn_ops.relu_in_place(y)
+                return y
         y = conv_fn(x, w2)
         if not (isinstance(y, np.ndarray) and y.flags.writeable and y.flags.c_contiguous):
             y = np.array(y)
@@ -101,4 +108,8 @@ def _fused_conv_bn(op):
         if relu:
             nn_ops.relu_in_place(y)
         return y
+
+    if add is not None:  # the residual's buffer, when it dies here, takes the result
+        run.donatable = (6,)
+        run.donated = lambda *args: run(*args, into_residual=True)
     return run

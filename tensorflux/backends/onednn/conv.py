@@ -104,10 +104,12 @@ def post_ops_attr(rt, add_dst=False, relu=False):
     return attr
 
 
-def forward(rt, x, w, geom, out_shape, channels_first, bias=None, add_to=None, relu=False):
+def forward(rt, x, w, geom, out_shape, channels_first, bias=None, add_to=None, relu=False,
+            into_add_to=False):
     """Convolution of channels-last `x` with `w` (plus a contiguous `[O]` `bias`, if given)
     into a new `[N, *out, O]` array. With `add_to` (an array of the output's shape) the result
-    is added to a copy of it, and with `relu` ReLU follows, both inside the primitive."""
+    is added to a copy of it (to `add_to` itself with `into_add_to`, when its layout is the
+    output's), and with `relu` ReLU follows, both inside the primitive."""
     ys = activation_layout(out_shape, channels_first)
     key = ("conv_fwd", x.shape, x.strides, w.shape, w.strides, geom, tuple(out_shape), ys,
            bias is not None, add_to is not None, relu)
@@ -130,9 +132,13 @@ def forward(rt, x, w, geom, out_shape, channels_first, bias=None, add_to=None, r
         return Primitive(rt, pd, args + [(C.ARG_DST, y_md, True)])
 
     prim = rt.cached(key, make)
-    y = new_activation(out_shape, channels_first)
-    if add_to is not None:
-        np.copyto(y, add_to)
+    if into_add_to and add_to is not None and elem_strides(add_to) == ys and \
+            add_to.flags.writeable:
+        y = add_to
+    else:
+        y = new_activation(out_shape, channels_first)
+        if add_to is not None:
+            np.copyto(y, add_to)
     if bias is None:
         prim(x, w, y)
     else:

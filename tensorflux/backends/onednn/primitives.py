@@ -184,6 +184,9 @@ class Primitive:
         n = len(self.args)
         self.exec_args = (C.ExecArg * n)(*[C.ExecArg(a.arg, a.mem) for a in self.args])
         self.nargs = n
+        # input position -> (read-only array, its reordered copy): weights that cannot change
+        # (frozen constants, folded batch-norm weights) are reordered once, not on every call
+        self._reordered = {}
 
     def _memory(self, md):
         m = ctypes.c_void_p()
@@ -206,7 +209,7 @@ class Primitive:
         check_usable()
         _FORK["used"] = True
         with _LOCK:
-            for a, buf in zip(self.args, buffers):
+            for i, (a, buf) in enumerate(zip(self.args, buffers)):
                 if buf is None:  # a buffer in the primitive's own layout (workspace)
                     buf = np.empty(max(a.nbytes, 1), np.uint8)
                     keep.append(buf)
@@ -214,6 +217,11 @@ class Primitive:
                 if a.reorder is None:
                     lib.memory_set_data_handle(a.mem, ptr)
                     continue
+                if not a.is_output:
+                    done = self._reordered.get(i)
+                    if done is not None and done[0] is buf:  # read-only: reordered before
+                        lib.memory_set_data_handle(a.mem, done[1].ctypes.data)
+                        continue
                 inner = np.empty(max(a.nbytes, 1), np.uint8)
                 keep.append(inner)
                 lib.memory_set_data_handle(a.mem, inner.ctypes.data)
@@ -223,6 +231,8 @@ class Primitive:
                     after.append((rprim, a.mem, umem))
                 else:
                     _reorder(lib, stream, rprim, umem, a.mem)
+                    if not _writeable(buf):  # cannot change: keep its reordered copy
+                        self._reordered[i] = (buf, inner)
             lib.check(lib.primitive_execute(self.prim, stream, self.nargs, self.exec_args),
                       "primitive_execute")
             for rprim, src, dst in after:
@@ -243,6 +253,15 @@ class Primitive:
             lib.primitive_destroy(self.prim)
         if self.pd:
             lib.primitive_desc_destroy(self.pd)
+
+
+def _writeable(a):
+    """Whether `a`'s memory can change: it, or an array it views, is writeable."""
+    while a is not None:
+        if a.flags.writeable:
+            return True
+        a = a.base if isinstance(a.base, np.ndarray) else None
+    return False
 
 
 def _reorder(lib, stream, rprim, src, dst):
