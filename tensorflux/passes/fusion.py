@@ -11,8 +11,9 @@ Batch norm for inference: a channels-last `Conv2D` whose only consumer is a
 `FusedBatchNormV3` with `is_training=False` (whose statistics outputs nobody reads), optionally
 followed by an `Add`/`AddV2` with another tensor of the same shape (a residual connection) and
 then a `Relu`, becomes one `_FusedConvBN`: the backends fold the normalization into the
-convolution's weights and bias, and add the residual and apply the ReLU in the same step (on
-oneDNN: post-ops of the convolution primitive).
+convolution's weights and bias and add the residual in the same step (on oneDNN: a sum post-op
+of the convolution primitive, into the residual's own buffer when it dies there); the ReLU is an
+in-place pass that keeps NaN, as TF's fused kernels do (oneDNN's ReLU post-op would zero it).
 
 Safety: an intermediate that is fetched, fed, read by any other op of the plan, or that has
 control edges is never fused away; channels-first convolutions are fused only with `BiasAdd`
