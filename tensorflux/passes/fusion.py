@@ -12,8 +12,9 @@ Batch norm for inference: a channels-last `Conv2D` whose only consumer is a
 followed by an `Add`/`AddV2` with another tensor of the same shape (a residual connection) and
 then a `Relu`, becomes one `_FusedConvBN`: the backends fold the normalization into the
 convolution's weights and bias and add the residual in the same step (on oneDNN: a sum post-op
-of the convolution primitive, into the residual's own buffer when it dies there); the ReLU is an
-in-place pass that keeps NaN, as TF's fused kernels do (oneDNN's ReLU post-op would zero it).
+of the convolution primitive, into the residual's own buffer when it dies there). The ReLU is
+oneDNN's post-op when no input can hold NaN (that post-op turns NaN into 0, where TF's fused
+kernels keep it), else a NaN-keeping numpy pass; see backends/numpy/fused_ops.py.
 
 Safety: an intermediate that is fetched, fed, read by any other op of the plan, or that has
 control edges is never fused away; channels-first convolutions are fused only with `BiasAdd`

@@ -189,3 +189,21 @@ def test_folded_chain_keeps_nan_as_tf_does():
     assert np.isnan(got).any() and not np.isnan(got).all()
     np.testing.assert_array_equal(np.isnan(got), np.isnan(want))  # a 5x5 corner of NaN
     np.testing.assert_allclose(np.nan_to_num(got), np.nan_to_num(want), rtol=1e-5, atol=1e-5)
+
+
+def test_post_op_outputs_are_sealed_and_consumers_stay_correct():
+    """ReLU post-op outputs are read-only: later kernels never rewrite them in place."""
+    from tensorflux.backends import onednn
+
+    if onednn.runtime() is None:
+        pytest.skip("oneDNN is not installed")
+    x = tf.placeholder(tf.float32, [2, 6, 6, 8])
+    a = _bn_block(x, "s1")
+    b = _bn_block(a, "s2", residual=a)  # `a` feeds a conv and is the residual
+    c = tf.nn.relu(b * 2.0 - 1.0)  # a non-fused consumer (may reuse dying buffers)
+    rng = np.random.default_rng(8)
+    xv = rng.standard_normal((2, 6, 6, 8)).astype(np.float32)
+    got, want = _run_both([a, b, c], {x: xv}, rng)
+    for g, w_ in zip(got, want):
+        np.testing.assert_allclose(g, w_, rtol=1e-5, atol=1e-5)
+        assert g.flags.writeable  # what sess.run hands out is the caller's own array

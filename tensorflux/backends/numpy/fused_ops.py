@@ -1,6 +1,8 @@
 """numpy kernels for plan-local fused ops (ops/fused_ops.py): conv + bias + activation in place,
 and conv + inference batch norm (folded into the weights) + residual + ReLU."""
 
+import weakref
+
 import numpy as np
 
 from tensorflux.backends.numpy import conv_ops, interpreter, linalg_ops, nn_ops
@@ -53,15 +55,40 @@ def _fused_conv(op):
     return run
 
 
+# Outputs of the ReLU post-op, which holds no NaN by construction: sealed read-only (so no
+# kernel rewrites them in place) and known here by identity, so their consumers skip the
+# finiteness check of their inputs. (Where overflowing activations make +inf meet -inf inside
+# a product, the post-op still turns that NaN into 0.)
+_NAN_FREE = weakref.WeakValueDictionary()
+
+
+def _seal(y):
+    y.setflags(write=False)
+    _NAN_FREE[id(y)] = y
+
+
+def _nan_free(a):
+    """Whether `a` holds no NaN: a sealed post-op output, or an array whose sum is finite (one
+    read-only pass; finite values sum to a finite number unless it overflows)."""
+    if _NAN_FREE.get(id(a)) is a and not a.flags.writeable:
+        return True
+    return bool(np.isfinite(np.add.reduce(a, axis=None)))
+
+
+def _all_finite(*arrays):
+    return all(bool(np.isfinite(np.add.reduce(a, axis=None))) for a in arrays)
+
+
 class _FoldCache:
     """The folded (weights, bias) of one `_FusedConvBN`, kept while its inputs are the same
     arrays and no variable of any session changed since (`variables_generation`)."""
 
-    __slots__ = ("key", "value")
+    __slots__ = ("key", "value", "finite")
 
     def __init__(self):
         self.key = None  # (generation, the input arrays themselves)
         self.value = None
+        self.finite = False  # the folded weights and bias hold no NaN or infinity
 
     def get(self, eps, w, scale, offset, mean, var):
         arrays = (w, scale, offset, mean, var)
@@ -76,6 +103,7 @@ class _FoldCache:
         w2.setflags(write=False)  # nothing writes it: oneDNN may keep its reordered copy
         b2.setflags(write=False)
         self.key, self.value = (gen, arrays), (w2, b2)
+        self.finite = _all_finite(w2, b2)
         return w2, b2
 
 
@@ -92,11 +120,17 @@ def _fused_conv_bn(op):
         r = residual[0] if residual else None
         w2, b2 = cache.get(eps, w, scale, offset, mean, var)
         if fast is not None:
-            # the ReLU runs in numpy, not as oneDNN's post-op: that one turns NaN into 0
-            # where TF's Relu keeps NaN
-            y = fast(x, w2, b2, r, False, into_residual)
+            # oneDNN's ReLU post-op turns NaN into 0 where TF's Relu keeps it: it is used
+            # only when no input can hold NaN (see _NAN_FREE), else a numpy pass does the ReLU
+            post = relu and cache.finite and _nan_free(x) and (r is None or _nan_free(r))
+            if into_residual and not r.flags.writeable:  # ours alone now (the interpreter)
+                _NAN_FREE.pop(id(r), None)
+                r.setflags(write=True)
+            y = fast(x, w2, b2, r, post, into_residual)
             if y is not None:
-                if relu:
+                if post:
+                    _seal(y)
+                elif relu:
                     nn_ops.relu_in_place(y)
                 return y
         y = conv_fn(x, w2)
@@ -112,4 +146,5 @@ def _fused_conv_bn(op):
     if add is not None:  # the residual's buffer, when it dies here, takes the result
         run.donatable = (6,)
         run.donated = lambda *args: run(*args, into_residual=True)
+        run.donates_sealed = True
     return run

@@ -139,10 +139,12 @@ def _refcount(args, p):
 _ONLY_IN_ARGS = _refcount([np.empty(1)], 0)
 
 
-def _exclusive(args, p):
-    """True if `args[p]` is an array that owns its memory and nothing but `args` refers to."""
+def _exclusive(args, p, sealed_ok=False):
+    """True if `args[p]` is an array that owns its memory and nothing but `args` refers to.
+    A read-only array qualifies only for kernels that unseal what they are given
+    (`fn.donates_sealed`)."""
     a = args[p]
-    if type(a) is not np.ndarray or a.base is not None or not a.flags.writeable:
+    if type(a) is not np.ndarray or a.base is not None or not (a.flags.writeable or sealed_ok):
         return False
     del a
     return _refcount(args, p) == _ONLY_IN_ARGS
@@ -216,7 +218,7 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
     for k, (fn, ins, outs, mode, _) in enumerate(steps):
         pos = _donations(fn, ins, mode, k, last, keep, preset, len(plan.feeds))
         if pos:
-            fn, mode = (fn, fn.donated, pos), mode | 8
+            fn, mode = (fn, fn.donated, pos, getattr(fn, "donates_sealed", False)), mode | 8
         program.append((fn, ins, outs[0] if mode & 4 == 0 else outs, mode, tuple(frees[k])))
     ops = [st[4] for st in steps]
     template = [None] * nslots
@@ -237,12 +239,12 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
                 elif mode == 2:
                     vals[out] = fn(state)
                 elif mode & 8:  # the kernel may overwrite inputs whose slots die here
-                    plain, donated, pos = fn
+                    plain, donated, pos, sealed_ok = fn
                     args = [vals[i] for i in ins]
                     for p in pos:
                         vals[ins[p]] = None
                     for p in pos:
-                        if not _exclusive(args, p):
+                        if not _exclusive(args, p, sealed_ok):
                             donated = plain
                     res = donated(*args)
                     del args
