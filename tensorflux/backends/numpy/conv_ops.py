@@ -230,10 +230,11 @@ def fast_conv_forward(rt, x, w, geo, bias=None, add_to=None, relu=False, into_ad
                                out_shape, geo.channels_first, bias, add_to, relu, into_add_to)
 
 
-def fused_bias_kernel(conv, bias_op):
-    """For a `_FusedConv` of the fusion pass: `run(x, w, b)` computing `conv(x, w) + b` in one
-    oneDNN primitive (a fresh C-contiguous array), which returns None where the reference
-    kernels must run; None when oneDNN is off or `bias_op` does not add along the channels."""
+def fused_bias_kernel(conv, bias_op, relu=False):
+    """For a `_FusedConv` of the fusion pass: `run(x, w, b)` computing `conv(x, w) + b` (then
+    oneDNN's ReLU, which turns NaN into 0, with `relu`) in one oneDNN primitive (a fresh
+    array), which returns None where the reference kernels must run; None when oneDNN is off or
+    `bias_op` does not add along the channels."""
     rt = onednn.runtime()
     rank = {"Conv2D": 4, "Conv3D": 5}.get(conv.type)
     if rt is None or rank is None:
@@ -246,7 +247,7 @@ def fused_bias_kernel(conv, bias_op):
     def run(x, w, b):
         if not _is_f32(x, w, b) or x.ndim != rank or w.ndim != rank or b.shape != w.shape[-1:]:
             return None
-        y = _fast(rt, fast_conv_forward, geo.to_last(x), w, geo, b)
+        y = _fast(rt, fast_conv_forward, geo.to_last(x), w, geo, b, None, relu)
         return None if y is None else geo.from_last(y)
     return run
 

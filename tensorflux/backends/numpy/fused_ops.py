@@ -32,8 +32,19 @@ def _fused_conv(op):
     fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
     last_axis = bias.type != "BiasAdd" or not fmt.startswith("NC")
     fast = _FAST_BIAS[conv.type](conv, bias) if conv.type in _FAST_BIAS else None
+    # a convolution followed by ReLU: oneDNN's ReLU post-op when nothing can hold NaN (as in
+    # _FusedConvBN below)
+    fast_relu = None
+    if act is not None and act.type == "Relu" and conv.type in ("Conv2D", "Conv3D"):
+        fast_relu = conv_ops.fused_bias_kernel(conv, bias, relu=True)
 
     def run(*args):
+        if fast_relu is not None and _nan_free(args[0]) and _all_finite(*args[1:n + 1]):
+            y = fast_relu(*args)
+            if y is not None:
+                if y.flags.owndata:
+                    _seal(y)
+                return y
         y = fast(*args) if fast is not None else None  # oneDNN: bias inside the product
         if y is not None:
             owned = True
