@@ -239,3 +239,22 @@ def test_reverse_sequence():
 def test_reverse_sequence_gradient():
     check_gradients(lambda x: tf.reverse_sequence(x, [3, 1], seq_axis=1, batch_axis=0),
                     {"x": RNG.randn(2, 4, 2)}, op_types=["ReverseSequence"])
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("fill", [0.0, -0.0, 2.5, np.nan])
+def test_where_v2_with_a_single_value_is_exact(dtype, fill):
+    """The bit-mask path of large selects (dropout) gives np.where's exact bits."""
+    rng = np.random.default_rng(11)
+    keep = rng.random((64, 100)) > 0.4
+    x = rng.standard_normal((64, 100)).astype(dtype)
+    x[0, :4] = [np.nan, -0.0, np.inf, -np.inf]
+    keep[0, :4] = True
+    c = tf.placeholder(tf.bool, keep.shape)
+    v = tf.placeholder(tf.as_dtype(dtype), x.shape)
+    f = tf.constant(fill, dtype=tf.as_dtype(dtype))
+    with tf.Session() as sess:
+        a, b = sess.run([tf.where_v2(c, v, f), tf.where_v2(c, f, v)], {c: keep, v: x})
+    for got, want in ((a, np.where(keep, x, dtype(fill))), (b, np.where(keep, dtype(fill), x))):
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_array_equal(got.view(np.uint8), want.view(np.uint8))

@@ -24,7 +24,36 @@ def _select(op):
 
 @kernel("SelectV2")
 def _select_v2(op):
-    return lambda c, x, y: np.where(c, x, y)
+    return select_v2
+
+
+_BITS = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+_FAST_SELECT_MIN = 4096
+
+
+def select_v2(c, x, y):
+    """`np.where(c, x, y)`. For large same-shape float operands where one side is a single
+    value (dropout's `where(keep, x * scale, 0)` and its gradient) the choice is made on the
+    bit patterns with a mask, which is exact (NaN, -0.0 kept) and several times faster than
+    `np.where`'s element-wise branch on random masks."""
+    c, x, y = np.asarray(c), np.asarray(x), np.asarray(y)
+    big, one = (x, y) if y.size == 1 else (y, x) if x.size == 1 else (None, None)
+    if (big is None or c.dtype != np.bool_ or c.shape != big.shape or big.dtype != one.dtype
+            or big.dtype.kind != "f" or big.dtype.itemsize not in _BITS
+            or big.size < _FAST_SELECT_MIN or not big.flags.c_contiguous
+            or not c.flags.c_contiguous):
+        return np.where(c, x, y)
+    u = _BITS[big.dtype.itemsize]
+    mask = c.astype(u)
+    np.negative(mask, out=mask)  # all ones where c is true
+    if big is y:
+        np.invert(mask, out=mask)  # all ones where the big operand is chosen
+    out = np.bitwise_and(big.view(u), mask)
+    fill = one.reshape(()).view(u)
+    if fill:
+        np.invert(mask, out=mask)
+        np.bitwise_or(out, np.bitwise_and(mask, fill, out=mask), out=out)
+    return out.view(big.dtype)
 
 
 @kernel("Where")
