@@ -9,6 +9,12 @@ norm (`FusedBatchNormV3` with `is_training=False`), residual and ReLU optional. 
 `x, w, scale, offset, mean, variance[, residual]`; `parts` holds (conv, batch norm, add or None,
 relu or None). The numpy backend folds the normalization into the convolution:
 `w * s` and `offset - mean * s` with `s = scale / sqrt(variance + epsilon)`.
+
+`_MaskedMaxPoolGrad` stands for `ReluGrad(MaxPoolGrad(t, p, g), t)`, the gradient through
+`max_pool(relu(...))`: it computes `MaxPoolGrad(t, p, g * (p > 0))`. The two are equal: a
+position receives gradient only from windows whose maximum it is, so its value `t` is those
+windows' `p`, and ReluGrad's factor `t > 0` is theirs. Inputs `t, p, g`; `parts` holds
+(MaxPoolGrad, ReluGrad). The mask is applied to the pooled gradient, a fraction of the size.
 """
 
 from tensorflux.ops import registry
@@ -22,3 +28,4 @@ def _fused_shape(op):
 
 registry.register("_FusedConv", shape=_fused_shape, grad=registry.NOT_DIFFERENTIABLE)
 registry.register("_FusedConvBN", shape=_fused_shape, grad=registry.NOT_DIFFERENTIABLE)
+registry.register("_MaskedMaxPoolGrad", shape=_fused_shape, grad=registry.NOT_DIFFERENTIABLE)

@@ -16,6 +16,11 @@ of the convolution primitive, into the residual's own buffer when it dies there)
 oneDNN's post-op when no input can hold NaN (that post-op turns NaN into 0, where TF's fused
 kernels keep it), else a NaN-keeping numpy pass; see backends/numpy/fused_ops.py.
 
+Gradient through `max_pool(relu(x))`: `ReluGrad(MaxPoolGrad(t, p, g), t)` whose MaxPoolGrad
+output nothing else reads becomes `_MaskedMaxPoolGrad` (ops/fused_ops.py): the ReLU mask is
+applied to the pooled gradient before it is scattered, which saves a pass over the full-size
+gradient.
+
 Safety: an intermediate that is fetched, fed, read by any other op of the plan, or that has
 control edges is never fused away; channels-first convolutions are fused only with `BiasAdd`
 (whose `data_format` says where the channels are).
@@ -95,6 +100,23 @@ def fuse(plan, config=None):
         replace[last] = fused
         dropped.update(p for p in parts if p is not last and p is not None)
         aliases[last.outputs[0]] = fused._outputs[0]
+    for op in plan.ops:  # ReluGrad(MaxPoolGrad(t, p, g), t) -> MaxPoolGrad(t, p, g * (p > 0))
+        if op.type != "ReluGrad" or op in dropped or op in replace or op._control_inputs:
+            continue
+        grad = plan.resolve(op.inputs[0])
+        mpg = grad.op
+        if (mpg.type != "MaxPoolGrad" or mpg not in in_plan or mpg in dropped
+                or mpg in replace or mpg._control_inputs or sole_user(grad) is not op
+                or plan.resolve(mpg.inputs[0]) is not plan.resolve(op.inputs[1])):
+            continue
+        fused = Operation(op.graph, op.name + "/fused", "_MaskedMaxPoolGrad",
+                          [plan.resolve(t) for t in mpg.inputs], {"parts": (mpg, op)},
+                          op.device, [], registry.get("_MaskedMaxPoolGrad"))
+        fused._id = op._id
+        fused._outputs = [Tensor(fused, 0, *fused_ops._fused_shape(fused)[0])]
+        replace[op] = fused
+        dropped.add(mpg)
+        aliases[op.outputs[0]] = fused._outputs[0]
     if not replace:
         return plan
 

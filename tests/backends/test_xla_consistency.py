@@ -428,6 +428,14 @@ def _conv_backprops(x):
         tf.gradients(tf.reduce_sum(d_out * d_out), [img, dw])
 
 
+@case("relu_max_pool_gradient")
+def _relu_pool_grad(x):
+    img = x.uniform((2, 7, 7, 3))
+    h = tf.nn.relu(img)
+    p = tf.nn.max_pool(h, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")
+    return tf.gradients(tf.reduce_sum(p * x.uniform((2, 4, 4, 3))), [img])
+
+
 @case("pooling")
 def _pool(x):
     img = x.uniform((2, 6, 7, 3))

@@ -207,3 +207,22 @@ def test_post_op_outputs_are_sealed_and_consumers_stay_correct():
     for g, w_ in zip(got, want):
         np.testing.assert_allclose(g, w_, rtol=1e-5, atol=1e-5)
         assert g.flags.writeable  # what sess.run hands out is the caller's own array
+
+
+@pytest.mark.parametrize("window,stride,padding", [(2, 2, "VALID"), (3, 2, "SAME"), (3, 1, "SAME")])
+def test_relu_grad_through_max_pool_is_masked_before_the_scatter(window, stride, padding):
+    x = tf.placeholder(tf.float32, [2, 9, 9, 4])
+    h = tf.nn.relu(tf.layers.conv2d(x, 6, 3, padding="same", name="mp_conv"))
+    p = tf.nn.max_pool(h, [1, window, window, 1], [1, stride, stride, 1], padding)
+    loss = tf.reduce_sum(p * tf.constant(
+        np.random.default_rng(9).standard_normal(p.shape.as_list()).astype(np.float32)))
+    grads = tf.gradients(loss, [x] + tf.trainable_variables())
+    after = fusion.fuse(_plan(grads, [x]))
+    types = _types(after)
+    assert "_MaskedMaxPoolGrad" in types and "ReluGrad" not in types
+    assert "MaxPoolGrad" not in types
+    rng = np.random.default_rng(10)
+    xv = rng.standard_normal((2, 9, 9, 4)).astype(np.float32)
+    got, want = _run_both(grads, {x: xv}, rng)
+    for g, w_ in zip(got, want):
+        np.testing.assert_array_equal(g, w_)  # the same sums in the same order

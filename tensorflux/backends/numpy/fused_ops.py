@@ -159,3 +159,14 @@ def _fused_conv_bn(op):
         run.donated = lambda *args: run(*args, into_residual=True)
         run.donates_sealed = True
     return run
+
+
+@kernel("_MaskedMaxPoolGrad")
+def _masked_max_pool_grad(op):
+    mpg, _ = op._attrs["parts"]
+    mpg_fn = mpg.op_def.kernels["numpy"](mpg)
+
+    def run(t, p, g):
+        # TF's ReluGrad multiplies by the mask (a NaN gradient stays NaN)
+        return mpg_fn(t, p, g * np.greater(p, 0).astype(g.dtype))
+    return run

@@ -32,3 +32,13 @@ def _fused_conv_bn(op):
             y = y + residual[0]
         return act_fn(y) if act_fn is not None else y
     return run
+
+
+@kernel("_MaskedMaxPoolGrad")
+def _masked_max_pool_grad(op):
+    mpg, _ = op._attrs["parts"]
+    mpg_fn = mpg.op_def.kernels["xla"](mpg)
+
+    def run(t, p, g):
+        return mpg_fn(t, p, g * (p > 0).astype(g.dtype))
+    return run
