@@ -424,8 +424,7 @@ class PlanRunner:
                     result.append(feed_values[v])
                 else:
                     result.append(v)
-        for k, v in zip(an.written, written):
-            variables[k] = v
+        variables.update(zip(an.written, written))
         for op, k in zip(an.rng_ops, new_keys):
             rngs[(BACKEND, op.name)] = k
         if before is not None:
