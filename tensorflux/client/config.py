@@ -113,7 +113,9 @@ class ConfigProto(_Message):
     $TENSORFLUX_SENDRECV_DTYPE=float16 picks float16 instead, see passes/transfers.py),
     `graph_options.rewrite_options.auto_mixed_precision` (float16 matrix products on GPUs) and
     `auto_mixed_precision_cpu` (the same rewrite emulated on CPUs, see
-    passes/mixed_precision.py). Others are accepted for compatibility.
+    passes/mixed_precision.py), `gpu_options.allow_growth` and
+    `gpu_options.per_process_gpu_memory_fraction` (the GPU allocator's, when given before the
+    GPU is first used). Others are accepted for compatibility.
     """
 
     _fields = {"allow_soft_placement": False, "log_device_placement": False,

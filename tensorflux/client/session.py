@@ -8,6 +8,8 @@ runs the same plan through client/executor.py's timing interpreter instead (step
 """
 
 import contextlib
+import os
+import sys
 import threading
 
 import numpy as np
@@ -48,6 +50,7 @@ class BaseSession:
         if config is not None and not isinstance(config, ConfigProto):
             raise TypeError("config must be a tf.ConfigProto, but got %s" % type(config))
         self._graph = graph
+        _apply_gpu_options(config)
         self._config = _with_mixed_precision(config)
         self._target = target
         self._state = RunContext()
@@ -303,6 +306,28 @@ class BaseSession:
 
     def _set_variable_values(self, values):
         self._state.variables.update(values)
+
+
+def _apply_gpu_options(config):
+    """`gpu_options.allow_growth` and `per_process_gpu_memory_fraction`, for the XLA backend's
+    GPU allocator: they take effect when given before the GPU is first used (as in TF, where
+    the first session's options win), through JAX's XLA_PYTHON_CLIENT_* variables."""
+    if config is None or "jax" in sys.modules and _jax_backends_started():
+        return
+    opts = config.gpu_options
+    if opts.allow_growth:
+        os.environ["XLA_PYTHON_CLIENT_PREALLOCATE"] = "false"
+    if opts.per_process_gpu_memory_fraction:
+        os.environ["XLA_PYTHON_CLIENT_MEM_FRACTION"] = "%g" % opts.per_process_gpu_memory_fraction
+
+
+def _jax_backends_started():
+    try:
+        from jax._src import xla_bridge
+
+        return bool(getattr(xla_bridge, "_backends", None))
+    except Exception:  # noqa: BLE001 - a JAX without this detail: assume it started
+        return True
 
 
 def _is_consumed(value):

@@ -339,3 +339,21 @@ def test_tf32_default_follows_nvidia_override():
         out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                              text=True, check=True).stdout.strip()
         assert out == want, (value, out)
+
+
+def test_gpu_options_reach_the_gpu_allocator_before_it_starts():
+    import subprocess
+    import sys
+
+    code = ("import os, tensorflux as tf\n"
+            "c = tf.ConfigProto()\n"
+            "c.gpu_options.allow_growth = True\n"
+            "c.gpu_options.per_process_gpu_memory_fraction = 0.5\n"
+            "tf.Session(config=c)\n"
+            "print(os.environ.get('XLA_PYTHON_CLIENT_PREALLOCATE'), "
+            "os.environ.get('XLA_PYTHON_CLIENT_MEM_FRACTION'))")
+    env = {k: v for k, v in __import__("os").environ.items()
+           if not k.startswith("XLA_PYTHON_CLIENT")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["false", "0.5"]
