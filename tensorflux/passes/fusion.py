@@ -61,27 +61,32 @@ def fuse(plan, config=None):
     replace = {}  # last op of a chain -> fused op
     dropped = set()
     aliases = dict(plan.aliases)
+
     def used(t):
         return t in fetched or t in fed or bool(users.get(t))
+
+    def fuse_chain(op_type, parts, inputs):
+        """One plan-local `op_type` op for `parts` (None for absent ones), where the last was."""
+        last = [p for p in parts if p is not None][-1]
+        fused = Operation(last.graph, last.name + "/fused", op_type, inputs, {"parts": parts},
+                          last.device, [], registry.get(op_type))
+        fused._id = last._id
+        fused._outputs = [Tensor(fused, 0, *fused_ops._fused_shape(fused)[0])]
+        replace[last] = fused
+        dropped.update(p for p in parts if p is not last and p is not None)
+        aliases[last.outputs[0]] = fused._outputs[0]
 
     for op in plan.ops:
         if op.type not in _PRODUCERS or op in dropped or op._control_outputs:
             continue
         chain = _bn_chain(op, plan, sole_user, used, claimed=dropped | set(replace))
         if chain is not None:
-            conv, bn, add, act = chain
+            conv, bn, add, _ = chain
             inputs = [plan.resolve(t) for t in conv.inputs + bn.inputs[1:5]]
             if add is not None:
                 inputs += [plan.resolve(t) for t in add.inputs
                            if plan.resolve(t) is not bn.outputs[0]]
-            last = act or add or bn
-            fused = Operation(op.graph, last.name + "/fused", "_FusedConvBN", inputs,
-                              {"parts": chain}, last.device, [], registry.get("_FusedConvBN"))
-            fused._id = last._id
-            fused._outputs = [Tensor(fused, 0, *fused_ops._fused_shape(fused)[0])]
-            replace[last] = fused
-            dropped.update(p for p in chain if p is not last and p is not None)
-            aliases[last.outputs[0]] = fused._outputs[0]
+            fuse_chain("_FusedConvBN", chain, inputs)
             continue
         bias = sole_user(op.outputs[0])
         if bias is None or not _is_bias(bias, op, plan):
@@ -89,17 +94,8 @@ def fuse(plan, config=None):
         act = sole_user(bias.outputs[0])
         if act is not None and (act.type not in _ACTIVATIONS or act._control_inputs):
             act = None
-        parts = (op, bias, act)
         b = [plan.resolve(t) for t in bias.inputs if plan.resolve(t) != op.outputs[0]][0]
-        inputs = [plan.resolve(t) for t in op.inputs] + [b]
-        last = act or bias
-        fused = Operation(op.graph, last.name + "/fused", "_FusedConv", inputs, {"parts": parts},
-                          last.device, [], registry.get("_FusedConv"))
-        fused._id = last._id
-        fused._outputs = [Tensor(fused, 0, *fused_ops._fused_shape(fused)[0])]
-        replace[last] = fused
-        dropped.update(p for p in parts if p is not last and p is not None)
-        aliases[last.outputs[0]] = fused._outputs[0]
+        fuse_chain("_FusedConv", (op, bias, act), [plan.resolve(t) for t in op.inputs] + [b])
     for op in plan.ops:  # ReluGrad(MaxPoolGrad(t, p, g), t) -> MaxPoolGrad(t, p, g * (p > 0))
         if op.type != "ReluGrad" or op in dropped or op in replace or op._control_inputs:
             continue
@@ -109,14 +105,7 @@ def fuse(plan, config=None):
                 or mpg in replace or mpg._control_inputs or sole_user(grad) is not op
                 or plan.resolve(mpg.inputs[0]) is not plan.resolve(op.inputs[1])):
             continue
-        fused = Operation(op.graph, op.name + "/fused", "_MaskedMaxPoolGrad",
-                          [plan.resolve(t) for t in mpg.inputs], {"parts": (mpg, op)},
-                          op.device, [], registry.get("_MaskedMaxPoolGrad"))
-        fused._id = op._id
-        fused._outputs = [Tensor(fused, 0, *fused_ops._fused_shape(fused)[0])]
-        replace[op] = fused
-        dropped.add(mpg)
-        aliases[op.outputs[0]] = fused._outputs[0]
+        fuse_chain("_MaskedMaxPoolGrad", (mpg, op), [plan.resolve(t) for t in mpg.inputs])
     if not replace:
         return plan
 

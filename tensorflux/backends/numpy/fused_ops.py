@@ -81,12 +81,11 @@ def _seal(y):
 def _nan_free(a):
     """Whether `a` holds no NaN: a sealed post-op output, or an array whose sum is finite (one
     read-only pass; finite values sum to a finite number unless it overflows)."""
-    if _NAN_FREE.get(id(a)) is a and not a.flags.writeable:
-        return True
-    return bool(np.isfinite(np.add.reduce(a, axis=None)))
+    return (_NAN_FREE.get(id(a)) is a and not a.flags.writeable) or _all_finite(a)
 
 
 def _all_finite(*arrays):
+    """Every element of every array finite (see `_nan_free` for the one pass each takes)."""
     return all(bool(np.isfinite(np.add.reduce(a, axis=None))) for a in arrays)
 
 

@@ -168,9 +168,9 @@ def _trace_fn(an, entry, static_values):
                 vals[plan.feeds[i]] = feeds[j]
             for i, v in static_values.items():
                 vals[plan.feeds[i]] = v
-            variables = dict(zip(in_ro, ro))
-            variables.update(zip(in_rw, rw))
             donated = dict(zip(in_rw, rw))
+            variables = dict(zip(in_ro, ro))
+            variables.update(donated)
             state = TraceState(variables, {op.name: k for op, k in zip(an.rng_ops, keys)})
 
             get = run_steps(an, vals, state)
@@ -475,8 +475,6 @@ class PlanRunner:
 
 def _distinct(values):
     """The written variables as distinct buffers (one array is never two variables' value)."""
-    if len(set(map(id, values))) == len(values):
-        return values
     seen = set()
     out = []
     for v in values:
