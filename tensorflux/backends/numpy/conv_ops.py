@@ -230,44 +230,32 @@ def fast_conv_forward(rt, x, w, geo, bias=None, add_to=None, relu=False, into_ad
                                out_shape, geo.channels_first, bias, add_to, relu, into_add_to)
 
 
-def fused_bias_kernel(conv, bias_op, relu=False):
-    """For a `_FusedConv` of the fusion pass: `run(x, w, b)` computing `conv(x, w) + b` (then
-    oneDNN's ReLU, which turns NaN into 0, with `relu`) in one oneDNN primitive (a fresh
-    array), which returns None where the reference kernels must run; None when oneDNN is off or
-    `bias_op` does not add along the channels."""
+def fused_bias_kernel(conv, bias_op=None):
+    """For the fusion pass's `_FusedConv` and `_FusedConvBN`: `run(x, w, b, add_to=None,
+    relu=False, into_add_to=False)` computing `conv(x, w) + b` (plus `add_to`, into its own
+    buffer with `into_add_to`; then oneDNN's ReLU, which turns NaN into 0, with `relu`) in one
+    oneDNN primitive, or returning None where the reference kernels must run. None when oneDNN
+    is off or `bias_op` (a BiasAdd or an Add; None: channels last) does not add along the
+    channels."""
     rt = onednn.runtime()
     rank = {"Conv2D": 4, "Conv3D": 5}.get(conv.type)
     if rt is None or rank is None:
         return None
     geo = Geometry(conv, rank)
-    fmt = conv_ops.attr_str(bias_op, "data_format") if bias_op.type == "BiasAdd" else "NHWC"
+    fmt = "NHWC"
+    if bias_op is not None and bias_op.type == "BiasAdd":
+        fmt = conv_ops.attr_str(bias_op, "data_format")
     if fmt.startswith("NC") != geo.channels_first:
         return None
 
-    def run(x, w, b):
-        if not _is_f32(x, w, b) or x.ndim != rank or w.ndim != rank or b.shape != w.shape[-1:]:
-            return None
-        y = _fast(rt, fast_conv_forward, geo.to_last(x), w, geo, b, None, relu)
-        return None if y is None else geo.from_last(y)
-    return run
-
-
-def fused_bn_kernel(conv):
-    """For a `_FusedConvBN` of the fusion pass: `run(x, w, b, add_to, relu)` computing
-    `relu(conv(x, w) + b + add_to)` in one oneDNN primitive, or returning None where the
-    reference kernels must run; None when oneDNN is off."""
-    rt = onednn.runtime()
-    if rt is None or conv.type != "Conv2D":
-        return None
-    geo = Geometry(conv, 4)
-    if geo.channels_first:
-        return None
-
-    def run(x, w, b, add_to, relu, into_add_to=False):
+    def run(x, w, b, add_to=None, relu=False, into_add_to=False):
         arrays = (x, w, b) + ((add_to,) if add_to is not None else ())
-        if not _is_f32(*arrays) or x.ndim != 4 or w.ndim != 4 or b.shape != w.shape[-1:]:
+        if not _is_f32(*arrays) or x.ndim != rank or w.ndim != rank or b.shape != w.shape[-1:]:
             return None
-        return _fast(rt, fast_conv_forward, x, w, geo, b, add_to, relu, into_add_to)
+        if add_to is not None:
+            add_to = geo.to_last(add_to)
+        y = _fast(rt, fast_conv_forward, geo.to_last(x), w, geo, b, add_to, relu, into_add_to)
+        return None if y is None else geo.from_last(y)
     return run
 
 

@@ -34,13 +34,12 @@ def _fused_conv(op):
     fast = _FAST_BIAS[conv.type](conv, bias) if conv.type in _FAST_BIAS else None
     # a convolution followed by ReLU: oneDNN's ReLU post-op when nothing can hold NaN (as in
     # _FusedConvBN below)
-    fast_relu = None
-    if act is not None and act.type == "Relu" and conv.type in ("Conv2D", "Conv3D"):
-        fast_relu = conv_ops.fused_bias_kernel(conv, bias, relu=True)
+    post_relu = (fast is not None and act is not None and act.type == "Relu"
+                 and conv.type in ("Conv2D", "Conv3D"))
 
     def run(*args):
-        if fast_relu is not None and _nan_free(args[0]) and _all_finite(*args[1:n + 1]):
-            y = fast_relu(*args)
+        if post_relu and _nan_free(args[0]) and _all_finite(*args[1:n + 1]):
+            y = fast(*args, relu=True)
             if y is not None:
                 if y.flags.owndata:
                     _seal(y)
@@ -122,7 +121,7 @@ def _fused_conv_bn(op):
     conv, bn, add, act = op._attrs["parts"]
     eps = bn._attrs["epsilon"]
     conv_fn = conv.op_def.kernels["numpy"](conv)
-    fast = conv_ops.fused_bn_kernel(conv)
+    fast = conv_ops.fused_bias_kernel(conv)
     relu = act is not None
     cache = _FoldCache()
 
