@@ -91,6 +91,24 @@ def stack_blocks_dense(net, blocks, output_stride=None, store_non_strided_activa
     return net
 
 
+def classification_head(net, end_points, sc, num_classes, global_pool, spatial_squeeze):
+    """The end of resnet_v1 and resnet_v2: the global average pool ("pool5"), the 1x1 "logits"
+    convolution, the spatial squeeze and "predictions", each recorded in `end_points` (named
+    under the model's variable scope `sc`). Returns the network's output."""
+    if global_pool:
+        net = tf.reduce_mean(net, [1, 2], name="pool5", keepdims=True)
+        end_points["global_pool"] = net
+    if num_classes:
+        net = slim.conv2d(net, num_classes, [1, 1], activation_fn=None, normalizer_fn=None,
+                          scope="logits")
+        end_points[sc.name + "/logits"] = net
+        if spatial_squeeze:
+            net = tf.squeeze(net, [1, 2], name="SpatialSqueeze")
+            end_points[sc.name + "/spatial_squeeze"] = net
+        end_points["predictions"] = slim.softmax(net, scope="predictions")
+    return net
+
+
 def resnet_arg_scope(weight_decay=0.0001, batch_norm_decay=0.997, batch_norm_epsilon=1e-5,
                      batch_norm_scale=True, activation_fn=tf.nn.relu, use_batch_norm=True,
                      batch_norm_updates_collections=tf.GraphKeys.UPDATE_OPS):
