@@ -142,6 +142,34 @@ def build_stages(net, stages, end_points, final_endpoint, depth=None, concat_axi
     return net, False
 
 
+def pooled_logits(net, end_points, pool_size, global_pool_name, num_classes, global_pool,
+                  dropout_keep_prob, spatial_squeeze, prediction_fn):
+    """Inception v2 and v3's head: under "Logits", an average pool of `pool_size` (shrunk for
+    small inputs; a global mean named `global_pool_name` with `global_pool`), then dropout and
+    a 1x1 conv to `num_classes` logits; "Predictions" after. Records each in `end_points` and
+    returns the logits, or the pooled features when `num_classes` is 0 or None."""
+    with tf.variable_scope("Logits"):
+        if global_pool:
+            net = tf.reduce_mean(net, [1, 2], keepdims=True, name=global_pool_name)
+            end_points["global_pool"] = net
+        else:
+            kernel_size = reduced_kernel_size_for_small_input(net, pool_size)
+            net = slim.avg_pool2d(net, kernel_size, padding="VALID",
+                                  scope="AvgPool_1a_{}x{}".format(*kernel_size))
+            end_points["AvgPool_1a"] = net
+        if not num_classes:
+            return net
+        net = slim.dropout(net, keep_prob=dropout_keep_prob, scope="Dropout_1b")
+        end_points["PreLogits"] = net
+        logits = slim.conv2d(net, num_classes, [1, 1], activation_fn=None, normalizer_fn=None,
+                             scope="Conv2d_1c_1x1")
+        if spatial_squeeze:
+            logits = tf.squeeze(logits, [1, 2], name="SpatialSqueeze")
+    end_points["Logits"] = logits
+    end_points["Predictions"] = prediction_fn(logits, scope="Predictions")
+    return logits
+
+
 def reduced_kernel_size_for_small_input(input_tensor, kernel_size):
     """`kernel_size`, shrunk to the input's spatial size when that is known and smaller (so
     that the final pooling of a small input still gives 1x1)."""

@@ -147,26 +147,10 @@ def inception_v3(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0
                                     padding="SAME"):
                     end_points["AuxLogits"] = _aux_logits(end_points["Mixed_6e"], num_classes,
                                                           depth, spatial_squeeze)
-            with tf.variable_scope("Logits"):
-                if global_pool:
-                    net = tf.reduce_mean(net, [1, 2], keep_dims=True, name="GlobalPool")
-                    end_points["global_pool"] = net
-                else:
-                    kernel_size = iu.reduced_kernel_size_for_small_input(net, [8, 8])
-                    net = slim.avg_pool2d(net, kernel_size, padding="VALID",
-                                          scope="AvgPool_1a_{}x{}".format(*kernel_size))
-                    end_points["AvgPool_1a"] = net
-                if not num_classes:
-                    return net, end_points
-                net = slim.dropout(net, keep_prob=dropout_keep_prob, scope="Dropout_1b")
-                end_points["PreLogits"] = net
-                logits = slim.conv2d(net, num_classes, [1, 1], activation_fn=None,
-                                     normalizer_fn=None, scope="Conv2d_1c_1x1")
-                if spatial_squeeze:
-                    logits = tf.squeeze(logits, [1, 2], name="SpatialSqueeze")
-            end_points["Logits"] = logits
-            end_points["Predictions"] = prediction_fn(logits, scope="Predictions")
-    return logits, end_points
+            out = iu.pooled_logits(net, end_points, [8, 8], "GlobalPool", num_classes,
+                                   global_pool, dropout_keep_prob, spatial_squeeze,
+                                   prediction_fn)
+    return out, end_points
 
 
 def _aux_logits(net, num_classes, depth, spatial_squeeze):
