@@ -19,13 +19,13 @@ import time
 import numpy as np
 
 from tensorflux import errors
+from tensorflux.backends.numpy import interpreter
 from tensorflux.client import config as config_lib
 from tensorflux.graph.operation import op_error
 from tensorflux.ops import state_ops
 
-# What the numpy interpreter turns into InvalidArgumentError naming the op (kept in step).
-_KERNEL_ERRORS = (ValueError, IndexError, TypeError, ZeroDivisionError, FloatingPointError,
-                  np.linalg.LinAlgError, KeyError, OverflowError)
+# What the numpy interpreter turns into InvalidArgumentError naming the op.
+_KERNEL_ERRORS = interpreter.KERNEL_ERRORS
 
 
 def compile(plan, backend_for):  # noqa: A001 - the backend interface's name

@@ -24,13 +24,15 @@ class Plan:
     `devices` maps each op to its device's full name (placement). A plan whose ops run on more
     than one device carries `segments` (passes/transfers.py): `(device, sub-plan)` pairs to run
     in order, each on its device's backend, joined by `_Send`/`_Recv` transfers.
+    `concurrent` names the ops the numpy interpreter may run on its helper thread, beside the
+    ops that follow them in `ops` (passes/concurrency.py).
     """
 
     __slots__ = ("ops", "feeds", "fetches", "targets", "devices", "stateful", "aliases",
-                 "constants", "segments")
+                 "constants", "segments", "concurrent")
 
     def __init__(self, ops, feeds, fetches, targets, devices=None, aliases=None, constants=None,
-                 segments=None):
+                 segments=None, concurrent=frozenset()):
         self.ops = tuple(ops)
         self.feeds = tuple(feeds)
         self.fetches = tuple(fetches)
@@ -39,11 +41,13 @@ class Plan:
         self.aliases = aliases or {}
         self.constants = constants or {}
         self.segments = segments
+        self.concurrent = concurrent
         self.stateful = any(op.op_def.stateful for op in self.ops)
 
     def replace(self, **changes):
         fields = {k: getattr(self, k) for k in ("ops", "feeds", "fetches", "targets", "devices",
-                                                 "aliases", "constants", "segments")}
+                                                 "aliases", "constants", "segments",
+                                                 "concurrent")}
         fields.update(changes)
         return Plan(**fields)
 
@@ -62,7 +66,8 @@ class Plan:
             len(self.ops), [t.name for t in self.feeds], [t.name for t in self.fetches],
             len(self.aliases), len(self.constants))]
         for op in self.ops:
-            lines.append("  %-40s %-20s %s" % (op.name, op.type, self.devices.get(op, "")))
+            lines.append("  %-40s %-20s %s%s" % (op.name, op.type, self.devices.get(op, ""),
+                                                 "  (concurrent)" if op in self.concurrent else ""))
         for k, (device, sub) in enumerate(self.segments or ()):
             lines.append("  segment %d on %s: %d ops, %d inputs, %d outputs" % (
                 k, device, len(sub.ops), len(sub.feeds), len(sub.fetches)))

@@ -1,16 +1,25 @@
 """The pass pipeline: a plain ordered list of plan → plan functions.
 
 Plans arrive placed (every op has a device). Mixed precision runs before fusion (a rewritten
-matrix product is no longer fused with its bias) and device partitioning (transfers) runs last,
+matrix product is no longer fused with its bias); concurrency scheduling runs after fusion
+(it costs the ops that will actually run) and device partitioning (transfers) runs last,
 since it needs every op the other passes leave. With TENSORFLUX_DEBUG=1 the plan is printed
 after each pass.
 """
 
 from tensorflux.client import plan as plan_lib
-from tensorflux.passes import constant_folding, cse, fusion, mixed_precision, simplify, transfers
+from tensorflux.passes import (
+    concurrency,
+    constant_folding,
+    cse,
+    fusion,
+    mixed_precision,
+    simplify,
+    transfers,
+)
 
 PASSES = [cse.eliminate, constant_folding.fold, simplify.simplify, mixed_precision.rewrite,
-          fusion.fuse, transfers.partition]
+          fusion.fuse, concurrency.schedule, transfers.partition]
 
 
 def run(plan, config=None):

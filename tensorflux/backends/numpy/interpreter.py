@@ -215,8 +215,13 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
         if s not in keep and s not in preset:
             frees[k].append(s)
     program = []
-    for k, (fn, ins, outs, mode, _) in enumerate(steps):
-        pos = _donations(fn, ins, mode, k, last, keep, preset, len(plan.feeds))
+    helper = []  # steps that may run on the helper thread (passes/concurrency.py)
+    for k, (fn, ins, outs, mode, op) in enumerate(steps):
+        if op in plan.concurrent and mode in (0, 4):
+            helper.append(k)
+            pos = ()  # a helper step reads values the calling thread may still hold
+        else:
+            pos = _donations(fn, ins, mode, k, last, keep, preset, len(plan.feeds))
         if pos:
             fn, mode = (fn, fn.donated, pos, getattr(fn, "donates_sealed", False)), mode | 8
         program.append((fn, ins, outs[0] if mode & 4 == 0 else outs, mode, tuple(frees[k])))
@@ -225,6 +230,11 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
     for s, value in preset.items():
         template[s] = value
     nfeeds = len(plan.feeds)
+    if helper:
+        from tensorflux.backends.numpy import concurrent
+
+        return concurrent.make_run(program, steps, helper, template, nfeeds, fetch_slots,
+                                   _kernel_error)
 
     def run(feed_values, state):
         vals = template.copy()
@@ -238,40 +248,56 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
                     vals[out] = fn(state, *[vals[i] for i in ins])
                 elif mode == 2:
                     vals[out] = fn(state)
-                elif mode & 8:  # the kernel may overwrite inputs whose slots die here
-                    plain, donated, pos, sealed_ok = fn
-                    args = [vals[i] for i in ins]
-                    for p in pos:
-                        vals[ins[p]] = None
-                    for p in pos:
-                        if not _exclusive(args, p, sealed_ok):
-                            donated = plain
-                    res = donated(*args)
-                    del args
-                    if mode & 4:
-                        for o, r in zip(out, res):
-                            vals[o] = r
-                    else:
-                        vals[out] = res
-                    res = r = None
                 else:
-                    res = fn(state, *[vals[i] for i in ins]) if mode & 1 else \
-                        fn(*[vals[i] for i in ins])
-                    for o, r in zip(out, res):
-                        vals[o] = r
-                    res = r = None  # no reference left behind: later steps may reuse arrays
+                    run_step(vals, state, fn, ins, out, mode)
                 for i in free:
                     vals[i] = None
         except errors.OpError:
             raise
-        except (ValueError, IndexError, TypeError, ZeroDivisionError, FloatingPointError,
-                np.linalg.LinAlgError, KeyError, OverflowError) as e:
-            op = ops[k]
-            raise op_error(errors.InvalidArgumentError, op,
-                           "%s\n\t [[{{node %s}}]]" % (e, op.name)) from e
+        except KERNEL_ERRORS as e:
+            raise _kernel_error(ops[k], e) from e
         return [vals[i] for i in fetch_slots]
 
     return run
+
+
+# What a kernel raises for bad input; the interpreter reports it as InvalidArgumentError.
+KERNEL_ERRORS = (ValueError, IndexError, TypeError, ZeroDivisionError, FloatingPointError,
+                 np.linalg.LinAlgError, KeyError, OverflowError)
+
+
+def _kernel_error(op, e):
+    return op_error(errors.InvalidArgumentError, op, "%s\n\t [[{{node %s}}]]" % (e, op.name))
+
+
+def run_step(vals, state, fn, ins, out, mode):
+    """Runs one step of any mode: `vals[out] = fn(...)` (see `compile` for the modes)."""
+    if mode == 0:
+        vals[out] = fn(*[vals[i] for i in ins])
+    elif mode == 1:
+        vals[out] = fn(state, *[vals[i] for i in ins])
+    elif mode == 2:
+        vals[out] = fn(state)
+    elif mode & 8:  # the kernel may overwrite inputs whose slots die here
+        plain, donated, pos, sealed_ok = fn
+        args = [vals[i] for i in ins]
+        for p in pos:
+            vals[ins[p]] = None
+        for p in pos:
+            if not _exclusive(args, p, sealed_ok):
+                donated = plain
+        res = donated(*args)
+        del args
+        if mode & 4:
+            for o, r in zip(out, res):
+                vals[o] = r
+        else:
+            vals[out] = res
+    else:
+        res = fn(state, *[vals[i] for i in ins]) if mode & 1 else fn(*[vals[i] for i in ins])
+        for o, r in zip(out, res):
+            vals[o] = r
+    # no reference is left behind here: later steps may reuse the arrays
 
 
 __all__ = ["compile", "RunContext", "state_ops"]
