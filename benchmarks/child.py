@@ -123,6 +123,10 @@ def run(workload, spec, steps, warmup, batch, device="cpu"):
     if setup is None:
         result.update(status="not implemented", error="workload has no setup_%s" % peer)
         return result
+    if variant and variant not in getattr(mod, "VARIANTS", {}).get(peer, ()):
+        result.update(status="not implemented", error="no variant %r of %s in %s"
+                      % (variant, peer, workload))
+        return result
     if device not in getattr(mod, "DEVICES", ("cpu",)):
         result.update(status="not implemented", error="no %s version of %s" % (device, workload))
         return result

@@ -11,15 +11,18 @@ A workload module defines:
 tensorflux and TensorFlow share one TF1 code path, written against a `tf` module parameter.
 
 A peer may name a variant after a "+": `tensorflux+mixed` (the mixed-precision graph rewrite,
-`tf.train.experimental.enable_mixed_precision_graph_rewrite`, with dynamic loss scaling) and
-`torch+bf16` (bfloat16 autocast); a setup reads it from `opts.variant`. `opts.device` is "cpu"
-or "gpu" (`--device`); a workload that cannot run a peer, variant or device raises
-`Unsupported`.
+`tf.train.experimental.enable_mixed_precision_graph_rewrite`, with dynamic loss scaling),
+`torch+bf16` (bfloat16 autocast) and `tensorflux+serial` (`inter_op_parallelism_threads=1`: one
+op at a time); a setup reads it from `opts.variant`. A workload lists the variants it has in
+its own `VARIANTS` (peer -> names); any other variant is reported as not implemented.
+`opts.device` is "cpu" or "gpu" (`--device`); a workload that cannot run a peer, variant or
+device raises `Unsupported`.
 """
 
-WORKLOADS = ("overhead", "cnn_train", "resnet50_infer", "resnet50_train")
+WORKLOADS = ("overhead", "cnn_train", "resnet50_infer", "resnet50_train", "augment")
 PEERS = ("tensorflux", "tensorflow", "torch", "jax")
-VARIANTS = {"tensorflux": ("mixed",), "tensorflow": ("mixed",), "torch": ("bf16",)}
+VARIANTS = {"tensorflux": ("mixed", "serial"), "tensorflow": ("mixed", "serial"),
+            "torch": ("bf16",)}
 DEVICES = ("cpu", "gpu")
 
 

@@ -25,6 +25,7 @@ from workloads import resnet50, seed_tf1, tf1_module
 
 BATCH = 64
 DEVICES = ("cpu", "gpu")
+VARIANTS = {"tensorflux": ("mixed",), "tensorflow": ("mixed",), "torch": ("bf16",)}
 STEPS = 20
 WARMUP = 2
 NUM_BATCHES = 2
