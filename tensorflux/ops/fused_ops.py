@@ -15,8 +15,12 @@ relu or None). The numpy backend folds the normalization into the convolution:
 position receives gradient only from windows whose maximum it is, so its value `t` is those
 windows' `p`, and ReluGrad's factor `t > 0` is theirs. Inputs `t, p, g`; `parts` holds
 (MaxPoolGrad, ReluGrad). The mask is applied to the pooled gradient, a fraction of the size.
+
+`_Layout` (passes/layout.py) views its input with the axes permuted by its `perm` attr, or,
+with `vector` set, permutes the entries of a shape vector; the numpy kernel returns a view.
 """
 
+from tensorflux.graph import tensor_shape
 from tensorflux.ops import registry
 
 
@@ -29,3 +33,15 @@ def _fused_shape(op):
 registry.register("_FusedConv", shape=_fused_shape, grad=registry.NOT_DIFFERENTIABLE)
 registry.register("_FusedConvBN", shape=_fused_shape, grad=registry.NOT_DIFFERENTIABLE)
 registry.register("_MaskedMaxPoolGrad", shape=_fused_shape, grad=registry.NOT_DIFFERENTIABLE)
+
+
+def _layout_shape(op):
+    t = op.inputs[0]
+    perm = op._attrs["perm"]
+    if op._attrs["vector"] or t.shape.ndims is None:
+        return [(t.dtype.base_dtype, t.shape)]
+    dims = t.shape.as_list()
+    return [(t.dtype.base_dtype, tensor_shape.TensorShape([dims[p] for p in perm]))]
+
+
+registry.register("_Layout", shape=_layout_shape, grad=registry.NOT_DIFFERENTIABLE)

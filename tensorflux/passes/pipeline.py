@@ -1,6 +1,7 @@
 """The pass pipeline: a plain ordered list of plan → plan functions.
 
-Plans arrive placed (every op has a device). Mixed precision runs before fusion (a rewritten
+Plans arrive placed (every op has a device). Layout choice runs before fusion and mixed
+precision (they see the channels-last ops it makes). Mixed precision runs before fusion (a rewritten
 matrix product is no longer fused with its bias); concurrency scheduling runs after fusion
 (it costs the ops that will actually run) and device partitioning (transfers) runs last,
 since it needs every op the other passes leave. With TENSORFLUX_DEBUG=1 the plan is printed
@@ -13,13 +14,14 @@ from tensorflux.passes import (
     constant_folding,
     cse,
     fusion,
+    layout,
     mixed_precision,
     simplify,
     transfers,
 )
 
-PASSES = [cse.eliminate, constant_folding.fold, simplify.simplify, mixed_precision.rewrite,
-          fusion.fuse, concurrency.schedule, transfers.partition]
+PASSES = [cse.eliminate, constant_folding.fold, simplify.simplify, layout.choose,
+          mixed_precision.rewrite, fusion.fuse, concurrency.schedule, transfers.partition]
 
 
 def run(plan, config=None):

@@ -31,7 +31,7 @@ from tensorflux import errors
 MIN_ELEMENTS = 1 << 17
 # Op types whose kernels return a view of their input: on the helper only after a helper op.
 VIEWS = frozenset(("Identity", "Reshape", "Squeeze", "ExpandDims", "StopGradient", "Snapshot",
-                   "PreventGradient"))
+                   "PreventGradient", "_Layout"))
 
 _POOL = {}
 _LOCK = threading.Lock()

@@ -168,3 +168,11 @@ def _masked_max_pool_grad(op):
         # TF's ReluGrad multiplies by the mask (a NaN gradient stays NaN)
         return mpg_fn(t, p, g * np.greater(p, 0).astype(g.dtype))
     return run
+
+
+@kernel("_Layout")
+def _layout(op):
+    perm = list(op._attrs["perm"])
+    if op._attrs["vector"]:
+        return lambda x: np.asarray(x)[perm]
+    return lambda x: np.transpose(x, perm)

@@ -1,5 +1,7 @@
 """XLA kernel for plan-local fused ops (ops/fused_ops.py): the parts' kernels composed."""
 
+import jax.numpy as jnp
+
 from tensorflux.backends.xla.kernel import kernel
 
 
@@ -42,3 +44,11 @@ def _masked_max_pool_grad(op):
     def run(t, p, g):
         return mpg_fn(t, p, g * (p > 0).astype(g.dtype))
     return run
+
+
+@kernel("_Layout")
+def _layout(op):
+    perm = list(op._attrs["perm"])
+    if op._attrs["vector"]:
+        return lambda x: jnp.asarray(x)[jnp.asarray(perm)]
+    return lambda x: jnp.transpose(x, perm)
