@@ -20,8 +20,8 @@ channels-last tensors too, so the fusion pass still finds conv → bias → acti
 channels-last memory of a view through elementwise ops.
 
 Safety: the replacement computes the same values (only where the channels axis lies
-changes); an op with control edges, a fed or fetched output, or an input of unknown rank is
-left as it is.
+changes); an op with control edges, a fed output, or an activation input of unknown rank is
+left as it is. A fetched output is fetched through its channels-first view.
 """
 
 from tensorflux.graph import tensor_shape
@@ -67,7 +67,7 @@ def _fmt(op):
     return f.decode() if isinstance(f, bytes) else f
 
 
-def _convertible(op, plan, fed, fetched):
+def _convertible(op, plan, fed):
     if op.type not in _OPS or _fmt(op) not in _LAST or op._control_inputs or \
             op._control_outputs or "/device:GPU:" in plan.devices.get(op, ""):
         return False
@@ -75,7 +75,7 @@ def _convertible(op, plan, fed, fetched):
     rank = len(_fmt(op))
     if any(plan.resolve(op.inputs[i]).shape.ndims != rank for i in acts):
         return False
-    return not any(t in fed or t in fetched for t in op.outputs)
+    return not any(t in fed for t in op.outputs)
 
 
 def _permuted_attrs(attrs, rank):
@@ -113,7 +113,6 @@ def _layout_op(t, perm, vector, name, device):
 def choose(plan, config=None):
     """Returns `plan` with channels-first CPU spatial ops running channels-last."""
     fed = set(plan.feeds)
-    fetched = {plan.resolve(t) for t in plan.fetches}
     aliases = dict(plan.aliases)
     devices = dict(plan.devices)
     made = {}  # output of a channels-first view we made -> the channels-last tensor it views
@@ -132,7 +131,7 @@ def choose(plan, config=None):
             acts, vecs, outs = tuple(range(len(op.inputs))), (), (0,)
             rank = op.outputs[0].shape.ndims
             attrs = dict(op._attrs)
-        elif _convertible(op, plan, fed, fetched):
+        elif _convertible(op, plan, fed):
             acts, vecs, outs = _OPS[op.type]
             rank = len(_fmt(op))
             attrs = _permuted_attrs(op._attrs, rank)
