@@ -147,7 +147,7 @@ def _deps(op, plan, index):
 
 def schedule(plan, config=None):
     """Returns `plan` with helper-thread ops marked and hoisted, or `plan` if that won't pay."""
-    devices = set(plan.devices.values())
+    devices = {d for d in plan.devices.values() if d}
     if plan.segments or inter_op_threads(config) < 2 or len(plan.ops) < 3 or \
             len(devices) > 1 or any("/device:CPU:" not in d for d in devices):
         return plan  # multi-device plans run segment by segment (passes/transfers.py)

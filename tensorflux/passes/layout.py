@@ -24,6 +24,7 @@ changes); an op with control edges, a fed output, or an activation input of unkn
 left as it is. A fetched output is fetched through its channels-first view.
 """
 
+from tensorflux.backends.numpy import pool_ops
 from tensorflux.graph import tensor_shape
 from tensorflux.graph.operation import Operation
 from tensorflux.graph.tensor import Tensor
@@ -92,6 +93,11 @@ def _permuted_attrs(attrs, rank):
     return out
 
 
+def _place(devices, op, device):
+    if device is not None:  # plans made inside cond branches carry no placement
+        devices[op] = device
+
+
 def _fmt_value(attrs):
     f = attrs["data_format"]
     return f.decode() if isinstance(f, bytes) else f
@@ -116,6 +122,7 @@ def choose(plan, config=None):
     aliases = dict(plan.aliases)
     devices = dict(plan.devices)
     made = {}  # output of a channels-first view we made -> the channels-last tensor it views
+    viewed = {}  # tensor -> our channels-last view of it
     ops = []
     changed = False
 
@@ -135,6 +142,8 @@ def choose(plan, config=None):
             acts, vecs, outs = _OPS[op.type]
             rank = len(_fmt(op))
             attrs = _permuted_attrs(op._attrs, rank)
+            if op.type in ("MaxPool", "MaxPool3D") and pool_ops.has_max_pool_grad(op):
+                attrs["_with_grad"] = True  # its gradient reuses the forward pass's argmax
         else:
             ops.append(op)
             continue
@@ -146,17 +155,19 @@ def choose(plan, config=None):
             if i in acts:
                 if t in made:
                     t = made[t]
+                elif t in viewed:  # one view per tensor: kernels may match inputs by identity
+                    t = viewed[t]
                 else:
                     view = _layout_op(t, to_last(rank), False, "%s/to_last_%d" % (op.name, i),
                                       op.device)
                     ops.append(view)
-                    devices[view] = device
-                    t = view.outputs[0]
+                    _place(devices, view, device)
+                    viewed[t] = t = view.outputs[0]
             elif i in vecs:
                 view = _layout_op(t, to_last(rank), True, "%s/sizes_to_last_%d" % (op.name, i),
                                   op.device)
                 ops.append(view)
-                devices[view] = device
+                _place(devices, view, device)
                 t = view.outputs[0]
             inputs.append(t)
         new = Operation(op.graph, op.name + "/channels_last", op.type, inputs, attrs, op.device,
@@ -170,13 +181,13 @@ def choose(plan, config=None):
                 shape = tensor_shape.TensorShape([dims[p] for p in to_last(rank)])
             new._outputs.append(Tensor(new, k, t.dtype, shape))
         ops.append(new)
-        devices[new] = device
+        _place(devices, new, device)
         for k, t in enumerate(op.outputs):
             if k in outs:
                 back = _layout_op(new.outputs[k], to_first(rank), False,
                                   "%s/to_first_%d" % (op.name, k), op.device)
                 ops.append(back)
-                devices[back] = device
+                _place(devices, back, device)
                 made[back.outputs[0]] = new.outputs[k]
                 aliases[t] = back.outputs[0]
             else:

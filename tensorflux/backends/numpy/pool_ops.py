@@ -205,7 +205,11 @@ def fast_max_pool_grad(rt, x, dy, geo, workspace=None):
 _WORKSPACES = weakref.WeakKeyDictionary()
 
 
-def _has_max_pool_grad(op):
+def has_max_pool_grad(op):
+    """Whether the graph takes the max-pooling gradient of `op` (a plan-local copy made by
+    passes/layout.py carries the answer for its original in the `_with_grad` attr)."""
+    if op._attrs.get("_with_grad"):
+        return True
     return any(c.type in ("MaxPoolGrad", "MaxPool3DGrad") and c.inputs[1] is op.outputs[0]
                for c in op.outputs[0].consumers())
 
@@ -221,7 +225,7 @@ def _pool_kernel(rank, fn, kind=None):
     def builder(op):
         geo = PoolGeometry(op, rank)
         rt = onednn.runtime() if kind is not None else None
-        train = rt is not None and kind == "max" and _has_max_pool_grad(op)
+        train = rt is not None and kind == "max" and has_max_pool_grad(op)
 
         def run(x):
             if train and x.dtype == np.float32:
