@@ -12,8 +12,9 @@ tensorflux and TensorFlow share one TF1 code path, written against a `tf` module
 
 A peer may name a variant after a "+": `tensorflux+mixed` (the mixed-precision graph rewrite,
 `tf.train.experimental.enable_mixed_precision_graph_rewrite`, with dynamic loss scaling),
-`torch+bf16` (bfloat16 autocast) and `tensorflux+serial` (`inter_op_parallelism_threads=1`: one
-op at a time); a setup reads it from `opts.variant`. A workload lists the variants it has in
+`torch+bf16` (bfloat16 autocast), `tensorflux+serial` (`inter_op_parallelism_threads=1`: one
+op at a time) and `tensorflux+nchw` (the model written channels-first); a setup reads it from
+`opts.variant`. A workload lists the variants it has in
 its own `VARIANTS` (peer -> names); any other variant is reported as not implemented.
 `opts.device` is "cpu" or "gpu" (`--device`); a workload that cannot run a peer, variant or
 device raises `Unsupported`.
@@ -21,7 +22,7 @@ device raises `Unsupported`.
 
 WORKLOADS = ("overhead", "cnn_train", "resnet50_infer", "resnet50_train", "augment")
 PEERS = ("tensorflux", "tensorflow", "torch", "jax")
-VARIANTS = {"tensorflux": ("mixed", "serial"), "tensorflow": ("mixed", "serial"),
+VARIANTS = {"tensorflux": ("mixed", "serial", "nchw"), "tensorflow": ("mixed", "serial", "nchw"),
             "torch": ("bf16",)}
 DEVICES = ("cpu", "gpu")
 

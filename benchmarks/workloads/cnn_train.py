@@ -7,6 +7,9 @@
 A step is one `sess.run([train_op, loss], feed_dict)` with a fed batch of images and integer
 labels (four fixed random batches, cycled); torch and jax do the same update on the same batches
 and return the loss as a Python number, so every peer finishes its step synchronously.
+
+Variant `nchw` (tensorflux, tensorflow): the same model written channels-first
+(`data_format="channels_first"`, images fed as [N, 1, 28, 28]), as TF1 code for GPUs often is.
 """
 
 import itertools
@@ -21,6 +24,7 @@ WARMUP = 3
 LEARNING_RATE = 1e-3
 DROPOUT = 0.4
 NUM_BATCHES = 4
+VARIANTS = {"tensorflux": ("nchw",), "tensorflow": ("nchw",)}
 
 
 def flops(opts):
@@ -40,16 +44,18 @@ def _batches(batch):
              rng.randint(0, 10, size=batch).astype(np.int64)) for _ in range(NUM_BATCHES)]
 
 
-def build_tf1(tf, batch):
+def build_tf1(tf, batch, channels_first=False):
     """The tutorial's model in TF1 code; returns (images, labels, loss, train_op)."""
-    images = tf.placeholder(tf.float32, [batch, 28, 28, 1], name="images")
+    fmt = "channels_first" if channels_first else "channels_last"
+    shape = [batch, 1, 28, 28] if channels_first else [batch, 28, 28, 1]
+    images = tf.placeholder(tf.float32, shape, name="images")
     labels = tf.placeholder(tf.int64, [batch], name="labels")
     conv1 = tf.layers.conv2d(inputs=images, filters=32, kernel_size=[5, 5], padding="same",
-                             activation=tf.nn.relu)
-    pool1 = tf.layers.max_pooling2d(inputs=conv1, pool_size=[2, 2], strides=2)
+                             activation=tf.nn.relu, data_format=fmt)
+    pool1 = tf.layers.max_pooling2d(inputs=conv1, pool_size=[2, 2], strides=2, data_format=fmt)
     conv2 = tf.layers.conv2d(inputs=pool1, filters=64, kernel_size=[5, 5], padding="same",
-                             activation=tf.nn.relu)
-    pool2 = tf.layers.max_pooling2d(inputs=conv2, pool_size=[2, 2], strides=2)
+                             activation=tf.nn.relu, data_format=fmt)
+    pool2 = tf.layers.max_pooling2d(inputs=conv2, pool_size=[2, 2], strides=2, data_format=fmt)
     flat = tf.layers.flatten(pool2)
     dense = tf.layers.dense(inputs=flat, units=1024, activation=tf.nn.relu)
     dropout = tf.layers.dropout(inputs=dense, rate=DROPOUT, training=True)
@@ -64,11 +70,13 @@ def _setup_tf1(tf, opts):
     graph = tf.Graph()
     with graph.as_default():
         seed_tf1(tf)
-        images, labels, loss, train_op = build_tf1(tf, opts.batch)
+        nchw = opts.variant == "nchw"
+        images, labels, loss, train_op = build_tf1(tf, opts.batch, nchw)
         init = tf.global_variables_initializer()
     sess = tf.Session(graph=graph)
     sess.run(init)
-    feeds = itertools.cycle([{images: x, labels: y} for x, y in _batches(opts.batch)])
+    feeds = itertools.cycle([{images: x.transpose(0, 3, 1, 2) if nchw else x, labels: y}
+                             for x, y in _batches(opts.batch)])
     run = sess.run
     fetches = [train_op, loss]
 
