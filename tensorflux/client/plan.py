@@ -25,14 +25,15 @@ class Plan:
     than one device carries `segments` (passes/transfers.py): `(device, sub-plan)` pairs to run
     in order, each on its device's backend, joined by `_Send`/`_Recv` transfers.
     `concurrent` names the ops the numpy interpreter may run on its helper thread, beside the
-    ops that follow them in `ops` (passes/concurrency.py).
+    ops that follow them in `ops`, and `one_core` those whose oneDNN kernels then run on one
+    core each (passes/concurrency.py).
     """
 
     __slots__ = ("ops", "feeds", "fetches", "targets", "devices", "stateful", "aliases",
-                 "constants", "segments", "concurrent")
+                 "constants", "segments", "concurrent", "one_core")
 
     def __init__(self, ops, feeds, fetches, targets, devices=None, aliases=None, constants=None,
-                 segments=None, concurrent=frozenset()):
+                 segments=None, concurrent=frozenset(), one_core=frozenset()):
         self.ops = tuple(ops)
         self.feeds = tuple(feeds)
         self.fetches = tuple(fetches)
@@ -42,12 +43,13 @@ class Plan:
         self.constants = constants or {}
         self.segments = segments
         self.concurrent = concurrent
+        self.one_core = one_core
         self.stateful = any(op.op_def.stateful for op in self.ops)
 
     def replace(self, **changes):
         fields = {k: getattr(self, k) for k in ("ops", "feeds", "fetches", "targets", "devices",
                                                  "aliases", "constants", "segments",
-                                                 "concurrent")}
+                                                 "concurrent", "one_core")}
         fields.update(changes)
         return Plan(**fields)
 
@@ -66,8 +68,9 @@ class Plan:
             len(self.ops), [t.name for t in self.feeds], [t.name for t in self.fetches],
             len(self.aliases), len(self.constants))]
         for op in self.ops:
-            lines.append("  %-40s %-20s %s%s" % (op.name, op.type, self.devices.get(op, ""),
-                                                 "  (concurrent)" if op in self.concurrent else ""))
+            tags = ("  (concurrent)" if op in self.concurrent else "") + \
+                ("  (one core)" if op in self.one_core else "")
+            lines.append("  %-40s %-20s %s%s" % (op.name, op.type, self.devices.get(op, ""), tags))
         for k, (device, sub) in enumerate(self.segments or ()):
             lines.append("  segment %d on %s: %d ops, %d inputs, %d outputs" % (
                 k, device, len(sub.ops), len(sub.feeds), len(sub.fetches)))

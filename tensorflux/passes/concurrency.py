@@ -27,6 +27,12 @@ Algorithm (list scheduling on two lanes, the calling thread and one helper):
    op), so it is handed over as soon as it could start. The helper's ops become
    `plan.concurrent`.
 
+6. Pairs. Two neighbouring independent ops whose fast kernels are oneDNN primitives
+   (`_PAIRED_TYPES`: convolutions, their gradients, matrix products) with similar numbers of
+   multiply-adds run at once, each on one core (`plan.one_core`): the first on the helper, the
+   second on the calling thread. Two such kernels on one core each finish sooner than one after
+   the other on both cores, since neither scales perfectly to two.
+
 Safety: only stateless ops that read no variable (directly or by reference) are ever moved, and
 only those of `_HELPER_TYPES` and views are handed over: never an op that writes state, draws
 random numbers, or has a fast (oneDNN or threaded) kernel. All other ops keep their relative
@@ -43,7 +49,9 @@ Threads: `ConfigProto.inter_op_parallelism_threads` (0, TF's default, means the 
 import heapq
 import os
 
+from tensorflux.backends import onednn
 from tensorflux.backends.numpy.concurrent import VIEWS
+from tensorflux.backends.onednn.primitives import one_core_available
 
 _MIN_ELEMENTS = 1 << 17  # smaller ops are not worth handing over (~30 us per hand-over)
 _MIN_GAIN = 0.05  # the simulated time must drop by at least this fraction
@@ -79,6 +87,17 @@ _FREE = frozenset(("Identity", "Reshape", "Squeeze", "ExpandDims", "Shape", "Sha
                    "Rank", "StopGradient", "Snapshot", "NoOp", "Const", "Placeholder",
                    "PlaceholderWithDefault", "VariableV2", "IdentityN", "PreventGradient",
                    "_Send", "_Recv"))
+# Ops whose fast kernels are oneDNN primitives on every core. Two neighbouring independent ones
+# of similar cost (`_PAIR_BALANCE`) run at once, one core each: the helper takes the first.
+# Measured on 2 cores: the filter and input gradients of the deck CNN's second convolution,
+# 16.3-16.5 ms one after the other, 15.4-15.9 ms side by side.
+_FORWARD_CONVS = frozenset(("Conv2D", "Conv3D", "DepthwiseConv2dNative"))
+_PAIRED_TYPES = _FORWARD_CONVS | frozenset((
+    "Conv2DBackpropInput", "Conv2DBackpropFilter", "Conv3DBackpropInputV2",
+    "Conv3DBackpropFilterV2", "DepthwiseConv2dNativeBackpropInput",
+    "DepthwiseConv2dNativeBackpropFilter", "MatMul", "_FusedConv", "_FusedConvBN"))
+_PAIR_MIN = 1 << 26  # multiply-adds (~0.5 ms on a core): smaller pairs gain nothing
+_PAIR_BALANCE = 0.5
 _FACTORS = {"Exp": 4, "Log": 4, "Log1p": 4, "Expm1": 4, "Tanh": 4, "Sigmoid": 4, "Pow": 8,
             "Erf": 8, "Sin": 4, "Cos": 4, "Softplus": 4, "Elu": 4, "Selu": 4,
             "Softmax": 4, "LogSoftmax": 4,
@@ -146,11 +165,16 @@ def _deps(op, plan, index):
 
 
 def schedule(plan, config=None):
-    """Returns `plan` with helper-thread ops marked and hoisted, or `plan` if that won't pay."""
+    """Returns `plan` with helper-thread ops marked (and hoisted), or `plan` if that won't pay."""
     devices = {d for d in plan.devices.values() if d}
     if plan.segments or inter_op_threads(config) < 2 or len(plan.ops) < 3 or \
             len(devices) > 1 or any("/device:CPU:" not in d for d in devices):
         return plan  # multi-device plans run segment by segment (passes/transfers.py)
+    return _pairs(_lanes(plan))
+
+
+def _lanes(plan):
+    """Steps 1-5 above: single-core numpy ops onto the helper where that pays."""
     ops = plan.ops
     index = {op: i for i, op in enumerate(ops)}
     cost = [_cost(op) for op in ops]
@@ -219,6 +243,86 @@ def schedule(plan, config=None):
             order.append(main[p])
     return plan.replace(ops=[ops[i] for i in order],
                         concurrent=frozenset(ops[i] for i in order if lane[i]))
+
+
+
+def _macs(op):
+    """Multiply-adds of a convolution or matrix product (unknown dims count `_UNKNOWN_DIM`)."""
+    if op.type in ("_FusedConv", "_FusedConvBN"):
+        op = op._attrs["parts"][0]
+
+    def n(t):
+        if t.shape.ndims is None:
+            return None
+        out = 1
+        for d in t.shape.as_list():
+            out *= _UNKNOWN_DIM if d is None else d
+        return out
+
+    if op.type == "MatMul":
+        a = op.inputs[0].shape
+        if a.ndims != 2:
+            return 0
+        k = a.as_list()[0 if op._attrs.get("transpose_a") else 1] or _UNKNOWN_DIM
+        return (n(op.outputs[0]) or 0) * k
+    # every convolution and its gradients: elements of the forward output times the filter's
+    # elements per output channel
+    dy = op.outputs[0] if op.type in _FORWARD_CONVS else op.inputs[2]
+    w = op.outputs[0] if "BackpropFilter" in op.type else op.inputs[1]
+    if dy.shape.ndims is None or w.shape.ndims is None:
+        return 0
+    per_channel = n(w) // max(1, w.shape.as_list()[-1] or _UNKNOWN_DIM)
+    if op.type.startswith("DepthwiseConv2dNative"):
+        per_channel = n(w) // max(1, (w.shape.as_list()[-1] or 1) * (w.shape.as_list()[-2] or 1))
+    return (n(dy) or 0) * per_channel
+
+
+def _pairs(plan):
+    """Step 6: neighbouring independent oneDNN ops of similar cost, one core each."""
+    ops = plan.ops
+    if not one_core_available() or onednn.runtime() is None:
+        return plan
+    index = {op: i for i, op in enumerate(ops)}
+    helper = set(plan.concurrent)
+    one_core = set()
+    i = 0
+    while i < len(ops):
+        a = ops[i]
+        j = i + 1
+        while j < len(ops) and ops[j].type in _FREE:
+            j += 1
+        if j >= len(ops) or a.type not in _PAIRED_TYPES or ops[j].type not in _PAIRED_TYPES \
+                or a in helper or ops[j] in helper:
+            i += 1
+            continue
+        b = ops[j]
+        ca, cb = _macs(a), _macs(b)
+        if min(ca, cb) < _PAIR_MIN or min(ca, cb) < _PAIR_BALANCE * max(ca, cb) or \
+                _reaches(a, b, plan, index):
+            i += 1
+            continue
+        helper.add(a)
+        one_core.update((a, b))
+        i = j + 1
+    if not one_core:
+        return plan
+    return plan.replace(concurrent=frozenset(helper), one_core=frozenset(one_core))
+
+
+def _reaches(a, b, plan, index):
+    """Whether `b` reads `a`'s outputs or follows it, directly or through the ops between."""
+    lo = index[a]
+    todo = [b]
+    seen = set()
+    while todo:
+        op = todo.pop()
+        for d in _deps(op, plan, index):
+            if d is a:
+                return True
+            if index[d] > lo and d not in seen:
+                seen.add(d)
+                todo.append(d)
+    return False
 
 
 __all__ = ["inter_op_threads", "schedule"]

@@ -212,3 +212,45 @@ def test_every_op_suite_case_runs_on_the_helper(monkeypatch):
         for v, a, b in zip(variables, got_vars, want_vars):
             suite.assert_same(a, b, v.name)
     assert len(handed) > 40, sorted(handed)
+
+
+def _conv_pair():
+    x = tf.placeholder(tf.float32, [32, 14, 14, 32])
+    w = tf.constant(np.random.default_rng(1).standard_normal([5, 5, 32, 64]).astype(np.float32))
+    y = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    loss = tf.reduce_sum(tf.square(y))
+    dx, dw = tf.gradients(loss, [x, w])
+    feed = {x: np.random.default_rng(2).standard_normal([32, 14, 14, 32]).astype(np.float32)}
+    return x, dx, dw, feed
+
+
+@pytest.mark.skipif(not concurrency.one_core_available() or
+                    concurrency.onednn.runtime() is None, reason="needs oneDNN with GNU OpenMP")
+def test_independent_onednn_gradients_run_side_by_side_on_one_core_each():
+    x, dx, dw, feed = _conv_pair()
+    with tf.Session(config=_config(2)) as sess:
+        got = sess.run([dx, dw], feed)
+        plan = next(r.plan for r in sess._runners.values())
+        pair = sorted(op.type for op in plan.one_core)
+        assert pair == ["Conv2DBackpropFilter", "Conv2DBackpropInput"], pair
+        assert len(plan.concurrent & plan.one_core) == 1  # one on the helper, one here
+        again = sess.run([dx, dw], feed)
+    with tf.Session(config=_config(1)) as sess:
+        want = sess.run([dx, dw], feed)
+        assert not next(r.plan for r in sess._runners.values()).one_core
+    for a, b, c in zip(got, again, want):
+        np.testing.assert_array_equal(a, b)  # the same every run
+        # one core or two: oneDNN may sum the batch in another order
+        np.testing.assert_allclose(a, c, rtol=1e-4, atol=1e-4 * np.abs(c).max())
+
+
+def test_dependent_or_unbalanced_onednn_ops_are_not_paired():
+    x = tf.placeholder(tf.float32, [32, 14, 14, 32])
+    w = tf.ones([5, 5, 32, 32])
+    y = tf.nn.conv2d(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), w, [1, 1, 1, 1], "SAME")
+    chain = concurrency.schedule(_plan([y], [x]), _config(2))
+    assert not chain.one_core  # the second reads the first
+    small = tf.nn.conv2d(x, tf.ones([1, 1, 32, 4]), [1, 1, 1, 1], "SAME")
+    big = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
+    p = concurrency.schedule(_plan([small, big], [x]), _config(2))
+    assert not p.one_core  # 1x1x32x4 against 5x5x32x32: far from balanced

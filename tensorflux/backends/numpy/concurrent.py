@@ -15,6 +15,8 @@ with the next steps. Rules that keep the result the same as the sequential loop'
 - A helper step whose inputs are all at hand and small (under `MIN_ELEMENTS`), or that is a
   view (`VIEWS`), runs right away on the calling thread: the hand-over would cost more than it
   saves.
+- Steps in `cores` (a pair of oneDNN operations, one handed over, the other run here) run
+  inside `primitives.one_core()`: one core each, with primitives of their own.
 - A helper step's error is raised, as that op's error, when it is collected; the steps the
   calling thread ran meanwhile were allowed to run (TF's executor does the same), and the
   session's all-or-nothing rollback of variables is unchanged.
@@ -27,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from tensorflux import errors
+from tensorflux.backends.onednn import primitives
 
 MIN_ELEMENTS = 1 << 17
 # Op types whose kernels return a view of their input: on the helper only after a helper op.
@@ -64,16 +67,22 @@ def _call(fn, args):
     return fn(*[a.value() if type(a) is _From else a for a in args])
 
 
+def _call_one_core(fn, args):
+    with primitives.one_core():
+        return _call(fn, args)
+
+
 def _big(args):
     return any(isinstance(a, np.ndarray) and a.size >= MIN_ELEMENTS for a in args)
 
 
-def make_run(program, steps, helper, template, nfeeds, fetch_slots, kernel_error):
+def make_run(program, steps, helper, cores, template, nfeeds, fetch_slots, kernel_error):
     """`run(feed_values, state)` for `program` (see interpreter.compile) whose steps listed in
-    `helper` may run on the helper thread."""
+    `helper` may run on the helper thread, and those in `cores` on one core each."""
     from tensorflux.backends.numpy.interpreter import KERNEL_ERRORS, run_step
 
     helper = frozenset(helper)
+    cores = frozenset(cores)
     ops = [st[4] for st in steps]
     views = frozenset(k for k in helper if ops[k].type in VIEWS)
     producer = {}  # slot -> (helper step, output index or None)
@@ -126,7 +135,8 @@ def make_run(program, steps, helper, template, nfeeds, fetch_slots, kernel_error
                         else:
                             args.append(vals[i])
                     if any(type(a) is _From for a in args) or (k not in views and _big(args)):
-                        pending[k] = pool.submit(_call, fn, args)
+                        pending[k] = pool.submit(_call_one_core if k in cores else _call, fn,
+                                                 args)
                         args = None
                         continue
                     args = None  # small: run it here, after what it follows
@@ -135,7 +145,11 @@ def make_run(program, steps, helper, template, nfeeds, fetch_slots, kernel_error
                         collect(k)
                     elif waits[k]:
                         collect(waits[k][-1])
-                run_step(vals, state, fn, ins, out, mode)
+                if k in cores:
+                    with primitives.one_core():
+                        run_step(vals, state, fn, ins, out, mode)
+                else:
+                    run_step(vals, state, fn, ins, out, mode)
                 for i in free:
                     vals[i] = None
             collect(len(program))

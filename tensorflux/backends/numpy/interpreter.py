@@ -233,8 +233,9 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
     if helper:
         from tensorflux.backends.numpy import concurrent
 
-        return concurrent.make_run(program, steps, helper, template, nfeeds, fetch_slots,
-                                   _kernel_error)
+        cores = [k for k, st in enumerate(steps) if st[4] in plan.one_core]
+        return concurrent.make_run(program, steps, helper, cores, template, nfeeds,
+                                   fetch_slots, _kernel_error)
 
     def run(feed_values, state):
         vals = template.copy()

@@ -5,8 +5,12 @@ bounded LRU cache. Each of its arguments is described to oneDNN with the numpy a
 shape and strides (any plain layout: NHWC, NCHW, a transposed view), so no copy is made on the
 way in or out; an argument that oneDNN wants in another layout (its blocked weight formats,
 chosen with the `any` format) gets a reorder primitive and a scratch buffer of its own.
-Execution is serialised by one lock: primitives share oneDNN's scratchpad and the memory
-objects whose data handles are set per call.
+A primitive's memory objects get their data handles per call, so one primitive runs on one
+thread at a time (its own lock). Two threads may run different primitives at once (oneDNN's
+scratchpad is per thread; each thread has its own stream): a thread inside `one_core()` gets
+primitives made for, and run on, its one core only, cached apart from the others, so that two
+independent operations can share the cores instead of each using all of them
+(passes/concurrency.py pairs them).
 """
 
 import collections
@@ -18,8 +22,9 @@ import numpy as np
 
 from tensorflux.backends.onednn import _capi as C
 
-_LOCK = threading.RLock()
+_LOCK = threading.RLock()  # guards the primitive cache
 _CACHE_SIZE = 1024
+_LANE = threading.local()  # .core: set inside one_core()
 # GNU OpenMP cannot run in a child forked after the parent started its threads (the child waits
 # forever for threads it does not have): such a child gets DnnlError, so kernels use numpy.
 _FORK = {"used": False, "child": False}
@@ -40,21 +45,87 @@ def check_usable():
         raise C.DnnlError(5, "use in a process forked after oneDNN's OpenMP threads started")
 
 
+def _gomp():
+    """libgomp's `omp_set_num_threads` and `omp_get_max_threads`, or None."""
+    if "gomp" not in _GOMP:
+        from tensorflux.backends import onednn
+
+        # oneDNN first: loading it loads libgomp with the idle policy it sets (sleeping, not
+        # spinning, threads); loading libgomp here first would keep its spinning default
+        if onednn.library() is None:
+            _GOMP["gomp"] = None
+            return None
+        try:
+            lib = ctypes.CDLL("libgomp.so.1")
+            lib.omp_set_num_threads.argtypes = [ctypes.c_int]
+            lib.omp_get_max_threads.restype = ctypes.c_int
+            _GOMP["gomp"] = lib
+        except (OSError, AttributeError):
+            _GOMP["gomp"] = None
+    return _GOMP["gomp"]
+
+
+_GOMP = {}
+
+
+def one_core_available():
+    """Whether `one_core()` can limit oneDNN to one thread here (GNU OpenMP found)."""
+    return _gomp() is not None
+
+
+class one_core:  # noqa: N801 - used as a context manager, like a function
+    """Within: this thread's oneDNN primitives run on one core (and the numpy-side fast paths
+    use one thread), with primitives of their own. Nests; no effect without GNU OpenMP."""
+
+    def __enter__(self):
+        gomp = _gomp()
+        self.outer = getattr(_LANE, "core", None)
+        if gomp is not None and self.outer is None:
+            self.threads = gomp.omp_get_max_threads()
+            gomp.omp_set_num_threads(1)
+            _LANE.core = threading.get_ident()
+        return self
+
+    def __exit__(self, *exc):
+        if self.outer is None and getattr(_LANE, "core", None) is not None:
+            _gomp().omp_set_num_threads(self.threads)
+            _LANE.core = None
+        return False
+
+
+def on_one_core():
+    """True inside `one_core()`."""
+    return getattr(_LANE, "core", None) is not None
+
+
 class Runtime:
-    """The loaded library, one CPU engine and one stream."""
+    """The loaded library, one CPU engine, and a stream per thread."""
 
     def __init__(self, lib):
         self.lib = lib
         self.engine = ctypes.c_void_p()
         lib.check(lib.engine_create(ctypes.byref(self.engine), C.CPU, 0), "engine_create")
-        self.stream = ctypes.c_void_p()
-        lib.check(lib.stream_create(ctypes.byref(self.stream), self.engine, C.STREAM_DEFAULT),
-                  "stream_create")
+        self._streams = threading.local()
         self.cache = collections.OrderedDict()
 
+    @property
+    def stream(self):
+        """This thread's stream (oneDNN streams are not shared between threads)."""
+        s = getattr(self._streams, "s", None)
+        if s is None:
+            s = ctypes.c_void_p()
+            self.lib.check(self.lib.stream_create(ctypes.byref(s), self.engine,
+                                                  C.STREAM_DEFAULT), "stream_create")
+            self._streams.s = s
+        return s
+
     def cached(self, key, make):
-        """The primitive cached under `key`, made by `make()` on a miss (LRU-bounded)."""
+        """The primitive cached under `key`, made by `make()` on a miss (LRU-bounded). Inside
+        `one_core()` the key names the thread: its primitives are its own."""
         check_usable()
+        core = getattr(_LANE, "core", None)
+        if core is not None:
+            key = key + (("one core", core),)
         with _LOCK:
             prim = self.cache.get(key)
             if prim is None:
@@ -194,6 +265,7 @@ class Primitive:
         n = len(self.args)
         self.exec_args = (C.ExecArg * n)(*[C.ExecArg(a.arg, a.mem) for a in self.args])
         self.nargs = n
+        self.lock = threading.Lock()  # the memory objects' data handles are set per call
         # input position -> (read-only array, its reordered copy): weights that cannot change
         # (frozen constants, folded batch-norm weights) are reordered once, not on every call
         self._reordered = {}
@@ -218,7 +290,7 @@ class Primitive:
         after = []
         check_usable()
         _FORK["used"] = True
-        with _LOCK:
+        with self.lock:
             for i, (a, buf) in enumerate(zip(self.args, buffers)):
                 if buf is None:  # a buffer in the primitive's own layout (workspace)
                     buf = np.empty(max(a.nbytes, 1), np.uint8)

@@ -15,7 +15,12 @@ _LOCK = threading.Lock()
 
 
 def workers():
-    """Threads to use: $OMP_NUM_THREADS (as oneDNN's OpenMP does), else the usable cores."""
+    """Threads to use: $OMP_NUM_THREADS (as oneDNN's OpenMP does), else the usable cores; one
+    inside `primitives.one_core()`."""
+    from tensorflux.backends.onednn import primitives
+
+    if primitives.on_one_core():
+        return 1
     try:
         n = int(os.environ.get("OMP_NUM_THREADS", "0").split(",")[0])
     except ValueError:
