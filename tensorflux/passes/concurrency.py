@@ -51,6 +51,7 @@ import os
 
 from tensorflux.backends import onednn
 from tensorflux.backends.numpy.concurrent import VIEWS
+from tensorflux.backends.onednn import threads
 from tensorflux.backends.onednn.primitives import one_core_available
 
 _MIN_ELEMENTS = 1 << 17  # smaller ops are not worth handing over (~30 us per hand-over)
@@ -280,8 +281,8 @@ def _macs(op):
 def _pairs(plan):
     """Step 6: neighbouring independent oneDNN ops of similar cost, one core each."""
     ops = plan.ops
-    if not one_core_available() or onednn.runtime() is None:
-        return plan
+    if onednn.runtime() is None or threads.workers() < 2 or not one_core_available():
+        return plan  # no oneDNN, or one thread asked for ($OMP_NUM_THREADS)
     index = {op: i for i, op in enumerate(ops)}
     helper = set(plan.concurrent)
     one_core = set()
