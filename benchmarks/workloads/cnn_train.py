@@ -8,8 +8,9 @@ A step is one `sess.run([train_op, loss], feed_dict)` with a fed batch of images
 labels (four fixed random batches, cycled); torch and jax do the same update on the same batches
 and return the loss as a Python number, so every peer finishes its step synchronously.
 
-Variant `nchw` (tensorflux, tensorflow): the same model written channels-first
-(`data_format="channels_first"`, images fed as [N, 1, 28, 28]), as TF1 code for GPUs often is.
+Variants (tensorflux, tensorflow): `nchw`, the same model written channels-first
+(`data_format="channels_first"`, images fed as [N, 1, 28, 28]), as TF1 code for GPUs often is;
+`serial`, `inter_op_parallelism_threads=1` (one op at a time).
 """
 
 import itertools
@@ -24,7 +25,7 @@ WARMUP = 3
 LEARNING_RATE = 1e-3
 DROPOUT = 0.4
 NUM_BATCHES = 4
-VARIANTS = {"tensorflux": ("nchw",), "tensorflow": ("nchw",)}
+VARIANTS = {"tensorflux": ("nchw", "serial"), "tensorflow": ("nchw", "serial")}
 
 
 def flops(opts):
@@ -73,7 +74,8 @@ def _setup_tf1(tf, opts):
         nchw = opts.variant == "nchw"
         images, labels, loss, train_op = build_tf1(tf, opts.batch, nchw)
         init = tf.global_variables_initializer()
-    sess = tf.Session(graph=graph)
+    threads = 1 if opts.variant == "serial" else 0
+    sess = tf.Session(graph=graph, config=tf.ConfigProto(inter_op_parallelism_threads=threads))
     sess.run(init)
     feeds = itertools.cycle([{images: x.transpose(0, 3, 1, 2) if nchw else x, labels: y}
                              for x, y in _batches(opts.batch)])
