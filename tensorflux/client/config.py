@@ -107,7 +107,9 @@ class ConfigProto(_Message):
     """Session configuration (`tf.ConfigProto`).
 
     Honoured: `allow_soft_placement`, `log_device_placement`, `device_count` (`{"CPU": N}`
-    makes N CPU devices, `{"GPU": 0}` hides the GPUs),
+    makes N CPU devices, `{"GPU": 0}` hides the GPUs), `inter_op_parallelism_threads` (1 runs
+    one op at a time; 0, the default, or more lets independent ops run side by side on a
+    helper thread where that pays, see passes/concurrency.py),
     `graph_options.optimizer_options.global_jit_level` (selects the XLA backend),
     `graph_options.enable_bfloat16_sendrecv` (cross-device float32 transfers travel as bfloat16;
     $TENSORFLUX_SENDRECV_DTYPE=float16 picks float16 instead, see passes/transfers.py),

@@ -627,3 +627,27 @@ def test_inference_batch_norm_and_relu_chain_runs_in_place(monkeypatch, donation
     fast, ref = run_modes(monkeypatch, [y], {x: _rand(rng, 2, 6, 6, 3)})  # forward only
     assert_close(fast, ref)
     assert in_place == [False, True]  # with gradients the elu output is still needed
+
+
+def test_one_core_gives_a_thread_its_own_single_threaded_primitives():
+    from tensorflux.backends.onednn import primitives, threads
+
+    rt = onednn.runtime()
+    if rt is None or not primitives.one_core_available():
+        pytest.skip("needs oneDNN with GNU OpenMP")
+    gomp = primitives._gomp()
+    before = gomp.omp_get_max_threads()
+    x = np.random.RandomState(0).rand(4, 8, 8, 3).astype(np.float32)
+    w = np.random.RandomState(1).rand(3, 3, 3, 5).astype(np.float32)
+    geom = ((1, 1), (1, 1), ((1, 1), (1, 1)))
+    want = onednn_conv.forward(rt, x, w, geom, (4, 8, 8, 5), False)
+    n = len(rt.cache)
+    with primitives.one_core():
+        assert primitives.on_one_core() and threads.workers() == 1
+        assert gomp.omp_get_max_threads() == 1
+        with primitives.one_core():  # nests
+            got = onednn_conv.forward(rt, x, w, geom, (4, 8, 8, 5), False)
+        assert primitives.on_one_core()
+    assert not primitives.on_one_core() and gomp.omp_get_max_threads() == before
+    assert len(rt.cache) == n + 1  # a primitive of its own
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
