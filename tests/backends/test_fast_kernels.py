@@ -446,6 +446,30 @@ def test_inference_batch_norm_matches_reference(monkeypatch, fmt):
     assert calls == [1] and fast[0].flags.c_contiguous
 
 
+@pytest.mark.parametrize("fmt,factor", [("NHWC", 1.0), ("NCHW", 1.0), ("NHWC", 0.25),
+                                        ("NDHWC", 1.0)])
+def test_training_batch_norm_and_its_gradient_match_reference(monkeypatch, fmt, factor):
+    rng = np.random.RandomState(19)
+    shape = {"NHWC": [4, 5, 6, 7], "NCHW": [4, 7, 5, 6], "NDHWC": [2, 3, 4, 5, 7]}[fmt]
+    x = tf.placeholder(tf.float32, shape)
+    scale, offset = tf.constant(_rand(rng, 7)), tf.constant(_rand(rng, 7))
+    mean, var = tf.constant(_rand(rng, 7)), tf.constant(np.abs(_rand(rng, 7)) + 0.1)
+    outs = tf.nn.fused_batch_norm(x, scale, offset, mean=mean, variance=var, epsilon=1e-3,
+                                  data_format=fmt, is_training=True,
+                                  exponential_avg_factor=factor)
+    y = outs[0]
+    loss = tf.reduce_sum(y * tf.constant(_rand(rng, *shape)))
+    grads = tf.gradients(loss, [x, scale, offset])
+    seen = []
+    for name in ("batch_norm_training", "batch_norm_backward"):
+        monkeypatch.setattr(onednn_norm, name, lambda *a, _f=getattr(onednn_norm, name), _n=name:
+                            seen.append(_n) or _f(*a))
+    xv = (_rand(rng, *shape) * 3 + 2).astype(np.float32)
+    fast, ref = run_modes(monkeypatch, list(outs[:3]) + grads, {x: xv})
+    assert_close(fast, ref, rtol=1e-4)
+    assert sorted(seen) == ["batch_norm_backward", "batch_norm_training"]
+
+
 @pytest.mark.parametrize("shape", [[100, 10], [7, 5, 6, 13], [2, 3, 4, 5, 6]])
 def test_bias_add_grad_matches_reference(monkeypatch, calls, shape):
     rng = np.random.RandomState(10)

@@ -1,5 +1,6 @@
-"""numpy kernels for normalization ops (ops/norm_ops.py): fused batch norm and LRN; inference-mode
-float32 batch norm runs on oneDNN when it is available (see backends/onednn)."""
+"""numpy kernels for normalization ops (ops/norm_ops.py): fused batch norm and LRN; float32 batch
+norm (inference and training mode) and its training-mode gradient run on oneDNN when it is
+available (see backends/onednn)."""
 
 import numpy as np
 
@@ -42,12 +43,47 @@ def fast_batch_norm_inference(rt, x, scale, offset, mean, var, eps, channels_fir
     return np.moveaxis(y, -1, 1) if channels_first else y
 
 
+def _fast_ok(x, *vectors):
+    return (x.dtype == np.float32 and x.ndim in (4, 5) and x.size > 0
+            and all(a.dtype == np.float32 for a in vectors))
+
+
+def fast_batch_norm_training(rt, x, scale, offset, eps, channels_first):
+    """oneDNN training-mode batch norm: `(y, mean, biased variance)`, or None if not handled."""
+    if not _fast_ok(x, scale, offset) or eps < 0:
+        return None
+    xl = np.moveaxis(x, 1, -1) if channels_first else x
+    vec = onednn_norm.vector
+    try:
+        y, mean, var = onednn_norm.batch_norm_training(
+            rt, onednn_prims.as_usable(xl), vec(scale), vec(offset), eps, channels_first)
+    except onednn_capi.DnnlError:
+        return None
+    return (np.moveaxis(y, -1, 1) if channels_first else y), mean, var
+
+
+def fast_batch_norm_grad(rt, dy, x, scale, mean, var, eps, channels_first):
+    """oneDNN training-mode batch norm gradient `(dx, dscale, doffset)`, or None."""
+    if not _fast_ok(x, scale, mean, var) or dy.dtype != np.float32 or dy.shape != x.shape \
+            or eps < 0:
+        return None
+    last = (lambda a: np.moveaxis(a, 1, -1)) if channels_first else (lambda a: a)
+    usable, vec = onednn_prims.as_usable, onednn_norm.vector
+    try:
+        dx, dscale, doffset = onednn_norm.batch_norm_backward(
+            rt, usable(last(x)), usable(last(dy)), vec(scale), vec(mean), vec(var), eps,
+            channels_first)
+    except onednn_capi.DnnlError:
+        return None
+    return (np.moveaxis(dx, -1, 1) if channels_first else dx), dscale, doffset
+
+
 @kernel("FusedBatchNormV3")
 def _fused_batch_norm(op):
     eps = op._attrs["epsilon"]
     training = op._attrs["is_training"]
     factor = op._attrs.get("exponential_avg_factor", 1.0)
-    rt = None if training else onednn.runtime()
+    rt = onednn.runtime()
 
     def run(x, scale, offset, mean, var, donated=False):
         axes, bshape = _axes(op, x.ndim)
@@ -58,8 +94,13 @@ def _fused_batch_norm(op):
                              % (c, list(scale.shape), list(offset.shape)))
         if training:
             n = xf.size // max(c, 1)
-            bmean = xf.mean(axis=axes)
-            bvar = xf.var(axis=axes)
+            fast = fast_batch_norm_training(rt, x, scale, offset, eps, bshape.index(-1) == 1) \
+                if rt is not None else None
+            if fast is not None:
+                y, bmean, bvar = fast
+            else:
+                bmean = xf.mean(axis=axes)
+                bvar = xf.var(axis=axes)
             corrected = bvar * (n / max(n - 1, 1))
             use_mean, use_var = bmean, bvar
             if factor != 1.0:
@@ -68,6 +109,10 @@ def _fused_batch_norm(op):
             else:
                 out_mean, out_var = bmean, corrected
             rs1, rs2 = bmean, bvar
+            if fast is not None:
+                u = scale.dtype
+                return (y, np.asarray(out_mean, u), np.asarray(out_var, u), rs1, rs2,
+                        np.zeros([0], u))
         else:
             if mean.shape != (c,) or var.shape != (c,):
                 raise ValueError("mean and variance must have shape [%d], got %s and %s"
@@ -87,7 +132,7 @@ def _fused_batch_norm(op):
         u = scale.dtype
         return (y.astype(x.dtype), np.asarray(out_mean, u), np.asarray(out_var, u),
                 np.asarray(rs1, u), np.asarray(rs2, u), np.zeros([0], u))
-    if rt is not None:  # the interpreter may hand over `x` to be overwritten
+    if rt is not None and not training:  # the interpreter may hand over `x` to be overwritten
         run.donatable = (0,)
         run.donated = lambda *args: run(*args, donated=True)
     return run
@@ -97,9 +142,16 @@ def _fused_batch_norm(op):
 def _fused_batch_norm_grad(op):
     eps = op._attrs["epsilon"]
     training = op._attrs["is_training"]
+    rt = onednn.runtime() if training else None
 
     def run(dy, x, scale, r1, r2, unused_r3):
         axes, bshape = _axes(op, x.ndim)
+        if rt is not None:
+            fast = fast_batch_norm_grad(rt, dy, x, scale, r1, r2, eps, bshape.index(-1) == 1)
+            if fast is not None:
+                u = scale.dtype
+                return (fast[0], fast[1].astype(u, copy=False), fast[2].astype(u, copy=False),
+                        np.zeros([0], u), np.zeros([0], u))
         dyf, xf = _f32(dy), _f32(x)
         inv = (1.0 / np.sqrt(r2 + eps)).reshape(bshape)
         xhat = (xf - r1.reshape(bshape)) * inv

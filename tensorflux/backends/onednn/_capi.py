@@ -26,6 +26,7 @@ STREAM_DEFAULT = 1
 
 FORWARD_TRAINING = 64
 FORWARD_INFERENCE = 96
+BACKWARD = 128
 BACKWARD_DATA = 160
 BACKWARD_WEIGHTS = 192
 
@@ -55,6 +56,8 @@ ARG_MEAN = 49
 ARG_VARIANCE = 50
 ARG_SCALE = 51
 ARG_SHIFT = 52
+ARG_DIFF_SCALE = 255
+ARG_DIFF_SHIFT = 256
 
 MAX_NDIMS = 12
 Dims = ctypes.c_int64 * MAX_NDIMS
@@ -136,6 +139,9 @@ PROTOTYPES = {
     # (pd*, engine, prop_kind, src, dst, epsilon, flags, attr)
     "dnnl_batch_normalization_forward_primitive_desc_create": (
         _i, [_pp, _p, _i, _p, _p, _f, ctypes.c_uint, _p]),
+    # (pd*, engine, prop_kind, diff_src, diff_dst, src, epsilon, flags, hint_fwd_pd, attr)
+    "dnnl_batch_normalization_backward_primitive_desc_create": (
+        _i, [_pp, _p, _i, _p, _p, _p, _f, ctypes.c_uint, _p, _p]),
     # (pd*, engine, src, weights, bias, dst, attr)
     "dnnl_matmul_primitive_desc_create": (_i, [_pp, _p, _p, _p, _p, _p, _p]),
 }

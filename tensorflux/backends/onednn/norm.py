@@ -1,4 +1,5 @@
-"""oneDNN batch normalization in inference mode (given mean and variance) over numpy arrays.
+"""oneDNN batch normalization over numpy arrays: inference mode (given mean and variance),
+training mode (the batch's own statistics) and its gradient.
 
 `x` is channels-last `[N, *spatial, C]` (a channels-first tensor arrives as a transposed view);
 the result has the same memory layout as the tensor the op produces.
@@ -35,6 +36,68 @@ def batch_norm_inference(rt, x, scale, offset, mean, variance, epsilon, channels
     y = x if in_place else new_activation(x.shape, channels_first)
     prim(x, mean, variance, scale, offset, y)
     return y
+
+
+_SCALE_SHIFT = C.USE_SCALE | C.USE_SHIFT
+
+
+def _training_pd(rt, x_md, y_md, epsilon):
+    return make_pd(rt, "batch_normalization_forward_primitive_desc_create", C.FORWARD_TRAINING,
+                   x_md.h, y_md.h, float(epsilon), _SCALE_SHIFT, None)
+
+
+def batch_norm_training(rt, x, scale, offset, epsilon, channels_first):
+    """Training-mode batch norm of channels-last float32 `x`: `(y, mean, variance)`, the
+    statistics over all but the channels (the variance without Bessel's correction)."""
+    ys = activation_layout(x.shape, channels_first)
+    key = ("bnorm_train", x.shape, x.strides, ys, float(epsilon))
+
+    def make():
+        x_md = act_md(rt, x.shape, elem_strides(x))
+        y_md = act_md(rt, x.shape, ys)
+        c_md = strided_md(rt, (x.shape[-1],), (1,))
+        pd = _training_pd(rt, x_md, y_md, epsilon)
+        return Primitive(rt, pd, [(C.ARG_SRC, x_md, False), (C.ARG_SCALE, c_md, False),
+                                  (C.ARG_SHIFT, c_md, False), (C.ARG_DST, y_md, True),
+                                  (C.ARG_MEAN, c_md, True), (C.ARG_VARIANCE, c_md, True)])
+
+    prim = rt.cached(key, make)
+    y = new_activation(x.shape, channels_first)
+    mean = np.empty(x.shape[-1], np.float32)
+    variance = np.empty(x.shape[-1], np.float32)
+    prim(x, scale, offset, y, mean, variance)
+    return y, mean, variance
+
+
+def batch_norm_backward(rt, x, dy, scale, mean, variance, epsilon, channels_first):
+    """Gradients of training-mode batch norm (given the forward pass's batch `mean` and
+    `variance`): `(dx, dscale, doffset)`; `x` and `dy` channels-last float32."""
+    xs = activation_layout(x.shape, channels_first)
+    key = ("bnorm_bwd", x.shape, x.strides, dy.strides, xs, float(epsilon))
+
+    def make():
+        x_md = act_md(rt, x.shape, elem_strides(x))
+        dy_md = act_md(rt, dy.shape, elem_strides(dy))
+        dx_md = act_md(rt, x.shape, xs)
+        c_md = strided_md(rt, (x.shape[-1],), (1,))
+        hint = _training_pd(rt, x_md, dx_md, epsilon)
+        try:
+            pd = make_pd(rt, "batch_normalization_backward_primitive_desc_create", C.BACKWARD,
+                         dx_md.h, dy_md.h, x_md.h, float(epsilon), _SCALE_SHIFT, hint, None)
+        finally:
+            rt.lib.primitive_desc_destroy(hint)
+        return Primitive(rt, pd, [
+            (C.ARG_SRC, x_md, False), (C.ARG_DIFF_DST, dy_md, False), (C.ARG_SCALE, c_md, False),
+            (C.ARG_MEAN, c_md, False), (C.ARG_VARIANCE, c_md, False),
+            (C.ARG_DIFF_SRC, dx_md, True), (C.ARG_DIFF_SCALE, c_md, True),
+            (C.ARG_DIFF_SHIFT, c_md, True)])
+
+    prim = rt.cached(key, make)
+    dx = new_activation(x.shape, channels_first)
+    dscale = np.empty(x.shape[-1], np.float32)
+    doffset = np.empty(x.shape[-1], np.float32)
+    prim(x, dy, scale, mean, variance, dx, dscale, doffset)
+    return dx, dscale, doffset
 
 
 def vector(a):
