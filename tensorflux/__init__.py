@@ -15,6 +15,7 @@ from tensorflux import (
     io,
     layers,
     losses,
+    math,
     metrics,
     nn,
     sparse,
