@@ -16,11 +16,6 @@ position receives gradient only from windows whose maximum it is, so its value `
 windows' `p`, and ReluGrad's factor `t > 0` is theirs. Inputs `t, p, g`; `parts` holds
 (MaxPoolGrad, ReluGrad). The mask is applied to the pooled gradient, a fraction of the size.
 
-`_ConvFilterBiasGrad` computes a convolution's filter gradient and the bias gradient of the
-same output gradient in one step: inputs `x, filter_sizes, dy` (those of the
-`Conv2DBackpropFilter`), outputs (filter gradient, bias gradient); `parts` holds
-(Conv2DBackpropFilter, BiasAddGrad). oneDNN computes the bias gradient in the same pass.
-
 `_Layout` (passes/layout.py) views its input with the axes permuted by its `perm` attr, or,
 with `vector` set, permutes the entries of a shape vector; the numpy kernel returns a view.
 """
@@ -50,10 +45,3 @@ def _layout_shape(op):
 
 
 registry.register("_Layout", shape=_layout_shape, grad=registry.NOT_DIFFERENTIABLE)
-
-
-def _parts_shapes(op):
-    return [(p.outputs[0].dtype.base_dtype, p.outputs[0].shape) for p in op._attrs["parts"]]
-
-
-registry.register("_ConvFilterBiasGrad", shape=_parts_shapes, grad=registry.NOT_DIFFERENTIABLE)

@@ -96,8 +96,7 @@ _FORWARD_CONVS = frozenset(("Conv2D", "Conv3D", "DepthwiseConv2dNative"))
 _PAIRED_TYPES = _FORWARD_CONVS | frozenset((
     "Conv2DBackpropInput", "Conv2DBackpropFilter", "Conv3DBackpropInputV2",
     "Conv3DBackpropFilterV2", "DepthwiseConv2dNativeBackpropInput",
-    "DepthwiseConv2dNativeBackpropFilter", "MatMul", "_FusedConv", "_FusedConvBN",
-    "_ConvFilterBiasGrad"))
+    "DepthwiseConv2dNativeBackpropFilter", "MatMul", "_FusedConv", "_FusedConvBN"))
 _PAIR_MIN = 1 << 26  # multiply-adds (~0.5 ms on a core): smaller pairs gain nothing
 _PAIR_BALANCE = 0.5
 _FACTORS = {"Exp": 4, "Log": 4, "Log1p": 4, "Expm1": 4, "Tanh": 4, "Sigmoid": 4, "Pow": 8,
@@ -250,7 +249,7 @@ def _lanes(plan):
 
 def _macs(op):
     """Multiply-adds of a convolution or matrix product (unknown dims count `_UNKNOWN_DIM`)."""
-    if op.type in ("_FusedConv", "_FusedConvBN", "_ConvFilterBiasGrad"):
+    if op.type in ("_FusedConv", "_FusedConvBN"):
         op = op._attrs["parts"][0]
 
     def n(t):

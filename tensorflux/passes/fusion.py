@@ -21,11 +21,6 @@ output nothing else reads becomes `_MaskedMaxPoolGrad` (ops/fused_ops.py): the R
 applied to the pooled gradient before it is scattered, which saves a pass over the full-size
 gradient.
 
-Filter and bias gradients: a channels-last `Conv2DBackpropFilter(x, sizes, dy)` and a
-`BiasAddGrad(dy)` of the same `dy` become one `_ConvFilterBiasGrad` with both outputs (oneDNN
-sums the bias gradient in the same pass over `dy`), placed where the later of the two was
-(when nothing between them reads the earlier one's output).
-
 Safety: an intermediate that is fetched, fed, read by any other op of the plan, or that has
 control edges is never fused away; channels-first convolutions are fused only with `BiasAdd`
 (whose `data_format` says where the channels are).
@@ -111,33 +106,6 @@ def fuse(plan, config=None):
                 or plan.resolve(mpg.inputs[0]) is not plan.resolve(op.inputs[1])):
             continue
         fuse_chain("_MaskedMaxPoolGrad", (mpg, op), [plan.resolve(t) for t in mpg.inputs])
-    position = {op: i for i, op in enumerate(plan.ops)}
-    for op in plan.ops:  # Conv2DBackpropFilter(x, sizes, dy) and BiasAddGrad(dy): one pass
-        if op.type != "BiasAddGrad" or op in dropped or op in replace or op._control_inputs \
-                or op._control_outputs or not _channels_last(op) or op.outputs[0] in fed:
-            continue
-        dy = plan.resolve(op.inputs[0])
-        bf = next((u for u in users.get(dy, ()) if u.type == "Conv2DBackpropFilter"
-                   and u in in_plan and u not in dropped and u not in replace
-                   and plan.resolve(u.inputs[2]) is dy and _channels_last(u)
-                   and not u._control_inputs and not u._control_outputs
-                   and u.outputs[0] not in fed), None)
-        if bf is None or dy.shape.ndims != 4:
-            continue
-        first, last = sorted((bf, op), key=position.get)
-        if any(plan.resolve(t) is first.outputs[0] for o in
-               plan.ops[position[first] + 1:position[last]] for t in o.inputs):
-            continue  # the fused op takes the later one's place
-        fused = Operation(last.graph, bf.name + "/with_bias", "_ConvFilterBiasGrad",
-                          [plan.resolve(t) for t in bf.inputs], {"parts": (bf, op)},
-                          last.device, [], registry.get("_ConvFilterBiasGrad"))
-        fused._id = last._id
-        fused._outputs = [Tensor(fused, k, *shape) for k, shape in
-                          enumerate(fused_ops._parts_shapes(fused))]
-        replace[last] = fused
-        dropped.add(first)
-        aliases[bf.outputs[0]] = fused._outputs[0]
-        aliases[op.outputs[0]] = fused._outputs[1]
     if not replace:
         return plan
 

@@ -391,16 +391,6 @@ def _fused(x):
     return [y, z]
 
 
-@case("fused_conv_filter_and_bias_gradients")
-def _fused_grads(x):
-    img = x.uniform((2, 6, 6, 3))
-    w = x.uniform((3, 3, 3, 4))
-    b = x.uniform((4,))
-    y = tf.nn.max_pool(tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(img, w, [1, 1, 1, 1], "SAME"),
-                                                 b)), [1, 2, 2, 1], [1, 2, 2, 1], "VALID")
-    return tf.gradients(tf.reduce_sum(y * y), [img, w, b])
-
-
 @case("fused_conv_batch_norm_residual_relu")
 def _fused_bn(x):
     img = x.uniform((2, 5, 5, 4))

@@ -224,50 +224,5 @@ def test_relu_grad_through_max_pool_is_masked_before_the_scatter(window, stride,
     rng = np.random.default_rng(10)
     xv = rng.standard_normal((2, 9, 9, 4)).astype(np.float32)
     got, want = _run_both(grads, {x: xv}, rng)
-    names = [v.name for v in tf.trainable_variables()]
-    assert names[1] == "mp_conv/bias:0"
-    for k, (g, w_) in enumerate(zip(got, want)):
-        if k == 2:  # the bias gradient comes from the filter gradient's pass (oneDNN's order)
-            np.testing.assert_allclose(g, w_, rtol=1e-5, atol=1e-5 * np.abs(w_).max())
-        else:
-            np.testing.assert_array_equal(g, w_)  # the same sums in the same order
-
-
-@pytest.mark.parametrize("kernels", ["fast", "reference"])
-def test_filter_and_bias_gradients_of_one_output_gradient_are_one_step(kernels, monkeypatch):
-    monkeypatch.setenv("TENSORFLUX_KERNELS", kernels)
-    rng = np.random.default_rng(5)
-    x = tf.placeholder(tf.float32, [6, 9, 9, 4])
-    w = tf.Variable(rng.standard_normal([3, 3, 4, 5]).astype(np.float32))
-    b = tf.Variable(rng.standard_normal([5]).astype(np.float32))
-    y = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, [1, 2, 1, 1], "SAME"), b))
-    loss = tf.reduce_sum(y * y)
-    dw, db = tf.gradients(loss, [w, b])
-    after = fusion.fuse(_plan([dw, db], [x]))
-    fused = [op for op in after.ops if op.type == "_ConvFilterBiasGrad"]
-    assert len(fused) == 1 and "BiasAddGrad" not in _types(after)
-    assert "Conv2DBackpropFilter" not in _types(after)
-    assert after.resolve(dw) is fused[0].outputs[0] and after.resolve(db) is fused[0].outputs[1]
-    feeds = {x: rng.standard_normal([6, 9, 9, 4]).astype(np.float32)}
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        got = sess.run([dw, db], feeds)
-    cfg = tf.ConfigProto()
-    cfg.graph_options.optimizer_options.opt_level = tf.OptimizerOptions.L0
-    with tf.Session(config=cfg) as sess:
-        sess.run(tf.global_variables_initializer())
-        want = sess.run([dw, db], feeds)
-    for a, c in zip(got, want):  # summation order may differ: float32 rounding
-        np.testing.assert_allclose(a, c, rtol=1e-4, atol=1e-4 * np.abs(c).max())
-
-
-def test_bias_gradient_read_in_between_keeps_the_ops_apart():
-    x = tf.placeholder(tf.float32, [2, 6, 6, 3])
-    w = tf.Variable(tf.ones([3, 3, 3, 4]))
-    b = tf.Variable(tf.zeros([4]))
-    y = tf.nn.bias_add(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), b)
-    dw, db = tf.gradients(tf.reduce_sum(y), [w, b])
-    with tf.control_dependencies([dw]):
-        marker = tf.identity(db)
-    after = fusion.fuse(_plan([marker, dw], [x]))
-    assert "_ConvFilterBiasGrad" not in _types(after)  # dw has a control output
+    for g, w_ in zip(got, want):
+        np.testing.assert_array_equal(g, w_)  # the same sums in the same order

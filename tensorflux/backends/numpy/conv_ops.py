@@ -271,9 +271,7 @@ def fast_conv_backprop_input(rt, in_shape, w, dy, geo):
                                      onednn_prims.as_usable(dy), geom, geo.channels_first)
 
 
-def fast_conv_backprop_filter(rt, x, w_shape, dy, geo, with_bias=False):
-    """oneDNN's filter gradient (and, `with_bias`, the bias gradient of `dy` with it) of
-    channels-last float32 arrays; None where oneDNN does not apply."""
+def fast_conv_backprop_filter(rt, x, w_shape, dy, geo):
     ks, (c, o) = tuple(w_shape[:-2]), tuple(w_shape[-2:])
     _check_depth(x.shape[-1], c)
     g = _fast_geometry(geo, x.shape[1:-1], ks)
@@ -282,7 +280,7 @@ def fast_conv_backprop_filter(rt, x, w_shape, dy, geo, with_bias=False):
     out, geom = g
     _check_out(dy, x.shape, out, o)
     return onednn_conv.backward_weights(rt, onednn_prims.as_usable(x), w_shape,
-                                        onednn_prims.as_usable(dy), geom, with_bias)
+                                        onednn_prims.as_usable(dy), geom)
 
 
 def _fast(rt, fn, *args):

@@ -5,9 +5,7 @@ import weakref
 
 import numpy as np
 
-from tensorflux.backends import onednn
 from tensorflux.backends.numpy import conv_ops, interpreter, linalg_ops, nn_ops
-from tensorflux.backends.onednn import _capi as onednn_capi
 from tensorflux.ops.registry import kernel
 
 _IN_PLACE = {
@@ -178,24 +176,3 @@ def _layout(op):
     if op._attrs["vector"]:
         return lambda x: np.asarray(x)[perm]
     return lambda x: np.transpose(x, perm)
-
-
-@kernel("_ConvFilterBiasGrad")
-def _conv_filter_bias_grad(op):
-    bf, bag = op._attrs["parts"]
-    bf_fn = bf.op_def.kernels["numpy"](bf)
-    bag_fn = bag.op_def.kernels["numpy"](bag)
-    rt = onednn.runtime()
-
-    def run(x, sizes, dy):
-        if rt is not None and x.dtype == np.float32 and dy.dtype == np.float32:
-            geo = conv_ops.Geometry(bf, 4)
-            w_shape = [int(s) for s in np.asarray(sizes).ravel()]
-            try:
-                r = conv_ops.fast_conv_backprop_filter(rt, x, w_shape, dy, geo, with_bias=True)
-            except onednn_capi.DnnlError:
-                r = None
-            if r is not None:
-                return r
-        return bf_fn(x, sizes, dy), bag_fn(dy)
-    return run

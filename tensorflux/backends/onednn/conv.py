@@ -174,38 +174,29 @@ def backward_data(rt, in_shape, w, dy, geom, channels_first):
     return dx
 
 
-def backward_weights(rt, x, w_shape, dy, geom, with_bias=False):
-    """Gradient with respect to the `[*K, C, O]` filter of `forward`, as a new array; with
-    `with_bias`, `(filter gradient, bias gradient)` (the bias gradient, `dy` summed over all
-    but the channels, comes from the same pass over `dy`)."""
+def backward_weights(rt, x, w_shape, dy, geom):
+    """Gradient with respect to the `[*K, C, O]` filter of `forward`, as a new array."""
     w_shape = tuple(int(d) for d in w_shape)
-    key = ("conv_bwd_weights", x.shape, x.strides, w_shape, dy.shape, dy.strides, geom,
-           with_bias)
+    key = ("conv_bwd_weights", x.shape, x.strides, w_shape, dy.shape, dy.strides, geom)
 
     def make():
         x_md = act_md(rt, x.shape, elem_strides(x))
         dy_md = act_md(rt, dy.shape, elem_strides(dy))
         w_any = any_md(rt, filter_dims(w_shape))
-        b_md = strided_md(rt, (w_shape[-1],), (1,)) if with_bias else None
-        hint = _forward_pd(rt, x_md, w_any, b_md, dy_md, geom)
+        hint = _forward_pd(rt, x_md, w_any, None, dy_md, geom)
         st, dl, pl, pr = _geom_args(geom)
         try:
             pd = make_pd(rt, "convolution_backward_weights_primitive_desc_create",
-                         C.CONVOLUTION_DIRECT, x_md.h, w_any.h,
-                         b_md.h if with_bias else None, dy_md.h, st, dl, pl, pr, hint, None)
+                         C.CONVOLUTION_DIRECT, x_md.h, w_any.h, None, dy_md.h, st, dl, pl, pr,
+                         hint, None)
         finally:
             rt.lib.primitive_desc_destroy(hint)
-        args = [(C.ARG_SRC, x_md, False), (C.ARG_DIFF_DST, dy_md, False),
-                (C.ARG_DIFF_WEIGHTS, filter_md(rt, w_shape, contiguous_strides(w_shape)), True)]
-        if with_bias:
-            args.append((C.ARG_DIFF_BIAS, b_md, True))
-        return Primitive(rt, pd, args)
+        return Primitive(rt, pd, [
+            (C.ARG_SRC, x_md, False),
+            (C.ARG_DIFF_DST, dy_md, False),
+            (C.ARG_DIFF_WEIGHTS, filter_md(rt, w_shape, contiguous_strides(w_shape)), True)])
 
     prim = rt.cached(key, make)
     dw = np.empty(w_shape, np.float32)
-    if not with_bias:
-        prim(x, dy, dw)
-        return dw
-    db = np.empty(w_shape[-1], np.float32)
-    prim(x, dy, dw, db)
-    return dw, db
+    prim(x, dy, dw)
+    return dw

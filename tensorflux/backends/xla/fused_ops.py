@@ -52,14 +52,3 @@ def _layout(op):
     if op._attrs["vector"]:
         return lambda x: jnp.asarray(x)[jnp.asarray(perm)]
     return lambda x: jnp.transpose(x, perm)
-
-
-@kernel("_ConvFilterBiasGrad", static=(1,))
-def _conv_filter_bias_grad(op):
-    bf, bag = op._attrs["parts"]
-    bf_fn = bf.op_def.kernels["xla"](bf)
-    bag_fn = bag.op_def.kernels["xla"](bag)
-
-    def run(x, sizes, dy):
-        return bf_fn(x, sizes, dy), bag_fn(dy)
-    return run
