@@ -310,6 +310,7 @@ from tensorflux.ops.reduction_ops import (
     reduce_prod,
     reduce_sum,
 )
+from tensorflux.ops.scan_ops import cumprod, cumsum
 from tensorflux.ops.segment_ops import (
     segment_max,
     segment_mean,

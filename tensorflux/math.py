@@ -92,6 +92,7 @@ from tensorflux.ops.reduction_ops import (
     reduce_prod,
     reduce_sum,
 )
+from tensorflux.ops.scan_ops import cumprod, cumsum
 from tensorflux.ops.segment_ops import (
     segment_max,
     segment_mean,
@@ -104,9 +105,9 @@ divide_no_nan = div_no_nan
 
 __all__ = [
     "abs", "acos", "acosh", "add", "add_n", "argmax", "argmin", "asin", "asinh", "atan", "atan2",
-    "atanh", "ceil", "cos", "cosh", "count_nonzero", "digamma", "divide", "divide_no_nan",
-    "equal", "erf", "erfc", "exp", "expm1", "floor", "floordiv", "floormod", "greater",
-    "greater_equal", "in_top_k", "invert_permutation", "is_finite", "is_inf", "is_nan",
+    "atanh", "ceil", "cos", "cosh", "count_nonzero", "cumprod", "cumsum", "digamma", "divide",
+    "divide_no_nan", "equal", "erf", "erfc", "exp", "expm1", "floor", "floordiv", "floormod",
+    "greater", "greater_equal", "in_top_k", "invert_permutation", "is_finite", "is_inf", "is_nan",
     "l2_normalize", "less", "less_equal", "lgamma", "log", "log1p", "log_softmax",
     "logical_and", "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "mod",
     "multiply", "negative", "not_equal", "pow", "reciprocal", "reduce_all", "reduce_any",

@@ -9,8 +9,8 @@ The names are those the TF modules had (TF 1.15's, as kept by later 1.x-compatib
 that tensorflux can back; `tests/compat/test_tf_modules.py` imports every module and checks
 representative names. What is missing is mostly TF's generated raw-op wrappers and kernels
 tensorflux does not have: queues and staging areas (`data_flow_ops` has only
-`dynamic_stitch`), string/audio/JPEG ops, `graph_util`, `import_meta_graph`, `cumsum`,
-`scatter_*` variable updates.
+`dynamic_stitch`), string/audio/JPEG ops, `graph_util`, `import_meta_graph`, `scatter_*`
+variable updates.
 """
 
 _TI = "tensorflux.compat.tf_internals"
@@ -326,7 +326,8 @@ MODULES = {
     "tensorflow.python.ops.math_ops": [
         ("tensorflux", [
             "abs", "acos", "acosh", "add", "add_n", "argmax", "argmin", "asin", "asinh", "atan",
-            "atan2", "atanh", "cast", "ceil", "cos", "cosh", "count_nonzero", "digamma", "div",
+            "atan2", "atanh", "cast", "ceil", "cos", "cosh", "count_nonzero", "cumprod", "cumsum",
+            "digamma", "div",
             "div_no_nan", "divide", "equal", "erf", "erfc", "exp", "expm1", "floor", "floordiv",
             "floormod", "greater", "greater_equal", "is_finite", "is_inf", "is_nan", "less",
             "less_equal", "lgamma", "lin_space", "linspace", "log", "log1p", "logical_and",

@@ -25,6 +25,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     pool_ops,
     random_ops,
     reduction_ops,
+    scan_ops,
     segment_ops,
     slicing_ops,
     sparse_ops,

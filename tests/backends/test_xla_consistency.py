@@ -391,6 +391,13 @@ def _fused(x):
     return [y, z]
 
 
+@case("cumsum_cumprod")
+def _scans(x):
+    a = x.uniform((3, 4), 0.5, 2.0)
+    return [tf.cumsum(a, 1), tf.cumsum(a, 0, exclusive=True, reverse=True),
+            tf.cumprod(a, -1, exclusive=True), tf.cumprod(x.ints((2, 5), 1, 4), 1, reverse=True)]
+
+
 @case("fused_conv_batch_norm_residual_relu")
 def _fused_bn(x):
     img = x.uniform((2, 5, 5, 4))

@@ -30,6 +30,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     pool_ops,
     random_ops,
     reduction_ops,
+    scan_ops,
     segment_ops,
     slicing_ops,
     sparse_ops,

@@ -28,6 +28,7 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     pool_ops,
     random_ops,
     reduction_ops,
+    scan_ops,
     slicing_ops,
     sparse_ops,
     state_ops,
