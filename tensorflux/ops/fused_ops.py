@@ -16,6 +16,15 @@ position receives gradient only from windows whose maximum it is, so its value `
 windows' `p`, and ReluGrad's factor `t > 0` is theirs. Inputs `t, p, g`; `parts` holds
 (MaxPoolGrad, ReluGrad). The mask is applied to the pooled gradient, a fraction of the size.
 
+`_FusedBatchNormRelu` is `relu(FusedBatchNormV3(x, ...)[0])` in training mode, with the batch
+norm's other outputs unchanged: inputs those of the batch norm, outputs (the ReLU'd result,
+then the batch norm's outputs 1-5); `parts` holds (FusedBatchNormV3, Relu).
+`_FusedBatchNormReluGrad` is `FusedBatchNormGradV3(ReluGrad(g, y), x, scale, r1, r2, r3)` for
+such a pair: inputs `g, y, x, scale, r1, r2, r3`, the batch norm gradient's outputs; `parts`
+holds (ReluGrad, FusedBatchNormGradV3) and `forward` the `_FusedBatchNormRelu` whose output
+is `y`. On oneDNN the forward pass records which elements the ReLU kept and the gradient pass
+reads that record instead of `y`.
+
 `_Layout` (passes/layout.py) views its input with the axes permuted by its `perm` attr, or,
 with `vector` set, permutes the entries of a shape vector; the numpy kernel returns a view.
 """
@@ -45,3 +54,18 @@ def _layout_shape(op):
 
 
 registry.register("_Layout", shape=_layout_shape, grad=registry.NOT_DIFFERENTIABLE)
+
+
+def _bn_relu_shapes(op):
+    bn, relu = op._attrs["parts"]
+    return [(t.dtype.base_dtype, t.shape) for t in [relu.outputs[0]] + list(bn.outputs[1:])]
+
+
+def _bn_relu_grad_shapes(op):
+    return [(t.dtype.base_dtype, t.shape) for t in op._attrs["parts"][1].outputs]
+
+
+registry.register("_FusedBatchNormRelu", shape=_bn_relu_shapes,
+                  grad=registry.NOT_DIFFERENTIABLE)
+registry.register("_FusedBatchNormReluGrad", shape=_bn_relu_grad_shapes,
+                  grad=registry.NOT_DIFFERENTIABLE)

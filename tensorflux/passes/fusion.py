@@ -21,6 +21,13 @@ output nothing else reads becomes `_MaskedMaxPoolGrad` (ops/fused_ops.py): the R
 applied to the pooled gradient before it is scattered, which saves a pass over the full-size
 gradient.
 
+Batch norm and ReLU in training: `relu(FusedBatchNormV3(x))` with `is_training` (channels-last,
+the batch norm's `y` read by the ReLU only) becomes `_FusedBatchNormRelu`, placed where the batch
+norm was; a `FusedBatchNormGradV3(ReluGrad(g, y), x, ...)` of that pair becomes
+`_FusedBatchNormReluGrad`. On oneDNN the ReLU runs inside the batch norm's pass, which records
+which elements it kept, and the gradient pass applies the ReLU's gradient from that record: one
+pass over the activations less each way.
+
 Safety: an intermediate that is fetched, fed, read by any other op of the plan, or that has
 control edges is never fused away; channels-first convolutions are fused only with `BiasAdd`
 (whose `data_format` says where the channels are).
@@ -106,6 +113,7 @@ def fuse(plan, config=None):
                 or plan.resolve(mpg.inputs[0]) is not plan.resolve(op.inputs[1])):
             continue
         fuse_chain("_MaskedMaxPoolGrad", (mpg, op), [plan.resolve(t) for t in mpg.inputs])
+    _fuse_batch_norm_relu(plan, sole_user, users, in_plan, dropped, replace, aliases)
     if not replace:
         return plan
 
@@ -176,3 +184,70 @@ def _is_bias(op, producer, plan):
         return False
     c = out.shape[-1].value if out.shape.ndims else None
     return c is not None and b.shape[0].value == c and op.outputs[0].shape == out.shape
+
+
+def _plain(op):
+    return not (op._control_inputs or op._control_outputs)
+
+
+def _fuse_batch_norm_relu(plan, sole_user, users, in_plan, dropped, replace, aliases):
+    """relu(FusedBatchNormV3(x) in training) and its gradient pair (see the module docstring)."""
+    def free(op):
+        return op in in_plan and op not in dropped and op not in replace and _plain(op)
+
+    forward = {}  # (x, scale) -> the fused forward op
+    for bn in plan.ops:
+        if bn.type != "FusedBatchNormV3" or not free(bn) or not bn._attrs.get("is_training") \
+                or not _channels_last(bn):
+            continue
+        relu = sole_user(bn.outputs[0])
+        if relu is None or relu.type != "Relu" or not free(relu) or \
+                plan.resolve(relu.inputs[0]) is not bn.outputs[0]:
+            continue
+        inputs = [plan.resolve(t) for t in bn.inputs]
+        fused = Operation(bn.graph, relu.name + "/fused", "_FusedBatchNormRelu", inputs,
+                          {"parts": (bn, relu)}, bn.device, [],
+                          registry.get("_FusedBatchNormRelu"))
+        fused._id = bn._id
+        fused._outputs = [Tensor(fused, k, *shape)
+                          for k, shape in enumerate(fused_ops._bn_relu_shapes(fused))]
+        replace[bn] = fused  # where the batch norm was: its statistics' readers follow it
+        dropped.add(relu)
+        aliases[relu.outputs[0]] = fused._outputs[0]
+        for k in range(1, 6):
+            aliases[bn.outputs[k]] = fused._outputs[k]
+        forward[(inputs[0], inputs[1])] = fused
+    if not forward:
+        return
+
+    def final(t):
+        t = plan.resolve(t)
+        while t in aliases:
+            t = aliases[t]
+        return t
+
+    for grad in plan.ops:
+        if grad.type != "FusedBatchNormGradV3" or not free(grad) or \
+                not grad._attrs.get("is_training") or not _channels_last(grad):
+            continue
+        dy = plan.resolve(grad.inputs[0])
+        rg = dy.op
+        if rg.type != "ReluGrad" or not free(rg) or sole_user(dy) is not grad:
+            continue
+        x, scale = final(grad.inputs[1]), final(grad.inputs[2])
+        fwd = forward.get((x, scale))
+        y = final(rg.inputs[1])
+        if fwd is None or y is not fwd.outputs[0] or \
+                [final(t) for t in grad.inputs[3:5]] != fwd.outputs[3:5]:
+            continue
+        inputs = [final(rg.inputs[0]), y, x, scale] + [final(t) for t in grad.inputs[3:]]
+        fused = Operation(grad.graph, grad.name + "/fused", "_FusedBatchNormReluGrad", inputs,
+                          {"parts": (rg, grad), "forward": fwd}, grad.device, [],
+                          registry.get("_FusedBatchNormReluGrad"))
+        fused._id = grad._id
+        fused._outputs = [Tensor(fused, k, *shape)
+                          for k, shape in enumerate(fused_ops._bn_relu_grad_shapes(fused))]
+        replace[grad] = fused
+        dropped.add(rg)
+        for k in range(5):
+            aliases[grad.outputs[k]] = fused._outputs[k]

@@ -398,6 +398,14 @@ def _scans(x):
             tf.cumprod(a, -1, exclusive=True), tf.cumprod(x.ints((2, 5), 1, 4), 1, reverse=True)]
 
 
+@case("fused_batch_norm_relu_training")
+def _fused_bn_relu(x):
+    img = x.uniform((2, 4, 4, 3))
+    y = tf.nn.relu(tf.nn.fused_batch_norm(img, x.uniform((3,)), x.uniform((3,)),
+                                          is_training=True)[0])
+    return [y] + tf.gradients(tf.reduce_sum(y * y), [img])
+
+
 @case("fused_conv_batch_norm_residual_relu")
 def _fused_bn(x):
     img = x.uniform((2, 5, 5, 4))

@@ -226,3 +226,69 @@ def test_relu_grad_through_max_pool_is_masked_before_the_scatter(window, stride,
     got, want = _run_both(grads, {x: xv}, rng)
     for g, w_ in zip(got, want):
         np.testing.assert_array_equal(g, w_)  # the same sums in the same order
+
+
+def _bn_relu_graph(shape=(4, 6, 6, 5)):
+    x = tf.placeholder(tf.float32, shape)
+    h = tf.layers.conv2d(x, 5, 3, padding="same", use_bias=False, name="bnr_conv")
+    y = tf.nn.relu(tf.layers.batch_normalization(h, training=True, momentum=0.9,
+                                                 name="bnr_bn"))
+    loss = tf.reduce_sum(y * tf.sin(y))
+    grads = tf.gradients(loss, [x] + tf.trainable_variables())
+    updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+    return x, y, grads, updates
+
+
+def _run_fused_and_plain(fetches, updates, feeds):
+    out = []
+    for level in (None, tf.OptimizerOptions.L0):
+        cfg = tf.ConfigProto()
+        if level is not None:
+            cfg.graph_options.optimizer_options.opt_level = level
+        with tf.Session(config=cfg) as sess:
+            sess.run(tf.global_variables_initializer())
+            got = sess.run(fetches + updates, feeds)[:len(fetches)]
+            out.append(got + sess.run(tf.global_variables()))
+    return out
+
+
+@pytest.mark.parametrize("kernels", ["fast", "reference"])
+def test_training_batch_norm_relu_and_its_gradient_fuse(kernels, monkeypatch):
+    monkeypatch.setenv("TENSORFLUX_KERNELS", kernels)
+    tf.set_random_seed(3)
+    x, y, grads, updates = _bn_relu_graph()
+    ops = plan_lib.prune([y] + grads, updates, (x,))
+    after = fusion.fuse(plan_lib.Plan(ops, (x,), [y] + grads, updates))
+    types = _types(after)
+    assert "_FusedBatchNormRelu" in types and "_FusedBatchNormReluGrad" in types
+    assert "Relu" not in types and "ReluGrad" not in types
+    assert "FusedBatchNormV3" not in types and "FusedBatchNormGradV3" not in types
+    seen = set()
+    for op in after.ops:  # still in an order that runs
+        assert all(after.resolve(t).op in seen or after.resolve(t).op not in after.ops
+                   for t in op.inputs), op.name
+        seen.add(op)
+    from tensorflux.backends.onednn import norm as onednn_norm
+
+    records = []
+    bwd = onednn_norm.batch_norm_backward
+    monkeypatch.setattr(onednn_norm, "batch_norm_backward",
+                        lambda *a, **k: records.append(k.get("workspace") is not None) or
+                        bwd(*a, **k))
+    xv = np.random.default_rng(4).standard_normal((4, 6, 6, 5)).astype(np.float32)
+    fused, plain = _run_fused_and_plain([y] + grads, updates, {x: xv})
+    for a, b in zip(fused, plain):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4 * max(1.0, np.abs(b).max()))
+    assert records[:1] == ([True] if kernels == "fast" else [])
+
+
+def test_fused_batch_norm_relu_keeps_nan_as_tf_does():
+    tf.set_random_seed(5)
+    x, y, grads, updates = _bn_relu_graph()
+    xv = np.random.default_rng(6).standard_normal((4, 6, 6, 5)).astype(np.float32)
+    xv[1, 2, 3, 0] = np.nan  # every channel of the conv's output sees it
+    fused, plain = _run_fused_and_plain([y] + grads, updates, {x: xv})
+    assert np.isnan(plain[0]).any()
+    for a, b in zip(fused, plain):
+        np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4, equal_nan=True)

@@ -1,11 +1,16 @@
 """numpy kernels for plan-local fused ops (ops/fused_ops.py): conv + bias + activation in place,
-and conv + inference batch norm (folded into the weights) + residual + ReLU."""
+conv + inference batch norm (folded into the weights) + residual + ReLU, and training-mode
+batch norm + ReLU with its gradient (one oneDNN pass each way)."""
 
 import weakref
 
 import numpy as np
 
-from tensorflux.backends.numpy import conv_ops, interpreter, linalg_ops, nn_ops
+from tensorflux.backends import onednn
+from tensorflux.backends.numpy import conv_ops, interpreter, linalg_ops, nn_ops, norm_ops
+from tensorflux.backends.onednn import _capi as onednn_capi
+from tensorflux.backends.onednn import norm as onednn_norm
+from tensorflux.backends.onednn import primitives as onednn_prims
 from tensorflux.ops.registry import kernel
 
 _IN_PLACE = {
@@ -176,3 +181,73 @@ def _layout(op):
     if op._attrs["vector"]:
         return lambda x: np.asarray(x)[perm]
     return lambda x: np.transpose(x, perm)
+
+
+# _FusedBatchNormRelu op -> (weak ref to its x, weak ref to its output, oneDNN's ReLU record)
+# of its last run: the gradient op, given these very arrays, applies the ReLU's gradient from
+# the record. Weak references keep nothing alive, and a stale entry cannot match.
+_RELU_RECORDS = weakref.WeakKeyDictionary()
+
+
+def _finite(*arrays):
+    return all(np.isfinite(a).all() for a in arrays)
+
+
+@kernel("_FusedBatchNormRelu")
+def _fused_batch_norm_relu(op):
+    bn, relu = op._attrs["parts"]
+    bn_fn = bn.op_def.kernels["numpy"](bn)
+    relu_fn = relu.op_def.kernels["numpy"](relu)
+    eps = bn._attrs["epsilon"]
+    factor = bn._attrs.get("exponential_avg_factor", 1.0)
+    rt = onednn.runtime()
+
+    def run(x, scale, offset, mean, var):
+        c = x.shape[-1] if x.ndim else 0
+        if rt is not None and norm_ops._fast_ok(x, scale, offset) and eps >= 0 and \
+                scale.shape == (c,) and offset.shape == (c,):
+            vec = onednn_norm.vector
+            try:
+                y, bmean, bvar, record = onednn_norm.batch_norm_training(
+                    rt, onednn_prims.as_usable(x), vec(scale), vec(offset), eps, False,
+                    relu=True)
+            except onednn_capi.DnnlError:
+                y = None
+            # Finite statistics and parameters mean no NaN reached the ReLU (oneDNN's ReLU
+            # would make it 0, TF's keeps it): otherwise the plain kernels decide.
+            if y is not None and _finite(bmean, bvar, scale, offset):
+                _RELU_RECORDS[op] = (weakref.ref(x), weakref.ref(y), record)
+                return (y,) + norm_ops.training_stats(bmean, bvar, x.size // max(c, 1), mean,
+                                                      var, factor, scale.dtype)
+        outs = bn_fn(x, scale, offset, mean, var)
+        return (relu_fn(outs[0]),) + tuple(outs[1:])
+    return run
+
+
+@kernel("_FusedBatchNormReluGrad")
+def _fused_batch_norm_relu_grad(op):
+    rg, bng = op._attrs["parts"]
+    forward = op._attrs["forward"]
+    rg_fn = rg.op_def.kernels["numpy"](rg)
+    bng_fn = bng.op_def.kernels["numpy"](bng)
+    eps = bng._attrs["epsilon"]
+    rt = onednn.runtime()
+
+    def run(g, y, x, scale, r1, r2, r3):
+        entry = _RELU_RECORDS.get(forward)
+        if entry is not None and entry[0]() is x and entry[1]() is y and \
+                g.dtype == np.float32 and g.shape == x.shape and \
+                norm_ops._fast_ok(x, scale, r1, r2):
+            usable, vec = onednn_prims.as_usable, onednn_norm.vector
+            try:
+                dx, dscale, doffset = onednn_norm.batch_norm_backward(
+                    rt, usable(x), usable(g), vec(scale), vec(r1), vec(r2), eps, False,
+                    workspace=entry[2])
+            except onednn_capi.DnnlError:
+                dx = None
+            if dx is not None:
+                u = scale.dtype
+                return (dx, dscale.astype(u, copy=False), doffset.astype(u, copy=False),
+                        np.zeros([0], u), np.zeros([0], u))
+        return bng_fn(rg_fn(g, y), x, scale, r1, r2, r3)
+    return run

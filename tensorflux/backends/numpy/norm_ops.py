@@ -78,6 +78,20 @@ def fast_batch_norm_grad(rt, dy, x, scale, mean, var, eps, channels_first):
     return (np.moveaxis(dx, -1, 1) if channels_first else dx), dscale, doffset
 
 
+def training_stats(bmean, bvar, n, mean, var, factor, u):
+    """FusedBatchNormV3's outputs 1-5 in training mode, from the batch mean and (biased)
+    variance of `n` values per channel: the running mean and variance (Bessel-corrected, and
+    averaged into `mean`, `var` when `factor` is not 1), then the reserve spaces."""
+    corrected = bvar * (n / max(n - 1, 1))
+    if factor != 1.0:
+        out_mean = (1 - factor) * mean + factor * bmean
+        out_var = (1 - factor) * var + factor * corrected
+    else:
+        out_mean, out_var = bmean, corrected
+    return (np.asarray(out_mean, u), np.asarray(out_var, u), np.asarray(bmean, u),
+            np.asarray(bvar, u), np.zeros([0], u))
+
+
 @kernel("FusedBatchNormV3")
 def _fused_batch_norm(op):
     eps = op._attrs["epsilon"]
@@ -101,18 +115,11 @@ def _fused_batch_norm(op):
             else:
                 bmean = xf.mean(axis=axes)
                 bvar = xf.var(axis=axes)
-            corrected = bvar * (n / max(n - 1, 1))
             use_mean, use_var = bmean, bvar
-            if factor != 1.0:
-                out_mean = (1 - factor) * mean + factor * bmean
-                out_var = (1 - factor) * var + factor * corrected
-            else:
-                out_mean, out_var = bmean, corrected
-            rs1, rs2 = bmean, bvar
+            stats = training_stats(bmean, bvar, n, mean, var, factor, scale.dtype)
             if fast is not None:
-                u = scale.dtype
-                return (y, np.asarray(out_mean, u), np.asarray(out_var, u), rs1, rs2,
-                        np.zeros([0], u))
+                return (y,) + stats
+            out_mean, out_var, rs1, rs2 = stats[:4]
         else:
             if mean.shape != (c,) or var.shape != (c,):
                 raise ValueError("mean and variance must have shape [%d], got %s and %s"

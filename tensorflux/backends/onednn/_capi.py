@@ -42,6 +42,7 @@ QUERY_EXEC_ARG_MD = 255  # with an argument id as index: that argument's memory 
 USE_GLOBAL_STATS = 1  # batch normalization flags
 USE_SCALE = 2
 USE_SHIFT = 4
+FUSE_NORM_RELU = 8
 
 ARG_SRC = 1
 ARG_DST = 17

@@ -52,3 +52,26 @@ def _layout(op):
     if op._attrs["vector"]:
         return lambda x: jnp.asarray(x)[jnp.asarray(perm)]
     return lambda x: jnp.transpose(x, perm)
+
+
+@kernel("_FusedBatchNormRelu")
+def _fused_batch_norm_relu(op):
+    bn, relu = op._attrs["parts"]
+    bn_fn = bn.op_def.kernels["xla"](bn)
+    relu_fn = relu.op_def.kernels["xla"](relu)
+
+    def run(*args):
+        outs = bn_fn(*args)
+        return (relu_fn(outs[0]),) + tuple(outs[1:])
+    return run
+
+
+@kernel("_FusedBatchNormReluGrad")
+def _fused_batch_norm_relu_grad(op):
+    rg, bng = op._attrs["parts"]
+    rg_fn = rg.op_def.kernels["xla"](rg)
+    bng_fn = bng.op_def.kernels["xla"](bng)
+
+    def run(g, y, x, scale, r1, r2, r3):
+        return bng_fn(rg_fn(g, y), x, scale, r1, r2, r3)
+    return run
