@@ -227,12 +227,18 @@ def _fuse_batch_norm_relu(plan, sole_user, users, in_plan, dropped, replace, ali
         return t
 
     for grad in plan.ops:
-        if grad.type != "FusedBatchNormGradV3" or not free(grad) or \
-                not grad._attrs.get("is_training") or not _channels_last(grad):
+        # Training graphs put control edges on gradient ops: `minimize` under
+        # control_dependencies(update_ops) gives each one the moving-average updates as control
+        # inputs (the fused op keeps both parts' control inputs), and the gate on an op's
+        # gradients waits for the batch norm gradient (the fused op takes its place).
+        if grad.type != "FusedBatchNormGradV3" or grad not in in_plan or grad in dropped or \
+                grad in replace or not grad._attrs.get("is_training") or \
+                not _channels_last(grad):
             continue
         dy = plan.resolve(grad.inputs[0])
         rg = dy.op
-        if rg.type != "ReluGrad" or not free(rg) or sole_user(dy) is not grad:
+        if rg.type != "ReluGrad" or rg not in in_plan or rg in dropped or rg in replace or \
+                rg._control_outputs or sole_user(dy) is not grad:
             continue
         x, scale = final(grad.inputs[1]), final(grad.inputs[2])
         fwd = forward.get((x, scale))
@@ -241,8 +247,9 @@ def _fuse_batch_norm_relu(plan, sole_user, users, in_plan, dropped, replace, ali
                 [final(t) for t in grad.inputs[3:5]] != fwd.outputs[3:5]:
             continue
         inputs = [final(rg.inputs[0]), y, x, scale] + [final(t) for t in grad.inputs[3:]]
+        control = list(dict.fromkeys(list(rg._control_inputs) + list(grad._control_inputs)))
         fused = Operation(grad.graph, grad.name + "/fused", "_FusedBatchNormReluGrad", inputs,
-                          {"parts": (rg, grad), "forward": fwd}, grad.device, [],
+                          {"parts": (rg, grad), "forward": fwd}, grad.device, control,
                           registry.get("_FusedBatchNormReluGrad"))
         fused._id = grad._id
         fused._outputs = [Tensor(fused, k, *shape)

@@ -234,8 +234,9 @@ def _bn_relu_graph(shape=(4, 6, 6, 5)):
     y = tf.nn.relu(tf.layers.batch_normalization(h, training=True, momentum=0.9,
                                                  name="bnr_bn"))
     loss = tf.reduce_sum(y * tf.sin(y))
-    grads = tf.gradients(loss, [x] + tf.trainable_variables())
     updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+    with tf.control_dependencies(updates):  # the usual TF1 pattern: gradients after updates
+        grads = tf.gradients(loss, [x] + tf.trainable_variables(), gate_gradients=True)
     return x, y, grads, updates
 
 
