@@ -29,8 +29,9 @@ which elements it kept, and the gradient pass applies the ReLU's gradient from t
 pass over the activations less each way.
 
 Safety: an intermediate that is fetched, fed, read by any other op of the plan, or that has
-control edges is never fused away; channels-first convolutions are fused only with `BiasAdd`
-(whose `data_format` says where the channels are).
+control outputs is never fused away; a fused op keeps its parts' control inputs;
+channels-first convolutions are fused only with `BiasAdd` (whose `data_format` says where the
+channels are).
 """
 
 from tensorflux.graph.operation import Operation
@@ -74,9 +75,11 @@ def fuse(plan, config=None):
 
     def fuse_chain(op_type, parts, inputs):
         """One plan-local `op_type` op for `parts` (None for absent ones), where the last was."""
-        last = [p for p in parts if p is not None][-1]
+        present = [p for p in parts if p is not None]
+        last = present[-1]
+        control = list(dict.fromkeys(c for p in present for c in p._control_inputs))
         fused = Operation(last.graph, last.name + "/fused", op_type, inputs, {"parts": parts},
-                          last.device, [], registry.get(op_type))
+                          last.device, control, registry.get(op_type))
         fused._id = last._id
         fused._outputs = [Tensor(fused, 0, *fused_ops._fused_shape(fused)[0])]
         replace[last] = fused
@@ -104,12 +107,14 @@ def fuse(plan, config=None):
         b = [plan.resolve(t) for t in bias.inputs if plan.resolve(t) != op.outputs[0]][0]
         fuse_chain("_FusedConv", (op, bias, act), [plan.resolve(t) for t in op.inputs] + [b])
     for op in plan.ops:  # ReluGrad(MaxPoolGrad(t, p, g), t) -> MaxPoolGrad(t, p, g * (p > 0))
-        if op.type != "ReluGrad" or op in dropped or op in replace or op._control_inputs:
+        # gradient ops may carry control inputs (minimize under control_dependencies): the
+        # fused op keeps them
+        if op.type != "ReluGrad" or op in dropped or op in replace:
             continue
         grad = plan.resolve(op.inputs[0])
         mpg = grad.op
         if (mpg.type != "MaxPoolGrad" or mpg not in in_plan or mpg in dropped
-                or mpg in replace or mpg._control_inputs or sole_user(grad) is not op
+                or mpg in replace or sole_user(grad) is not op
                 or plan.resolve(mpg.inputs[0]) is not plan.resolve(op.inputs[1])):
             continue
         fuse_chain("_MaskedMaxPoolGrad", (mpg, op), [plan.resolve(t) for t in mpg.inputs])

@@ -293,3 +293,19 @@ def test_fused_batch_norm_relu_keeps_nan_as_tf_does():
     for a, b in zip(fused, plain):
         np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4, equal_nan=True)
+
+
+def test_masked_max_pool_gradient_fuses_under_control_dependencies():
+    tf.set_random_seed(7)
+    x = tf.placeholder(tf.float32, [2, 8, 8, 3])
+    v = tf.Variable(0.0, trainable=False)
+    bump = v.assign_add(1.0)
+    h = tf.nn.relu(tf.layers.conv2d(x, 4, 3, padding="same", name="cd_conv"))
+    loss = tf.reduce_sum(tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "VALID") ** 2)
+    with tf.control_dependencies([bump]):
+        grads = tf.gradients(loss, tf.trainable_variables())
+    after = fusion.fuse(_plan(grads, [x]))
+    masked = [op for op in after.ops if op.type == "_MaskedMaxPoolGrad"]
+    assert len(masked) == 1 and bump.op in masked[0].control_inputs
+    xv = np.random.default_rng(2).standard_normal((2, 8, 8, 3)).astype(np.float32)
+    _check_same(grads + [v.value()], {x: xv})
