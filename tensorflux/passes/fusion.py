@@ -81,6 +81,7 @@ def fuse(plan, config=None):
         fused = Operation(last.graph, last.name + "/fused", op_type, inputs, {"parts": parts},
                           last.device, control, registry.get(op_type))
         fused._id = last._id
+        fused._traceback = last._traceback  # errors point at the user's line
         fused._outputs = [Tensor(fused, 0, *fused_ops._fused_shape(fused)[0])]
         replace[last] = fused
         dropped.update(p for p in parts if p is not last and p is not None)
@@ -214,6 +215,7 @@ def _fuse_batch_norm_relu(plan, sole_user, users, in_plan, dropped, replace, ali
                           {"parts": (bn, relu)}, bn.device, [],
                           registry.get("_FusedBatchNormRelu"))
         fused._id = bn._id
+        fused._traceback = bn._traceback
         fused._outputs = [Tensor(fused, k, *shape)
                           for k, shape in enumerate(fused_ops._bn_relu_shapes(fused))]
         replace[bn] = fused  # where the batch norm was: its statistics' readers follow it
@@ -257,6 +259,7 @@ def _fuse_batch_norm_relu(plan, sole_user, users, in_plan, dropped, replace, ali
                           {"parts": (rg, grad), "forward": fwd}, grad.device, control,
                           registry.get("_FusedBatchNormReluGrad"))
         fused._id = grad._id
+        fused._traceback = grad._traceback
         fused._outputs = [Tensor(fused, k, *shape)
                           for k, shape in enumerate(fused_ops._bn_relu_grad_shapes(fused))]
         replace[grad] = fused

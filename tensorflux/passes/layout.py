@@ -25,10 +25,8 @@ left as it is. A fetched output is fetched through its channels-first view.
 """
 
 from tensorflux.backends.numpy import pool_ops
-from tensorflux.graph import tensor_shape
-from tensorflux.graph.operation import Operation
-from tensorflux.graph.tensor import Tensor
-from tensorflux.ops import fused_ops, registry  # noqa: F401 - fused_ops registers _Layout
+from tensorflux.ops import fused_ops  # noqa: F401 - registers _Layout
+from tensorflux.passes import plan_ops
 
 # op type -> (activation inputs, shape-vector inputs, activation outputs)
 _OPS = {
@@ -64,8 +62,7 @@ def to_first(rank):
 
 
 def _fmt(op):
-    f = op._attrs.get("data_format", b"NHWC")
-    return f.decode() if isinstance(f, bytes) else f
+    return _fmt_value(op._attrs) if "data_format" in op._attrs else "NHWC"
 
 
 def _convertible(op, plan, fed):
@@ -103,17 +100,10 @@ def _fmt_value(attrs):
     return f.decode() if isinstance(f, bytes) else f
 
 
-def _layout_op(t, perm, vector, name, device):
+def _layout_op(like, t, perm, vector, name):
     """A `_Layout` op viewing `t` with its axes (or, for a shape vector, entries) permuted."""
-    op = Operation(t.op.graph, name, "_Layout", [t], {"perm": tuple(perm), "vector": vector},
-                   device, [], registry.get("_Layout"))
-    if vector or t.shape.ndims is None:
-        shape = t.shape
-    else:
-        dims = t.shape.as_list()
-        shape = tensor_shape.TensorShape([dims[p] for p in perm])
-    op._outputs = [Tensor(op, 0, t.dtype, shape)]
-    return op
+    return plan_ops.new_op(like, name, "_Layout", [t], {"perm": tuple(perm), "vector": vector},
+                           like.device)
 
 
 def choose(plan, config=None):
@@ -158,34 +148,25 @@ def choose(plan, config=None):
                 elif t in viewed:  # one view per tensor: kernels may match inputs by identity
                     t = viewed[t]
                 else:
-                    view = _layout_op(t, to_last(rank), False, "%s/to_last_%d" % (op.name, i),
-                                      op.device)
+                    view = _layout_op(op, t, to_last(rank), False,
+                                      "%s/to_last_%d" % (op.name, i))
                     ops.append(view)
                     _place(devices, view, device)
                     viewed[t] = t = view.outputs[0]
             elif i in vecs:
-                view = _layout_op(t, to_last(rank), True, "%s/sizes_to_last_%d" % (op.name, i),
-                                  op.device)
+                view = _layout_op(op, t, to_last(rank), True,
+                                  "%s/sizes_to_last_%d" % (op.name, i))
                 ops.append(view)
                 _place(devices, view, device)
                 t = view.outputs[0]
             inputs.append(t)
-        new = Operation(op.graph, op.name + "/channels_last", op.type, inputs, attrs, op.device,
-                        [], op.op_def)
-        new._id = op._id
-        new._outputs = []
-        for k, t in enumerate(op.outputs):
-            shape = t.shape
-            if k in outs and shape.ndims == rank:
-                dims = shape.as_list()
-                shape = tensor_shape.TensorShape([dims[p] for p in to_last(rank)])
-            new._outputs.append(Tensor(new, k, t.dtype, shape))
+        new = plan_ops.new_op(op, op.name + "/channels_last", op.type, inputs, attrs, op.device)
         ops.append(new)
         _place(devices, new, device)
         for k, t in enumerate(op.outputs):
             if k in outs:
-                back = _layout_op(new.outputs[k], to_first(rank), False,
-                                  "%s/to_first_%d" % (op.name, k), op.device)
+                back = _layout_op(op, new.outputs[k], to_first(rank), False,
+                                  "%s/to_first_%d" % (op.name, k))
                 ops.append(back)
                 _place(devices, back, device)
                 made[back.outputs[0]] = new.outputs[k]

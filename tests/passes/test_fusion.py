@@ -93,13 +93,17 @@ def _set_random_variables(sess, rng):
         sess.run(v.assign(rng.uniform(lo, hi, v.shape.as_list()).astype(np.float32)))
 
 
+def _fused_then_plain():
+    """Session configs: the default passes, then no graph optimizations (opt_level L0)."""
+    plain = tf.ConfigProto()
+    plain.graph_options.optimizer_options.opt_level = tf.OptimizerOptions.L0
+    return [tf.ConfigProto(), plain]
+
+
 def _run_both(fetches, feeds, rng):
     """(fused, unfused) results with the same random variable values."""
     out = []
-    for level in (None, tf.OptimizerOptions.L0):
-        cfg = tf.ConfigProto()
-        if level is not None:
-            cfg.graph_options.optimizer_options.opt_level = level
+    for cfg in _fused_then_plain():
         with tf.Session(config=cfg) as sess:
             if not out:
                 _set_random_variables(sess, rng)
@@ -242,10 +246,7 @@ def _bn_relu_graph(shape=(4, 6, 6, 5)):
 
 def _run_fused_and_plain(fetches, updates, feeds):
     out = []
-    for level in (None, tf.OptimizerOptions.L0):
-        cfg = tf.ConfigProto()
-        if level is not None:
-            cfg.graph_options.optimizer_options.opt_level = level
+    for cfg in _fused_then_plain():
         with tf.Session(config=cfg) as sess:
             sess.run(tf.global_variables_initializer())
             got = sess.run(fetches + updates, feeds)[:len(fetches)]

@@ -243,6 +243,7 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
         k = 0
         try:
             for k, (fn, ins, out, mode, free) in enumerate(program):  # noqa: B007
+                # the common modes inline (this loop is the per-run overhead), the rest there
                 if mode == 0:
                     vals[out] = fn(*[vals[i] for i in ins])
                 elif mode == 1:
