@@ -254,3 +254,22 @@ def test_dependent_or_unbalanced_onednn_ops_are_not_paired():
     big = tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")
     p = concurrency.schedule(_plan([small, big], [x]), _config(2))
     assert not p.one_core  # 1x1x32x4 against 5x5x32x32: far from balanced
+
+
+@pytest.mark.skipif(not concurrency.one_core_available() or
+                    concurrency.onednn.runtime() is None, reason="needs oneDNN with GNU OpenMP")
+def test_a_failing_pair_raises_the_ops_error_and_the_session_goes_on():
+    x = tf.placeholder(tf.float32, [None, 14, 14, 32])
+    gy = tf.placeholder(tf.float32, [None, 14, 14, 64])
+    w = tf.constant(np.ones([5, 5, 32, 64], np.float32))
+    dx = tf.nn.conv2d_backprop_input(tf.shape(x), w, gy, [1, 1, 1, 1], "SAME")
+    dw = tf.nn.conv2d_backprop_filter(x, [5, 5, 32, 64], gy, [1, 1, 1, 1], "SAME")
+    good = {x: np.ones([4, 14, 14, 32], np.float32), gy: np.ones([4, 14, 14, 64], np.float32)}
+    with tf.Session(config=_config(2)) as sess:
+        want = sess.run([dx, dw], good)
+        plan = next(r.plan for r in sess._runners.values())
+        assert len(plan.one_core) == 2
+        with pytest.raises(errors.InvalidArgumentError, match="out_backprop"):
+            sess.run([dx, dw], {x: good[x], gy: np.ones([3, 14, 14, 64], np.float32)})
+        for a, b in zip(sess.run([dx, dw], good), want):
+            np.testing.assert_array_equal(a, b)
