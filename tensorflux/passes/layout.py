@@ -2,7 +2,9 @@
 
 TF1 code written for GPUs often uses `data_format="NCHW"` (`channels_first`). oneDNN's CPU
 kernels are fastest with channels-last memory, and channels-first memory made the deck's CNN
-train about 2x slower. TF's Grappler layout optimizer makes the same choice on CPUs.
+train about 2x slower. TF's Grappler layout optimizer makes this conversion on CPUs only when
+asked (`rewrite_options.cpu_layout_conversion = NCHW_TO_NHWC`; its default is no conversion on
+CPUs); tensorflux makes it by default, since the values do not change.
 
 Algorithm: every op of `_OPS` placed on a CPU with a channels-first `data_format` ("NCHW",
 "NCDHW") and inputs of known rank is replaced by a plan-local copy with the channels-last
