@@ -47,7 +47,6 @@ Threads: `ConfigProto.inter_op_parallelism_threads` (0, TF's default, means the 
 """
 
 import heapq
-import os
 
 from tensorflux.backends import onednn
 from tensorflux.backends.numpy.concurrent import VIEWS
@@ -108,23 +107,22 @@ _FACTORS = {"Exp": 4, "Log": 4, "Log1p": 4, "Expm1": 4, "Tanh": 4, "Sigmoid": 4,
 def inter_op_threads(config):
     """Threads for running independent ops, from `ConfigProto.inter_op_parallelism_threads`."""
     n = getattr(config, "inter_op_parallelism_threads", 0) if config is not None else 0
-    if n <= 0:
-        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
-            (os.cpu_count() or 1)
+    return n if n > 0 else threads.usable_cores()
+
+
+def _size(t):
+    """Elements of `t` (an unknown dimension counts `_UNKNOWN_DIM`), or None (unknown rank)."""
+    if t.shape.ndims is None:
+        return None
+    n = 1
+    for d in t.shape.as_list():
+        n *= _UNKNOWN_DIM if d is None else d
     return n
 
 
 def _elements(op):
-    best = 0
-    for t in list(op.outputs) + list(op.inputs):
-        shape = t.shape
-        if shape.ndims is None:
-            continue
-        n = 1
-        for d in shape.as_list():
-            n *= _UNKNOWN_DIM if d is None else d
-        best = max(best, n)
-    return best
+    return max([n for n in map(_size, list(op.outputs) + list(op.inputs)) if n is not None],
+               default=0)
 
 
 def _movable(op, plan):
@@ -246,36 +244,27 @@ def _lanes(plan):
                         concurrent=frozenset(ops[i] for i in order if lane[i]))
 
 
-
 def _macs(op):
     """Multiply-adds of a convolution or matrix product (unknown dims count `_UNKNOWN_DIM`)."""
     if op.type in ("_FusedConv", "_FusedConvBN"):
         op = op._attrs["parts"][0]
-
-    def n(t):
-        if t.shape.ndims is None:
-            return None
-        out = 1
-        for d in t.shape.as_list():
-            out *= _UNKNOWN_DIM if d is None else d
-        return out
-
     if op.type == "MatMul":
         a = op.inputs[0].shape
         if a.ndims != 2:
             return 0
         k = a.as_list()[0 if op._attrs.get("transpose_a") else 1] or _UNKNOWN_DIM
-        return (n(op.outputs[0]) or 0) * k
+        return (_size(op.outputs[0]) or 0) * k
     # every convolution and its gradients: elements of the forward output times the filter's
     # elements per output channel
     dy = op.outputs[0] if op.type in _FORWARD_CONVS else op.inputs[2]
     w = op.outputs[0] if "BackpropFilter" in op.type else op.inputs[1]
     if dy.shape.ndims is None or w.shape.ndims is None:
         return 0
-    per_channel = n(w) // max(1, w.shape.as_list()[-1] or _UNKNOWN_DIM)
+    per_channel = _size(w) // max(1, w.shape.as_list()[-1] or _UNKNOWN_DIM)
     if op.type.startswith("DepthwiseConv2dNative"):
-        per_channel = n(w) // max(1, (w.shape.as_list()[-1] or 1) * (w.shape.as_list()[-2] or 1))
-    return (n(dy) or 0) * per_channel
+        per_channel = _size(w) // max(1, (w.shape.as_list()[-1] or 1) *
+                                      (w.shape.as_list()[-2] or 1))
+    return (_size(dy) or 0) * per_channel
 
 
 def _pairs(plan):

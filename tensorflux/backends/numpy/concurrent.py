@@ -22,32 +22,15 @@ with the next steps. Rules that keep the result the same as the sequential loop'
   session's all-or-nothing rollback of variables is unchanged.
 """
 
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 
 from tensorflux import errors
-from tensorflux.backends.onednn import primitives
+from tensorflux.backends.onednn import primitives, threads
 
 MIN_ELEMENTS = 1 << 17
 # Op types whose kernels return a view of their input: on the helper only after a helper op.
 VIEWS = frozenset(("Identity", "Reshape", "Squeeze", "ExpandDims", "StopGradient", "Snapshot",
                    "PreventGradient", "_Layout"))
-
-_POOL = {}
-_LOCK = threading.Lock()
-
-
-def _helper_pool():
-    """The helper thread (made lazily, again after a fork)."""
-    with _LOCK:
-        if _POOL.get("pid") != os.getpid():
-            _POOL["pool"] = ThreadPoolExecutor(1, "tensorflux-inter-op")
-            _POOL["pid"] = os.getpid()
-        return _POOL["pool"]
-
 
 class _From:
     """An input that helper step `fut` produces (output `index`, or its only output)."""
@@ -96,7 +79,7 @@ def make_run(program, steps, helper, cores, template, nfeeds, fetch_slots, kerne
         w = {producer[s][0] for s in ins if s in producer}
         w.update(step_of[c] for c in op.control_inputs if step_of.get(c) in helper)
         waits.append(tuple(sorted(w)))
-    pool = _helper_pool()
+    pool = threads.pool("tensorflux-inter-op", 1)  # the helper thread: one, so FIFO
 
     def run(feed_values, state):
         vals = template.copy()

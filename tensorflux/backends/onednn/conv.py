@@ -17,21 +17,12 @@ from tensorflux.backends.onednn import _capi as C
 from tensorflux.backends.onednn.primitives import (
     Primitive,
     any_md,
+    contiguous_strides,
     dims,
     elem_strides,
     make_pd,
     strided_md,
 )
-
-
-def contiguous_strides(shape):
-    """Element strides of a C-contiguous array of `shape`."""
-    out = []
-    acc = 1
-    for d in reversed(shape):
-        out.append(acc)
-        acc *= max(int(d), 1)
-    return tuple(reversed(out))
 
 
 def activation_layout(shape, channels_first):

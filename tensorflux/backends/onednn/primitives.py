@@ -176,18 +176,23 @@ def any_md(rt, shape):
     return Md(rt.lib, h)
 
 
+def contiguous_strides(shape):
+    """Element strides of a C-contiguous array of `shape`."""
+    out = []
+    acc = 1
+    for d in reversed(shape):
+        out.append(acc)
+        acc *= max(int(d), 1)
+    return tuple(reversed(out))
+
+
 def elem_strides(a):
     """Strides of `a` in elements (callers make sure they are positive multiples). A
     C-contiguous array gets its canonical strides: numpy lets a dimension of size 1 carry any
     stride (a channels-last view of a one-channel NCHW tensor has a channel stride of H*W),
     and oneDNN recognises its fast formats only by the canonical ones."""
     if a.flags.c_contiguous:
-        out = []
-        acc = 1
-        for d in reversed(a.shape):
-            out.append(acc)
-            acc *= max(int(d), 1)
-        return tuple(reversed(out))
+        return contiguous_strides(a.shape)
     return tuple(s // a.itemsize for s in a.strides)
 
 

@@ -3,41 +3,46 @@
 numpy releases the GIL inside its loops, so a large elementwise job split into one contiguous
 range per thread runs on every core. `split(fn, n)` calls `fn(lo, hi)` on such ranges (the
 calling thread takes the first) and returns when all are done; ranges are multiples of `align`
-elements. The pool is made lazily and again after a fork (a forked child has no threads).
+elements. Pools (`pool(name, size)`, one per name, so that a task of one pool may wait for
+another's) are made lazily and again after a fork (a forked child has no threads).
 """
 
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-_POOL = {}
+from tensorflux.backends.onednn import primitives
+
+_POOLS = {}  # name -> (pid, size, pool)
 _LOCK = threading.Lock()
+
+
+def usable_cores():
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def workers():
     """Threads to use: $OMP_NUM_THREADS (as oneDNN's OpenMP does), else the usable cores; one
     inside `primitives.one_core()`."""
-    from tensorflux.backends.onednn import primitives
-
     if primitives.on_one_core():
         return 1
     try:
         n = int(os.environ.get("OMP_NUM_THREADS", "0").split(",")[0])
     except ValueError:
         n = 0
-    if n <= 0:
-        n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
-            (os.cpu_count() or 1)
-    return max(1, n)
+    return max(1, n if n > 0 else usable_cores())
 
 
-def _pool(size):
+def pool(name, size):
+    """The thread pool `name` with at least `size` threads (made again after a fork)."""
     with _LOCK:
-        pool = _POOL.get("pool")
-        if pool is None or _POOL["pid"] != os.getpid() or _POOL["size"] < size:
-            pool = _POOL["pool"] = ThreadPoolExecutor(size, "tensorflux-fast")
-            _POOL.update(pid=os.getpid(), size=size)
-        return pool
+        entry = _POOLS.get(name)
+        if entry is None or entry[0] != os.getpid() or entry[1] < size:
+            entry = _POOLS[name] = (os.getpid(), size, ThreadPoolExecutor(size, name))
+        return entry[2]
 
 
 def split(fn, n, min_size, align=1):
@@ -50,8 +55,8 @@ def split(fn, n, min_size, align=1):
         fn(0, n)
         return
     ranges = [(lo, min(n, lo + per)) for lo in range(0, n, per)]
-    pool = _pool(len(ranges) - 1)
-    futures = [pool.submit(fn, lo, hi) for lo, hi in ranges[1:]]
+    helpers = pool("tensorflux-fast", len(ranges) - 1)
+    futures = [helpers.submit(fn, lo, hi) for lo, hi in ranges[1:]]
     try:
         fn(*ranges[0])
     finally:
