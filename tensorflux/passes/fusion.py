@@ -34,9 +34,8 @@ channels-first convolutions are fused only with `BiasAdd` (whose `data_format` s
 channels are).
 """
 
-from tensorflux.graph.operation import Operation
-from tensorflux.graph.tensor import Tensor
-from tensorflux.ops import fused_ops, registry
+from tensorflux.ops import fused_ops  # noqa: F401 - registers the fused op types
+from tensorflux.passes import plan_ops
 
 _PRODUCERS = ("Conv2D", "DepthwiseConv2dNative", "Conv3D", "MatMul")
 _ACTIVATIONS = ("Relu", "Relu6", "Elu", "Tanh", "Sigmoid")
@@ -77,12 +76,8 @@ def fuse(plan, config=None):
         """One plan-local `op_type` op for `parts` (None for absent ones), where the last was."""
         present = [p for p in parts if p is not None]
         last = present[-1]
-        control = list(dict.fromkeys(c for p in present for c in p._control_inputs))
-        fused = Operation(last.graph, last.name + "/fused", op_type, inputs, {"parts": parts},
-                          last.device, control, registry.get(op_type))
-        fused._id = last._id
-        fused._traceback = last._traceback  # errors point at the user's line
-        fused._outputs = [Tensor(fused, 0, *fused_ops._fused_shape(fused)[0])]
+        fused = plan_ops.new_op(last, last.name + "/fused", op_type, inputs, {"parts": parts},
+                                last.device, _control_inputs(present))
         replace[last] = fused
         dropped.update(p for p in parts if p is not last and p is not None)
         aliases[last.outputs[0]] = fused._outputs[0]
@@ -192,6 +187,11 @@ def _is_bias(op, producer, plan):
     return c is not None and b.shape[0].value == c and op.outputs[0].shape == out.shape
 
 
+def _control_inputs(parts):
+    """The control inputs of all `parts`, each once: a fused op keeps them."""
+    return list(dict.fromkeys(c for p in parts for c in p._control_inputs))
+
+
 def _plain(op):
     return not (op._control_inputs or op._control_outputs)
 
@@ -211,13 +211,8 @@ def _fuse_batch_norm_relu(plan, sole_user, users, in_plan, dropped, replace, ali
                 plan.resolve(relu.inputs[0]) is not bn.outputs[0]:
             continue
         inputs = [plan.resolve(t) for t in bn.inputs]
-        fused = Operation(bn.graph, relu.name + "/fused", "_FusedBatchNormRelu", inputs,
-                          {"parts": (bn, relu)}, bn.device, [],
-                          registry.get("_FusedBatchNormRelu"))
-        fused._id = bn._id
-        fused._traceback = bn._traceback
-        fused._outputs = [Tensor(fused, k, *shape)
-                          for k, shape in enumerate(fused_ops._bn_relu_shapes(fused))]
+        fused = plan_ops.new_op(bn, relu.name + "/fused", "_FusedBatchNormRelu", inputs,
+                                {"parts": (bn, relu)}, bn.device)
         replace[bn] = fused  # where the batch norm was: its statistics' readers follow it
         dropped.add(relu)
         aliases[relu.outputs[0]] = fused._outputs[0]
@@ -254,14 +249,9 @@ def _fuse_batch_norm_relu(plan, sole_user, users, in_plan, dropped, replace, ali
                 [final(t) for t in grad.inputs[3:5]] != fwd.outputs[3:5]:
             continue
         inputs = [final(rg.inputs[0]), y, x, scale] + [final(t) for t in grad.inputs[3:]]
-        control = list(dict.fromkeys(list(rg._control_inputs) + list(grad._control_inputs)))
-        fused = Operation(grad.graph, grad.name + "/fused", "_FusedBatchNormReluGrad", inputs,
-                          {"parts": (rg, grad), "forward": fwd}, grad.device, control,
-                          registry.get("_FusedBatchNormReluGrad"))
-        fused._id = grad._id
-        fused._traceback = grad._traceback
-        fused._outputs = [Tensor(fused, k, *shape)
-                          for k, shape in enumerate(fused_ops._bn_relu_grad_shapes(fused))]
+        fused = plan_ops.new_op(grad, grad.name + "/fused", "_FusedBatchNormReluGrad", inputs,
+                                {"parts": (rg, grad), "forward": fwd}, grad.device,
+                                _control_inputs((rg, grad)))
         replace[grad] = fused
         dropped.add(rg)
         for k in range(5):

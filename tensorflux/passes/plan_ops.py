@@ -10,13 +10,15 @@ from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import registry
 
 
-def new_op(like, name, op_type, inputs, attrs, device=""):
-    """A plan-only op of `op_type` reading `inputs`, in `like`'s graph; outputs inferred.
+def new_op(like, name, op_type, inputs, attrs, device="", control_inputs=()):
+    """A plan-only op of `op_type` reading `inputs` (after `control_inputs`), in `like`'s
+    graph; outputs inferred.
 
     `like` is the graph op the new one stands for: its id orders the new op where a plan must
     break ties, and its traceback is the one errors point at.
     """
-    op = Operation(like.graph, name, op_type, inputs, attrs, device, [], registry.get(op_type))
+    op = Operation(like.graph, name, op_type, inputs, attrs, device, control_inputs,
+                   registry.get(op_type))
     op._id = like._id
     op._traceback = like._traceback
     op._outputs = [Tensor(op, i, dt, shp) for i, (dt, shp) in enumerate(op.op_def.infer(op))]
