@@ -462,8 +462,9 @@ def test_training_batch_norm_and_its_gradient_match_reference(monkeypatch, fmt, 
     grads = tf.gradients(loss, [x, scale, offset])
     seen = []
     for name in ("batch_norm_training", "batch_norm_backward"):
-        monkeypatch.setattr(onednn_norm, name, lambda *a, _f=getattr(onednn_norm, name), _n=name:
-                            seen.append(_n) or _f(*a))
+        monkeypatch.setattr(onednn_norm, name,
+                            lambda *a, _f=getattr(onednn_norm, name), _n=name, **k:
+                            seen.append(_n) or _f(*a, **k))
     xv = (_rand(rng, *shape) * 3 + 2).astype(np.float32)
     fast, ref = run_modes(monkeypatch, list(outs[:3]) + grads, {x: xv})
     assert_close(fast, ref, rtol=1e-4)

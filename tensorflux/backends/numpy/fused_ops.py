@@ -8,9 +8,6 @@ import numpy as np
 
 from tensorflux.backends import onednn
 from tensorflux.backends.numpy import conv_ops, interpreter, linalg_ops, nn_ops, norm_ops
-from tensorflux.backends.onednn import _capi as onednn_capi
-from tensorflux.backends.onednn import norm as onednn_norm
-from tensorflux.backends.onednn import primitives as onednn_prims
 from tensorflux.ops.registry import kernel
 
 _IN_PLACE = {
@@ -189,10 +186,6 @@ def _layout(op):
 _RELU_RECORDS = weakref.WeakKeyDictionary()
 
 
-def _finite(*arrays):
-    return all(np.isfinite(a).all() for a in arrays)
-
-
 @kernel("_FusedBatchNormRelu")
 def _fused_batch_norm_relu(op):
     bn, relu = op._attrs["parts"]
@@ -204,21 +197,16 @@ def _fused_batch_norm_relu(op):
 
     def run(x, scale, offset, mean, var):
         c = x.shape[-1] if x.ndim else 0
-        if rt is not None and norm_ops._fast_ok(x, scale, offset) and eps >= 0 and \
-                scale.shape == (c,) and offset.shape == (c,):
-            vec = onednn_norm.vector
-            try:
-                y, bmean, bvar, record = onednn_norm.batch_norm_training(
-                    rt, onednn_prims.as_usable(x), vec(scale), vec(offset), eps, False,
-                    relu=True)
-            except onednn_capi.DnnlError:
-                y = None
-            # Finite statistics and parameters mean no NaN reached the ReLU (oneDNN's ReLU
-            # would make it 0, TF's keeps it): otherwise the plain kernels decide.
-            if y is not None and _finite(bmean, bvar, scale, offset):
-                _RELU_RECORDS[op] = (weakref.ref(x), weakref.ref(y), record)
-                return (y,) + norm_ops.training_stats(bmean, bvar, x.size // max(c, 1), mean,
-                                                      var, factor, scale.dtype)
+        fast = None
+        if rt is not None and scale.shape == (c,) and offset.shape == (c,):
+            fast = norm_ops.fast_batch_norm_training(rt, x, scale, offset, eps, False, True)
+        # Finite statistics and parameters mean no NaN reached the ReLU (oneDNN's ReLU would
+        # make it 0, TF's keeps it): otherwise the plain kernels decide.
+        if fast is not None and _all_finite(fast[1], fast[2], scale, offset):
+            y, bmean, bvar, record = fast
+            _RELU_RECORDS[op] = (weakref.ref(x), weakref.ref(y), record)
+            return (y,) + norm_ops.training_stats(bmean, bvar, x.size // max(c, 1), mean, var,
+                                                  factor, scale.dtype)
         outs = bn_fn(x, scale, offset, mean, var)
         return (relu_fn(outs[0]),) + tuple(outs[1:])
     return run
@@ -235,19 +223,11 @@ def _fused_batch_norm_relu_grad(op):
 
     def run(g, y, x, scale, r1, r2, r3):
         entry = _RELU_RECORDS.get(forward)
-        if entry is not None and entry[0]() is x and entry[1]() is y and \
-                g.dtype == np.float32 and g.shape == x.shape and \
-                norm_ops._fast_ok(x, scale, r1, r2):
-            usable, vec = onednn_prims.as_usable, onednn_norm.vector
-            try:
-                dx, dscale, doffset = onednn_norm.batch_norm_backward(
-                    rt, usable(x), usable(g), vec(scale), vec(r1), vec(r2), eps, False,
-                    workspace=entry[2])
-            except onednn_capi.DnnlError:
-                dx = None
-            if dx is not None:
+        if entry is not None and entry[0]() is x and entry[1]() is y:
+            fast = norm_ops.fast_batch_norm_grad(rt, g, x, scale, r1, r2, eps, False, entry[2])
+            if fast is not None:
                 u = scale.dtype
-                return (dx, dscale.astype(u, copy=False), doffset.astype(u, copy=False),
+                return (fast[0], fast[1].astype(u, copy=False), fast[2].astype(u, copy=False),
                         np.zeros([0], u), np.zeros([0], u))
         return bng_fn(rg_fn(g, y), x, scale, r1, r2, r3)
     return run

@@ -48,22 +48,25 @@ def _fast_ok(x, *vectors):
             and all(a.dtype == np.float32 for a in vectors))
 
 
-def fast_batch_norm_training(rt, x, scale, offset, eps, channels_first):
-    """oneDNN training-mode batch norm: `(y, mean, biased variance)`, or None if not handled."""
+def fast_batch_norm_training(rt, x, scale, offset, eps, channels_first, relu=False):
+    """oneDNN training-mode batch norm: `(y, mean, biased variance)`, or None if not handled.
+    With `relu`, `y` is ReLU'd too and oneDNN's record of what the ReLU kept comes fourth."""
     if not _fast_ok(x, scale, offset) or eps < 0:
         return None
     xl = np.moveaxis(x, 1, -1) if channels_first else x
     vec = onednn_norm.vector
     try:
-        y, mean, var = onednn_norm.batch_norm_training(
-            rt, onednn_prims.as_usable(xl), vec(scale), vec(offset), eps, channels_first)
+        out = onednn_norm.batch_norm_training(
+            rt, onednn_prims.as_usable(xl), vec(scale), vec(offset), eps, channels_first, relu)
     except onednn_capi.DnnlError:
         return None
-    return (np.moveaxis(y, -1, 1) if channels_first else y), mean, var
+    return ((np.moveaxis(out[0], -1, 1) if channels_first else out[0]),) + tuple(out[1:])
 
 
-def fast_batch_norm_grad(rt, dy, x, scale, mean, var, eps, channels_first):
-    """oneDNN training-mode batch norm gradient `(dx, dscale, doffset)`, or None."""
+def fast_batch_norm_grad(rt, dy, x, scale, mean, var, eps, channels_first, workspace=None):
+    """oneDNN training-mode batch norm gradient `(dx, dscale, doffset)`, or None. With the
+    `workspace` of `fast_batch_norm_training(..., relu=True)`, `dy` is the gradient of the
+    ReLU'd output."""
     if not _fast_ok(x, scale, mean, var) or dy.dtype != np.float32 or dy.shape != x.shape \
             or eps < 0:
         return None
@@ -72,7 +75,7 @@ def fast_batch_norm_grad(rt, dy, x, scale, mean, var, eps, channels_first):
     try:
         dx, dscale, doffset = onednn_norm.batch_norm_backward(
             rt, usable(last(x)), usable(last(dy)), vec(scale), vec(mean), vec(var), eps,
-            channels_first)
+            channels_first, workspace=workspace)
     except onednn_capi.DnnlError:
         return None
     return (np.moveaxis(dx, -1, 1) if channels_first else dx), dscale, doffset
