@@ -207,6 +207,50 @@ def test_donation_does_not_corrupt_fetched_values():
         np.testing.assert_array_equal(fetched[k], np.full(1000, expect, np.float32))
 
 
+def test_donated_buffers_are_released_during_the_next_run():
+    # the previous run's donated inputs are dropped after the next dispatch (freeing them
+    # overlaps device work); until then the runner holds them, consumed: no memory
+    v = tf.Variable(np.zeros(1000, np.float32), name="v")
+    inc = tf.assign_add(v, tf.ones([1000]))
+    with tf.Session(config=xla_config()) as sess:
+        sess.run(v.initializer)
+        sess.run(inc)
+        runner = runner_for(sess, inc)
+        old = sess._state.variables["v"]
+        sess.run(inc)
+        assert len(runner._retired) == 1 and runner._retired[0] is old
+        assert old.is_deleted()
+        sess.run(inc)
+        assert runner._retired[0] is not old
+        np.testing.assert_array_equal(sess.run(v), np.full(1000, 3, np.float32))
+
+
+def test_read_only_host_values_move_to_the_device_once(tmp_path):
+    # (done where runs are on a GPU, which would copy a host argument on every run)
+    w = tf.Variable(np.full((4, 3), 2.0, np.float32), name="w")
+    n = tf.Variable(np.int64(2 ** 40), name="n")
+    x = tf.placeholder(tf.float32, [None, 4])
+    y = tf.matmul(x, w) * tf.cast(n // 2 ** 39, tf.float32)
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        path = saver.save(sess, str(tmp_path / "model"))
+    with tf.Session(config=xla_config()) as sess:
+        saver.restore(sess, path)  # host values
+        sess.run(y, {x: np.ones((1, 4), np.float32)})
+        runner = runner_for(sess, y)
+        runner.upload_read_only = True
+        assert isinstance(sess._state.variables["w"], np.ndarray)
+        np.testing.assert_array_equal(sess.run(y, {x: np.ones((2, 4), np.float32)}),
+                                      np.full((2, 3), 16.0))
+        held = sess._state.variables["w"]
+        assert isinstance(held, jax.Array) and held.dtype == np.float32
+        assert sess._state.variables["n"].dtype == np.int64
+        np.testing.assert_array_equal(sess.run(y, {x: np.ones((2, 4), np.float32)}),
+                                      np.full((2, 3), 16.0))
+        assert sess._state.variables["w"] is held  # not uploaded again
+        np.testing.assert_array_equal(sess.run(w), np.full((4, 3), 2.0))
+
 def test_numpy_plans_and_saver_see_xla_variables(tmp_path):
     v = tf.Variable(np.arange(4, dtype=np.float32), name="v")
     step = tf.assign(v, v * 2.0)
