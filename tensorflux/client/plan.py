@@ -26,14 +26,18 @@ class Plan:
     in order, each on its device's backend, joined by `_Send`/`_Recv` transfers.
     `concurrent` names the ops the numpy interpreter may run on its helper thread, beside the
     ops that follow them in `ops`, and `one_core` those whose oneDNN kernels then run on one
-    core each (passes/concurrency.py).
+    core each (passes/concurrency.py). `frees` (op -> tensors released after it) and
+    `reusable` (op -> input positions it may overwrite) are the memory plan
+    (passes/memory.py); None until planned, and `replace` drops them, since they describe
+    exactly this plan's ops, feeds and fetches.
     """
 
     __slots__ = ("ops", "feeds", "fetches", "targets", "devices", "stateful", "aliases",
-                 "constants", "segments", "concurrent", "one_core")
+                 "constants", "segments", "concurrent", "one_core", "frees", "reusable")
 
     def __init__(self, ops, feeds, fetches, targets, devices=None, aliases=None, constants=None,
-                 segments=None, concurrent=frozenset(), one_core=frozenset()):
+                 segments=None, concurrent=frozenset(), one_core=frozenset(), frees=None,
+                 reusable=None):
         self.ops = tuple(ops)
         self.feeds = tuple(feeds)
         self.fetches = tuple(fetches)
@@ -44,9 +48,12 @@ class Plan:
         self.segments = segments
         self.concurrent = concurrent
         self.one_core = one_core
+        self.frees = frees
+        self.reusable = reusable
         self.stateful = any(op.op_def.stateful for op in self.ops)
 
     def replace(self, **changes):
+        """A new plan with `changes`; the memory plan carries over only if given again."""
         fields = {k: getattr(self, k) for k in ("ops", "feeds", "fetches", "targets", "devices",
                                                  "aliases", "constants", "segments",
                                                  "concurrent", "one_core")}
@@ -70,6 +77,10 @@ class Plan:
         for op in self.ops:
             tags = ("  (concurrent)" if op in self.concurrent else "") + \
                 ("  (one core)" if op in self.one_core else "")
+            if self.frees and op in self.frees:
+                tags += "  (frees %s)" % ", ".join(t.name for t in self.frees[op])
+            if self.reusable and op in self.reusable:
+                tags += "  (may overwrite input %s)" % ", ".join(map(str, self.reusable[op]))
             lines.append("  %-40s %-20s %s%s" % (op.name, op.type, self.devices.get(op, ""), tags))
         for k, (device, sub) in enumerate(self.segments or ()):
             lines.append("  segment %d on %s: %d ops, %d inputs, %d outputs" % (

@@ -109,24 +109,18 @@ def keep_freed_memory():
     mallopt(-1, 1 << 30)  # M_TRIM_THRESHOLD: keep up to 1 GiB of free heap top
 
 
-def _donations(fn, ins, mode, k, last, keep, preset, nfeeds):
-    """Input positions that step `k` may hand its kernel to overwrite (buffer reuse).
+def _donations(fn, mode, allowed):
+    """Input positions the step may hand its kernel to overwrite (buffer reuse).
 
     A kernel offers this with `fn.donatable` (positions) and `fn.donated` (the same function,
-    allowed to write its result into those inputs). An input qualifies when this step is its
-    slot's last use and the slot is no fetch, feed or plan constant, nor passed twice. At run
-    time the array must also be referenced by nothing else (`_exclusive`): another slot holding
-    it or a view of it, a variable, a user's array all keep the plain kernel.
+    allowed to write its result into those inputs); the memory plan (passes/memory.py) says
+    which inputs may be overwritten (`allowed`). At run time the array must also be referenced
+    by nothing else (`_exclusive`): another slot holding it or a view of it, a variable, a
+    user's array all keep the plain kernel.
     """
     pos = getattr(fn, "donatable", ())
-    if not pos or mode & 1 or mode & 2:
+    if not pos or mode & 1 or mode & 2 or not all(p in allowed for p in pos):
         return ()
-    for p in pos:
-        if p >= len(ins):
-            return ()
-        s = ins[p]
-        if last.get(s) != k or s in keep or s in preset or s < nfeeds or ins.count(s) != 1:
-            return ()
     return tuple(pos)
 
 
@@ -153,6 +147,10 @@ def _exclusive(args, p, sealed_ok=False):
 def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
     """Compiles `plan` into `run(feed_values, state) -> fetch values`."""
     keep_freed_memory()
+    if plan.frees is None:  # a plan that did not come through the pass pipeline
+        from tensorflux.passes import memory
+
+        plan = memory.plan_memory(plan)
     slots = {}
     for i, t in enumerate(plan.feeds):
         slots[t] = i
@@ -164,6 +162,10 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
             preset[nslots] = value
             nslots += 1
     steps = []  # (fn, ins, outs, mode, op)
+    # slots only this module knows, released after the step that uses them: variable reads
+    # and the outputs of ops whose tensors are fed
+    local_frees = {}
+    reads = []
 
     def new_slot():
         nonlocal nslots
@@ -178,6 +180,7 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
         if t.op.type == "VariableV2":
             s = new_slot()
             steps.append((_read_var(t.op.name, t.op), (), (s,), 2, t.op))
+            reads.append(s)
             return s
         raise KeyError(t.name)
 
@@ -191,40 +194,33 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
                            "No %s kernel for op '%s' (type %s)" % (backend, op.name, op.type))
         fn = builder(op)
         refs = opdef.ref_inputs
+        del reads[:]
         ins = tuple(source(t) for i, t in enumerate(op.inputs) if i not in refs)
+        dropped = list(reads)
         outs = []
         for t in op.outputs:
             if t in slots:  # fed: the op still runs (for its side effects) but the feed wins
                 outs.append(new_slot())
+                dropped.append(outs[-1])
             else:
                 slots[t] = new_slot()
                 outs.append(slots[t])
         mode = (1 if opdef.stateful else 0) + (4 if len(outs) != 1 else 0)
+        local_frees[len(steps)] = dropped
         steps.append((fn, ins, tuple(outs), mode, op))
     fetch_slots = [source(t) for t in plan.fetches]
-    # Free each slot after its last use (fetched slots are kept).
-    keep = set(fetch_slots)
-    last = {}
-    for k, (_, ins, outs, _, _) in enumerate(steps):
-        for s in ins:
-            last[s] = k
-        for s in outs:
-            last.setdefault(s, k)
-    frees = [[] for _ in steps]
-    for s, k in last.items():
-        if s not in keep and s not in preset:
-            frees[k].append(s)
     program = []
     helper = []  # steps that may run on the helper thread (passes/concurrency.py)
     for k, (fn, ins, outs, mode, op) in enumerate(steps):
+        free = local_frees.get(k, [])
+        if mode & 2 == 0:
+            free = free + [slots[t] for t in plan.frees.get(op, ())]
         if op in plan.concurrent and mode in (0, 4):
             helper.append(k)
-            pos = ()  # a helper step reads values the calling thread may still hold
-        else:
-            pos = _donations(fn, ins, mode, k, last, keep, preset, len(plan.feeds))
+        pos = _donations(fn, mode, plan.reusable.get(op, ()))
         if pos:
             fn, mode = (fn, fn.donated, pos, getattr(fn, "donates_sealed", False)), mode | 8
-        program.append((fn, ins, outs[0] if mode & 4 == 0 else outs, mode, tuple(frees[k])))
+        program.append((fn, ins, outs[0] if mode & 4 == 0 else outs, mode, tuple(free)))
     ops = [st[4] for st in steps]
     template = [None] * nslots
     for s, value in preset.items():
