@@ -291,32 +291,6 @@ def as_dimension(value):
     return value if isinstance(value, tensor_shape.Dimension) else tensor_shape.Dimension(value)
 
 
-# --- tensorflow.python.ops.init_ops ---------------------------------------------------------------
-def he_normal(seed=None):
-    """He normal initializer: truncated normal, stddev sqrt(2 / fan_in)."""
-    from tensorflux.ops import init_ops
-
-    return init_ops.VarianceScaling(2.0, "fan_in", "truncated_normal", seed)
-
-
-def he_uniform(seed=None):
-    from tensorflux.ops import init_ops
-
-    return init_ops.VarianceScaling(2.0, "fan_in", "uniform", seed)
-
-
-def lecun_normal(seed=None):
-    from tensorflux.ops import init_ops
-
-    return init_ops.VarianceScaling(1.0, "fan_in", "truncated_normal", seed)
-
-
-def lecun_uniform(seed=None):
-    from tensorflux.ops import init_ops
-
-    return init_ops.VarianceScaling(1.0, "fan_in", "uniform", seed)
-
-
 # --- tensorflow.python.lib.io.file_io -------------------------------------------------------------
 def read_file_to_string(filename, binary_mode=False):
     with open(filename, "rb" if binary_mode else "r") as f:

@@ -207,3 +207,27 @@ class UniformUnitScaling(Initializer):
 
 
 uniform_unit_scaling_initializer = UniformUnitScaling
+
+
+def he_normal(seed=None):
+    """He et al.'s initializer: truncated normal with stddev `sqrt(2 / fan_in)`.
+
+    Example:
+        >>> w = tf.get_variable("w", [784, 100], initializer=tf.initializers.he_normal())
+    """
+    return VarianceScaling(2.0, "fan_in", "truncated_normal", seed)
+
+
+def he_uniform(seed=None):
+    """He et al.'s uniform initializer: limits `±sqrt(6 / fan_in)`."""
+    return VarianceScaling(2.0, "fan_in", "uniform", seed)
+
+
+def lecun_normal(seed=None):
+    """LeCun's initializer: truncated normal with stddev `sqrt(1 / fan_in)`."""
+    return VarianceScaling(1.0, "fan_in", "truncated_normal", seed)
+
+
+def lecun_uniform(seed=None):
+    """LeCun's uniform initializer: limits `±sqrt(3 / fan_in)`."""
+    return VarianceScaling(1.0, "fan_in", "uniform", seed)

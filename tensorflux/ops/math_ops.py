@@ -450,8 +450,6 @@ def add_n(inputs, name=None):
     return apply1("AddN", inputs, name=name, input_names=["inputs"] * len(inputs))
 
 
-accumulate_n = add_n
-
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """Clips values to [min, max]; the gradient passes only where the value was inside."""

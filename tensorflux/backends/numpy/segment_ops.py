@@ -5,27 +5,6 @@ import numpy as np
 from tensorflux.ops.registry import kernel
 
 
-@kernel("UnsortedSegmentSum")
-def _unsorted_segment_sum(op):
-    def run(data, ids, num):
-        num = int(num)
-        if data.shape[:ids.ndim] != ids.shape:
-            raise ValueError("data.shape = %s does not start with segment_ids.shape = %s"
-                             % (list(data.shape), list(ids.shape)))
-        flat_ids = ids.ravel()
-        rows = data.reshape((flat_ids.size,) + data.shape[ids.ndim:])
-        too_big = flat_ids >= num
-        if too_big.any():
-            i = int(np.argmax(too_big))
-            raise ValueError("segment_ids[%d] = %d is out of range [0, %d)"
-                             % (i, flat_ids[i], num))
-        keep = flat_ids >= 0
-        out = np.zeros((num,) + data.shape[ids.ndim:], dtype=data.dtype)
-        np.add.at(out, flat_ids[keep], rows[keep])
-        return out
-    return run
-
-
 def _segments(data, ids):
     if ids.ndim != 1:
         raise ValueError("segment_ids should be a vector.")
@@ -68,3 +47,46 @@ kernel("SegmentSum")(_segment_kernel("sum"))
 kernel("SegmentMean")(_segment_kernel("mean"))
 kernel("SegmentMax")(_segment_kernel("max"))
 kernel("SegmentMin")(_segment_kernel("min"))
+
+
+def _unsorted_rows(data, ids, num):
+    """(flat ids, rows of data) of the non-negative ids, after TF's checks."""
+    if data.shape[:ids.ndim] != ids.shape:
+        raise ValueError("data.shape = %s does not start with segment_ids.shape = %s"
+                         % (list(data.shape), list(ids.shape)))
+    flat_ids = ids.ravel()
+    too_big = flat_ids >= num
+    if too_big.any():
+        i = int(np.argmax(too_big))
+        raise ValueError("segment_ids[%d] = %d is out of range [0, %d)" % (i, flat_ids[i], num))
+    rows = data.reshape((flat_ids.size,) + data.shape[ids.ndim:])
+    keep = flat_ids >= 0
+    return flat_ids[keep], rows[keep]
+
+
+def unsorted_identity(reduce_name, dtype):
+    """The value of an empty segment: 0 for sums, 1 for products, else TF's numeric_limits
+    lowest (max) or max (min)."""
+    if reduce_name in ("sum", "prod"):
+        return int(reduce_name == "prod")
+    info = np.finfo(dtype) if np.issubdtype(dtype, np.floating) else np.iinfo(dtype)
+    return info.min if reduce_name == "max" else info.max
+
+
+def _unsorted_kernel(reduce_name, ufunc):
+    def builder(op):
+        def run(data, ids, num):
+            num = int(num)
+            flat_ids, rows = _unsorted_rows(data, ids, num)
+            init = unsorted_identity(reduce_name, data.dtype)
+            out = np.full((num,) + data.shape[ids.ndim:], init, dtype=data.dtype)
+            ufunc.at(out, flat_ids, rows)
+            return out
+        return run
+    return builder
+
+
+kernel("UnsortedSegmentSum")(_unsorted_kernel("sum", np.add))
+kernel("UnsortedSegmentMax")(_unsorted_kernel("max", np.maximum))
+kernel("UnsortedSegmentMin")(_unsorted_kernel("min", np.minimum))
+kernel("UnsortedSegmentProd")(_unsorted_kernel("prod", np.multiply))

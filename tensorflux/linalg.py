@@ -1,0 +1,31 @@
+"""`tf.linalg`: TF 1.15's linear-algebra namespace, the same functions as at the top level.
+
+    >>> import tensorflux as tf
+    >>> tf.linalg.trace(tf.linalg.matmul(a, b, transpose_b=True))
+
+Provided are the names whose ops tensorflux has; factorizations and solvers other than `qr`
+(`inv`, `det`, `cholesky`, `svd`, `solve`, …), `einsum` and the LinearOperator classes are not.
+"""
+
+from tensorflux.ops.clip_ops import global_norm
+from tensorflux.ops.diag_ops import (
+    eye,
+    matrix_band_part,
+    matrix_diag,
+    matrix_diag_part,
+    matrix_set_diag,
+)
+from tensorflux.ops.linalg_impl import adjoint, matrix_transpose, matvec, norm, trace
+from tensorflux.ops.linalg_ops import matmul, qr, tensordot
+from tensorflux.ops.norm_ops import l2_normalize
+
+band_part = matrix_band_part
+diag = matrix_diag
+diag_part = matrix_diag_part
+set_diag = matrix_set_diag
+transpose = matrix_transpose
+
+__all__ = [
+    "adjoint", "band_part", "diag", "diag_part", "eye", "global_norm", "l2_normalize", "matmul",
+    "matrix_transpose", "matvec", "norm", "qr", "set_diag", "tensordot", "trace", "transpose",
+]

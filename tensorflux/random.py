@@ -1,0 +1,32 @@
+"""`tf.random`: TF 1.15's random namespace, the same functions as `tf.random_normal` & co.
+
+    >>> import tensorflux as tf
+    >>> noise = tf.random.normal([2, 3], stddev=0.1, seed=1)
+
+TF's stateless ops (`stateless_*`), the `Generator` API and the gamma/poisson samplers are not
+provided: tensorflux has no kernels for them.
+"""
+
+from tensorflux.ops.candidate_sampling_ops import (
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
+from tensorflux.ops.random_ops import (
+    categorical,
+    get_seed,
+    multinomial,
+    random_normal,
+    random_shuffle,
+    random_uniform,
+    set_random_seed,
+    truncated_normal,
+)
+
+normal = random_normal
+uniform = random_uniform
+shuffle = random_shuffle
+
+__all__ = [
+    "categorical", "get_seed", "log_uniform_candidate_sampler", "multinomial", "normal",
+    "set_random_seed", "shuffle", "truncated_normal", "uniform", "uniform_candidate_sampler",
+]
