@@ -1,0 +1,1 @@
+"""The `tf.metrics` implementations; `tensorflux/metrics.py` is the public list."""
