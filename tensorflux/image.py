@@ -1,10 +1,31 @@
-"""`tf.image`: resizing, crops and pads, flips, colour and dtype conversion, PNG coding.
+"""`tf.image`: resizing, crops and pads, flips, colour spaces and adjustments, dtype conversion,
+image measures (PSNR, SSIM, total variation), PNG/JPEG coding.
 
 Example:
     >>> images = tf.image.resize_images(images, [224, 224])
     >>> images = tf.image.random_flip_left_right(image)
 """
 
+from tensorflux.ops.image_box_ops import (
+    crop_and_resize,
+    draw_bounding_boxes,
+    non_max_suppression,
+    non_max_suppression_with_scores,
+    sample_distorted_bounding_box,
+)
+from tensorflux.ops.image_color_ops import (
+    adjust_gamma,
+    adjust_hue,
+    adjust_saturation,
+    hsv_to_rgb,
+    random_hue,
+    random_saturation,
+    rgb_to_hsv,
+    rgb_to_yiq,
+    rgb_to_yuv,
+    yiq_to_rgb,
+    yuv_to_rgb,
+)
 from tensorflux.ops.image_ops import (
     ResizeMethod,
     adjust_brightness,
@@ -32,6 +53,7 @@ from tensorflux.ops.image_ops import (
     resize_bicubic,
     resize_bilinear,
     resize_image_with_crop_or_pad,
+    resize_image_with_pad,
     resize_images,
     resize_nearest_neighbor,
     resize_with_crop_or_pad,
@@ -40,39 +62,74 @@ from tensorflux.ops.image_ops import (
     transpose,
     transpose_image,
 )
+from tensorflux.ops.image_patch_ops import (
+    extract_image_patches,
+    extract_patches,
+)
+from tensorflux.ops.image_quality_ops import (
+    image_gradients,
+    psnr,
+    sobel_edges,
+    ssim,
+    total_variation,
+)
 
 __all__ = [
-    "ResizeMethod",
     "adjust_brightness",
     "adjust_contrast",
+    "adjust_gamma",
+    "adjust_hue",
+    "adjust_saturation",
     "central_crop",
     "convert_image_dtype",
+    "crop_and_resize",
     "crop_to_bounding_box",
     "decode_image",
     "decode_jpeg",
     "decode_png",
+    "draw_bounding_boxes",
     "encode_jpeg",
     "encode_png",
+    "extract_image_patches",
+    "extract_patches",
     "flip_left_right",
     "flip_up_down",
     "grayscale_to_rgb",
+    "hsv_to_rgb",
+    "image_gradients",
+    "non_max_suppression",
+    "non_max_suppression_with_scores",
     "pad_to_bounding_box",
     "per_image_standardization",
+    "psnr",
     "random_brightness",
     "random_contrast",
     "random_crop",
     "random_flip_left_right",
     "random_flip_up_down",
+    "random_hue",
+    "random_saturation",
     "resize",
     "resize_area",
     "resize_bicubic",
     "resize_bilinear",
     "resize_image_with_crop_or_pad",
+    "resize_image_with_pad",
     "resize_images",
     "resize_nearest_neighbor",
     "resize_with_crop_or_pad",
+    "ResizeMethod",
     "rgb_to_grayscale",
+    "rgb_to_hsv",
+    "rgb_to_yiq",
+    "rgb_to_yuv",
     "rot90",
+    "sample_distorted_bounding_box",
+    "sobel_edges",
+    "ssim",
+    "total_variation",
     "transpose",
     "transpose_image",
+    "yiq_to_rgb",
+    "yuv_to_rgb",
 ]

@@ -339,6 +339,64 @@ def resize_image_with_crop_or_pad(image, target_height, target_width):
 resize_with_crop_or_pad = resize_image_with_crop_or_pad
 
 
+def _pad_geometry(height, width, target_height, target_width):
+    """TF's float32 arithmetic for resize_image_with_pad: (new_h, new_w, pad_top, pad_left).
+
+    Static ints are worked out now in numpy float32; otherwise the same steps become graph ops.
+    """
+    if not any(_is_tensor(v) for v in (height, width, target_height, target_width)):
+        f32 = np.float32
+        ratio = max(f32(width) / f32(target_width), f32(height) / f32(target_height))
+        new_h, new_w = f32(height) / ratio, f32(width) / ratio
+        pad_h = np.floor((f32(target_height) - new_h) / f32(2))
+        pad_w = np.floor((f32(target_width) - new_w) / f32(2))
+        return int(np.floor(new_h)), int(np.floor(new_w)), max(0, int(pad_h)), max(0, int(pad_w))
+
+    def f(v):
+        return math_ops.cast(v, dtypes.float32)
+
+    ratio = math_ops.maximum(f(width) / f(target_width), f(height) / f(target_height))
+    new_h, new_w = f(height) / ratio, f(width) / ratio
+
+    def to_int(v):
+        return math_ops.cast(math_ops.floor(v), dtypes.int32)
+
+    return (to_int(new_h), to_int(new_w),
+            math_ops.maximum(0, to_int((f(target_height) - new_h) / 2)),
+            math_ops.maximum(0, to_int((f(target_width) - new_w) / 2)))
+
+
+def resize_image_with_pad(image, target_height, target_width, method=ResizeMethod.BILINEAR,
+                          align_corners=False):
+    """Resizes keeping the aspect ratio to fit the target, then zero-pads to the target size.
+
+    The output is float32 except for NEAREST_NEIGHBOR (the resize always runs, as in TF).
+
+    Example:
+        >>> boxed = tf.image.resize_image_with_pad(image, 224, 224)
+    """
+    method = _METHOD_NAMES.get(method, method)
+    if method not in _RESIZE_OPS:
+        raise ValueError("Resize method is not implemented: {}".format(method))
+    with graph_lib.name_scope(None, "resize_image_with_pad", [image]):
+        image = convert(image, name="image")
+        image, is_batch = _as_batch(image)
+        checks = _check(target_width > 0, "target_width must be > 0.")
+        checks += _check(target_height > 0, "target_height must be > 0.")
+        if checks:
+            image = control_flow_ops.with_dependencies(checks, image)
+        _, height, width, _ = _dims(image)
+        new_h, new_w, pad_h, pad_w = _pad_geometry(height, width, target_height, target_width)
+        size = array_ops.stack([new_h, new_w]) if _is_tensor(new_h) else constant_op.constant(
+            [new_h, new_w], dtype=dtypes.int32)
+        resized = registry.make_tensor(_RESIZE_OPS[method], [image, size],
+                                       {"T": image.dtype.base_dtype,
+                                        "align_corners": bool(align_corners),
+                                        "half_pixel_centers": False}, name=_RESIZE_OPS[method])
+        padded = pad_to_bounding_box(resized, pad_h, pad_w, target_height, target_width)
+        return padded if is_batch else manip_ops.squeeze(padded, axis=[0])
+
+
 def central_crop(image, central_fraction):
     """Keeps the central `central_fraction` (in (0, 1]) of each spatial dimension."""
     with graph_lib.name_scope(None, "central_crop", [image]):

@@ -23,7 +23,9 @@ RESIZE = {"resize_bilinear": tf.image.resize_bilinear,
           "resize_nearest": tf.image.resize_nearest_neighbor,
           "resize_bicubic": tf.image.resize_bicubic}
 RESIZE_CASES = sorted(k for k, v in CASES.items() if "align_corners" in v)
-COMPOSITE_CASES = sorted(k for k, v in CASES.items() if "align_corners" not in v)
+# Cases with a "group" are tested in test_image_color_ops.py and test_image_box_ops.py.
+COMPOSITE_CASES = sorted(k for k, v in CASES.items()
+                         if "align_corners" not in v and "group" not in v)
 
 
 def test_fixture_inputs_are_reproduced():
