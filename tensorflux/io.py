@@ -9,6 +9,7 @@ Example:
 
 import types
 
+from tensorflux.graph.text_format import write_graph
 from tensorflux.ops.image_ops import decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png
 from tensorflux.ops.io_ops import matching_files, read_file, write_file
 from tensorflux.platform import gfile as _gfile
@@ -78,4 +79,4 @@ gfile = types.SimpleNamespace(
 
 __all__ = ["TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "decode_image",
            "decode_jpeg", "decode_png", "encode_jpeg", "encode_png", "gfile", "matching_files",
-           "read_file", "tf_record_iterator", "write_file"]
+           "read_file", "tf_record_iterator", "write_file", "write_graph"]

@@ -40,7 +40,8 @@ class Variable:
                  use_resource=None, synchronization=VariableSynchronization.AUTO,
                  aggregation=VariableAggregation.NONE, shape=None):
         if variable_def is not None:
-            raise NotImplementedError("Variable(variable_def=...) is not supported")
+            self._init_from_proto(variable_def, import_scope, trainable)
+            return
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         if trainable is None:
@@ -209,8 +210,54 @@ class Variable:
         raise NotImplementedError("Cannot convert a symbolic Variable (%s) to a numpy array."
                                   % self.name)
 
+    def _init_from_proto(self, variable_def, import_scope=None, trainable=None):
+        """Wraps the existing ops a `VariableDef` names (a variable of an imported graph)."""
+        from tensorflux.graph import graph_protos
+
+        vd = variable_def
+        if isinstance(vd, bytes):
+            vd = graph_protos.VariableDef.FromString(vd)
+        g = graph_lib.get_default_graph()
+
+        def element(name):
+            return g.as_graph_element(_prepend_scope(name, import_scope))
+
+        self._variable = element(vd.variable_name)
+        self._initializer_op = element(vd.initializer_name)
+        self._snapshot = element(vd.snapshot_name)
+        self._initial_value = (element(vd.initial_value_name) if vd.initial_value_name
+                               else None)
+        self._trainable = bool(vd.trainable) if trainable is None else bool(trainable)
+        self._constraint = None
+        self._save_slice_info = None
+        self._caching_device = None
+        self._graph = g
+
     def to_proto(self, export_scope=None):
-        return None
+        """This variable's `VariableDef` message (names relative to `export_scope`)."""
+        from tensorflux.graph import graph_protos
+
+        def name(x):
+            n = x.name
+            return n[len(export_scope) + 1:] if export_scope and n.startswith(
+                export_scope + "/") else n
+
+        vd = graph_protos.VariableDef(variable_name=name(self._variable),
+                                      initializer_name=name(self._initializer_op),
+                                      snapshot_name=name(self._snapshot),
+                                      trainable=self._trainable)
+        if self._initial_value is not None:
+            vd.initial_value_name = name(self._initial_value)
+        return vd
+
+    @staticmethod
+    def from_proto(variable_def, import_scope=None):
+        """A Variable over the ops of the default graph that `variable_def` names."""
+        return Variable(variable_def=variable_def, import_scope=import_scope)
+
+
+def _prepend_scope(name, scope):
+    return "%s/%s" % (scope, name) if scope else name
 
 
 class _null:

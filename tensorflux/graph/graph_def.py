@@ -136,7 +136,19 @@ class GraphDef:
 
 
 def graph_to_graph_def(graph, add_shapes=False):
-    return GraphDef(graph)
+    """The graph as a `GraphDef` message (`tf.GraphDef`: editable, as TF's proto is).
+
+    With `add_shapes`, each node gets TF's `_output_shapes` attribute.
+    """
+    from tensorflux.graph import graph_protos
+
+    msg = graph_protos.GraphDef.FromString(GraphDef(graph).SerializeToString())
+    if add_shapes:
+        for node, op in zip(msg.node, graph.get_operations()):
+            shapes = [graph_protos.TensorShapeProto.FromString(_shape_proto(t.shape))
+                      for t in op.outputs]
+            node.attr["_output_shapes"].list.shape.extend(shapes)
+    return msg
 
 
 def _collection_def(items):

@@ -19,6 +19,10 @@ def _fill(op):
 
 @kernel("ZerosLike")
 def _zeros_like(op):
+    if op.inputs[0].dtype.base_dtype.name == "variant":  # an Optional (TF 2 cond gradients)
+        from tensorflux.backends.numpy import optional_ops
+
+        return optional_ops.zeros_like
     return lambda x: np.zeros_like(x)
 
 
