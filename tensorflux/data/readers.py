@@ -1,0 +1,28 @@
+"""`tf.data.TextLineDataset`: the lines of text files, one string element per line."""
+
+from tensorflux.data.dataset_ops import Dataset
+from tensorflux.graph import dtypes, tensor_shape
+from tensorflux.ops import constant_op
+
+
+def TextLineDataset(filenames, compression_type=None, buffer_size=None,  # noqa: N802
+                    num_parallel_reads=None):
+    """The lines of `filenames` (a string or a list of them, read in order), without their
+    line endings; `compression_type` "" or "GZIP".
+
+    Example:
+        >>> lines = tf.data.TextLineDataset(["a.csv", "b.csv"]).skip(1)
+    """
+    del buffer_size, num_parallel_reads
+    compression = (compression_type or "").upper()
+    if compression not in ("", "GZIP"):
+        raise ValueError("Unsupported compression_type %r: use '' or 'GZIP'." % compression_type)
+    names = constant_op.convert_to_tensor(filenames, dtype=dtypes.string, name="filenames")
+    if names.shape.ndims not in (None, 0, 1):
+        raise ValueError("`filenames` must be a `tf.Tensor` of rank 0 or 1, got shape %s"
+                         % names.shape)
+    return Dataset("text_lines", dtypes.string, tensor_shape.TensorShape([]), tensors=[names],
+                   compression=compression)
+
+
+__all__ = ["TextLineDataset"]
