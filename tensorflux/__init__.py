@@ -9,15 +9,19 @@ gives the TF1 namespace: graphs, Sessions, Variables, gradients, variable scopes
 from tensorflux import (
     config,
     contrib,
+    data,
     debugging,
     errors,
     image,
+    initializers,
     io,
     layers,
+    linalg,
     losses,
     math,
     metrics,
     nn,
+    random,
     sparse,
     summary,
     train,
@@ -40,7 +44,7 @@ from tensorflux.gradients import (
     hessians,
     no_gradient,
 )
-from tensorflux.graph import dtypes
+from tensorflux.graph import dtypes, graph_util
 from tensorflux.graph.device_spec import DeviceSpec
 from tensorflux.graph.dtypes import (
     DType,
@@ -81,9 +85,12 @@ from tensorflux.graph.graph import (
     name_scope,
     reset_default_graph,
 )
+from tensorflux.graph.graph_protos import AttrValue, GraphDef, MetaGraphDef, NodeDef
+from tensorflux.graph.importer import import_graph_def
 from tensorflux.graph.operation import Operation
 from tensorflux.graph.tensor import Tensor
 from tensorflux.graph.tensor_shape import Dimension, TensorShape, dimension_value
+from tensorflux.initializers import tables_initializer
 from tensorflux.ops.array_ops import (
     broadcast_gradient_args,
     concat,
@@ -110,6 +117,7 @@ from tensorflux.ops.array_ops import (
     zeros,
     zeros_like,
 )
+from tensorflux.ops.bincount_ops import bincount
 from tensorflux.ops.clip_ops import (
     clip_by_average_norm,
     clip_by_global_norm,
@@ -117,6 +125,7 @@ from tensorflux.ops.clip_ops import (
     global_norm,
 )
 from tensorflux.ops.cond_ops import case, cond, while_loop
+from tensorflux.ops.confusion_matrix import confusion_matrix
 from tensorflux.ops.constant_op import (
     constant,
     convert_to_tensor,
@@ -178,6 +187,7 @@ from tensorflux.ops.gather_ops import (
     unique,
     unique_with_counts,
 )
+from tensorflux.ops.image_patch_ops import extract_image_patches
 from tensorflux.ops.indexed_slices import IndexedSlices, IndexedSlicesValue
 from tensorflux.ops.init_ops import (
     constant_initializer,
@@ -194,6 +204,7 @@ from tensorflux.ops.init_ops import (
     zeros_initializer,
 )
 from tensorflux.ops.io_ops import matching_files, read_file, write_file
+from tensorflux.ops.linalg_impl import matrix_transpose, norm, trace
 from tensorflux.ops.linalg_ops import matmul, qr, tensordot
 from tensorflux.ops.manip_ops import (
     broadcast_to,
@@ -205,6 +216,11 @@ from tensorflux.ops.manip_ops import (
     tile,
     where,
     where_v2,
+)
+from tensorflux.ops.math_composites import (
+    accumulate_n,
+    is_non_decreasing,
+    is_strictly_increasing,
 )
 from tensorflux.ops.math_ops import (
     abs,  # noqa: A004 - TF's public name
@@ -316,6 +332,11 @@ from tensorflux.ops.segment_ops import (
     segment_mean,
     segment_min,
     segment_sum,
+    unsorted_segment_max,
+    unsorted_segment_mean,
+    unsorted_segment_min,
+    unsorted_segment_prod,
+    unsorted_segment_sqrt_n,
     unsorted_segment_sum,
 )
 from tensorflux.ops.slicing_ops import slice, strided_slice  # noqa: A004
@@ -333,6 +354,7 @@ from tensorflux.ops.sparse_tensor import (
     SparseTensorValue,
     convert_to_tensor_or_sparse_tensor,
 )
+from tensorflux.ops.special_ops import lbeta, log_sigmoid
 from tensorflux.ops.state_ops import assign, assign_add, assign_sub
 from tensorflux.platform import app, flags, gfile, test
 from tensorflux.platform import tf_logging as logging

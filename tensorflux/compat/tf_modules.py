@@ -9,7 +9,7 @@ The names are those the TF modules had (TF 1.15's, as kept by later 1.x-compatib
 that tensorflux can back; `tests/compat/test_tf_modules.py` imports every module and checks
 representative names. What is missing is mostly TF's generated raw-op wrappers and kernels
 tensorflux does not have: queues and staging areas (`data_flow_ops` has only
-`dynamic_stitch`), string/audio/JPEG ops, `graph_util`, `import_meta_graph`, `scatter_*`
+`dynamic_stitch`), string/audio/JPEG ops, `scatter_*`
 variable updates.
 """
 
@@ -19,6 +19,10 @@ MODULES = {
     # --- kept from the first version of this table ---------------------------------------------
     "tensorflow.python.framework.errors_impl": [("tensorflux.errors", "*")],
     "tensorflow.python.framework.errors": [("tensorflux.errors", "*")],
+    "tensorflow.python.data.ops.dataset_ops": [
+        ("tensorflux.data.dataset_ops", ["AUTOTUNE", "Dataset", "DatasetV1=Dataset"])],
+    "tensorflow.python.data.ops.iterator_ops": [
+        ("tensorflux.data.iterator_ops", ["Iterator"])],
     "tensorflow.python.platform.tf_logging": [("tensorflux.platform.tf_logging", "*")],
     "tensorflow.python.platform.gfile": [("tensorflux.platform.gfile", "*")],
     "tensorflow.python.platform.test": [("tensorflux.platform.test", "*")],
@@ -72,6 +76,13 @@ MODULES = {
             "variant",
         ]),
     ],
+    "tensorflow.python.framework.graph_io": [("tensorflux.graph.text_format", ["write_graph"])],
+    "tensorflow.python.framework.graph_util": [("tensorflux.graph.graph_util", "*")],
+    "tensorflow.python.framework.graph_util_impl": [("tensorflux.graph.graph_util", "*")],
+    "tensorflow.python.framework.importer": [
+        ("tensorflux.graph.importer", ["import_graph_def"])],
+    "tensorflow.python.framework.meta_graph": [
+        ("tensorflux.train.meta_graph", ["read_meta_graph_file"])],
     "tensorflow.python.framework.ops": [
         ("tensorflux", [
             "cast", "disable_eager_execution", "enable_eager_execution", "executing_eagerly",
@@ -213,6 +224,7 @@ MODULES = {
             "strided_slice", "tile", "transpose", "unique", "unique_with_counts", "unpack",
             "unstack", "where", "where_v2", "zeros", "zeros_like",
         ]),
+        ("tensorflux.ops.image_patch_ops", ["extract_image_patches"]),
     ],
     "tensorflow.python.ops.check_ops": [
         ("tensorflux.ops.debug_ops", [
@@ -289,15 +301,26 @@ MODULES = {
             "resize_images", "resize_nearest_neighbor", "ResizeMethod", "rgb_to_grayscale",
             "rot90", "transpose",
         ]),
+        ("tensorflux.ops.image_ops", ["resize_image_with_pad"]),
+        ("tensorflux.ops.image_box_ops", [
+            "crop_and_resize", "draw_bounding_boxes", "non_max_suppression",
+            "non_max_suppression_with_scores", "sample_distorted_bounding_box",
+        ]),
+        ("tensorflux.ops.image_color_ops", [
+            "adjust_gamma", "adjust_hue", "adjust_saturation", "hsv_to_rgb", "random_hue",
+            "random_saturation", "rgb_to_hsv", "rgb_to_yiq", "rgb_to_yuv", "yiq_to_rgb",
+            "yuv_to_rgb",
+        ]),
+        ("tensorflux.ops.image_quality_ops", [
+            "image_gradients", "psnr", "sobel_edges", "ssim", "total_variation",
+        ]),
     ],
     "tensorflow.python.ops.init_ops": [
-        (_TI, [
-            "he_normal", "he_uniform", "lecun_normal", "lecun_uniform",
-        ]),
         ("tensorflux.ops.init_ops", [
             "Constant", "constant_initializer", "glorot_normal_initializer",
-            "glorot_uniform_initializer", "GlorotNormal", "GlorotUniform", "Identity",
-            "identity_initializer", "Initializer", "Ones", "ones_initializer", "Orthogonal",
+            "glorot_uniform_initializer", "GlorotNormal", "GlorotUniform", "he_normal",
+            "he_uniform", "Identity", "identity_initializer", "Initializer", "lecun_normal",
+            "lecun_uniform", "Ones", "ones_initializer", "Orthogonal",
             "orthogonal_initializer", "random_normal_initializer", "random_uniform_initializer",
             "RandomNormal", "RandomUniform", "truncated_normal_initializer", "TruncatedNormal",
             "uniform_unit_scaling_initializer", "UniformUnitScaling",
@@ -340,12 +363,31 @@ MODULES = {
             "tanh", "tensordot", "to_double", "to_float", "to_int32", "to_int64", "truediv",
             "truncatediv", "truncatemod", "unsorted_segment_sum",
         ]),
+        ("tensorflux", [
+            "accumulate_n", "bincount", "is_non_decreasing", "is_strictly_increasing",
+            "log_sigmoid", "trace", "unsorted_segment_max", "unsorted_segment_mean",
+            "unsorted_segment_min", "unsorted_segment_prod", "unsorted_segment_sqrt_n",
+        ]),
+        ("tensorflux.math", [
+            "cumulative_logsumexp", "erfinv", "mul_no_nan=multiply_no_nan", "ndtri", "polyval",
+            "reciprocal_no_nan", "reduce_std", "reduce_variance", "xdivy", "xlogy",
+        ]),
+    ],
+    "tensorflow.python.ops.confusion_matrix": [
+        ("tensorflux.ops.confusion_matrix", ["confusion_matrix"]),
     ],
     "tensorflow.python.ops.metrics": [
         ("tensorflux.metrics", [
             "accuracy", "false_negatives", "false_positives", "mean", "mean_absolute_error",
             "mean_squared_error", "metric_variable", "precision", "recall",
             "root_mean_squared_error", "true_negatives", "true_positives",
+            "auc", "false_negatives_at_thresholds", "false_positives_at_thresholds",
+            "mean_cosine_distance", "mean_iou", "mean_per_class_accuracy", "mean_relative_error",
+            "mean_tensor", "percentage_below", "precision_at_thresholds", "recall_at_thresholds",
+            "sensitivity_at_specificity", "specificity_at_sensitivity",
+            "true_negatives_at_thresholds", "true_positives_at_thresholds",
+            "average_precision_at_k", "precision_at_k", "precision_at_top_k", "recall_at_k",
+            "recall_at_top_k", "sparse_average_precision_at_k", "sparse_precision_at_k",
         ]),
     ],
     "tensorflow.python.ops.nn": [
@@ -557,6 +599,7 @@ MODULES = {
             "get_checkpoint_state", "latest_checkpoint", "remove_checkpoint", "Saver",
             "update_checkpoint_state",
         ]),
+        ("tensorflux.train.meta_graph", ["import_meta_graph"]),
     ],
     "tensorflow.python.training.session_manager": [
         ("tensorflux.train.session_manager", [

@@ -5,6 +5,8 @@ An explicit re-export list.
 """
 
 # --- saver ---
+from tensorflux.graph.text_format import write_graph
+from tensorflux.train.meta_graph import import_meta_graph
 from tensorflux.train.saver import (
     NewCheckpointReader,
     Saver,

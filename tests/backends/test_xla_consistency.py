@@ -398,6 +398,39 @@ def _scans(x):
             tf.cumprod(a, -1, exclusive=True), tf.cumprod(x.ints((2, 5), 1, 4), 1, reverse=True)]
 
 
+@case("xlogy_xdivy_mul_no_nan")
+def _nan_safe(x):
+    a = x(np.array([[0.0, 0.5, 2.0], [1.5, 0.0, -3.0]], np.float32))
+    b = x(np.array([0.0, 2.5, 0.0], np.float32))
+    return [tf.math.xlogy(a, b), tf.math.xdivy(a, b), tf.math.multiply_no_nan(a, b),
+            tf.math.xlogy(x.uniform((4,), 0.5, 2.0, np.float64), x.uniform((4,), 0.5, 2.0,
+                                                                          np.float64))]
+
+
+@case("erfinv_ndtri")
+def _erfinv_ndtri(x):
+    return [tf.math.erfinv(x.uniform((6,), -0.99, 0.99)), tf.math.ndtri(x.uniform((6,), 0.01,
+                                                                                    0.99)),
+            tf.math.erfinv(x(np.array([-1.0, 1.0, 2.0], np.float64))),
+            tf.math.ndtri(x(np.array([0.0, 1.0, 0.5], np.float64)))]
+
+
+@case("bincount")
+def _bincount(x):
+    arr = x.ints((7,), 0, 5)
+    return [tf.math.bincount(arr), tf.math.bincount(arr, minlength=8, dtype=tf.float32),
+            tf.math.bincount(arr, weights=x.uniform((7,)), maxlength=3)]
+
+
+@case("unsorted_segment_max_min_prod")
+def _unsorted_segments(x):
+    data, ids = x.uniform((5, 2), 0.5, 2.0), x(np.array([2, 0, 2, -1, 0], np.int32))
+    outs = [tf.math.unsorted_segment_max(data, ids, 4), tf.math.unsorted_segment_min(data, ids, 4),
+            tf.math.unsorted_segment_prod(data, ids, 4),
+            tf.math.unsorted_segment_max(x.ints((3, 2)), x(np.array([1, 1, 0], np.int32)), 3)]
+    return outs + tf.gradients(tf.add_n([tf.reduce_sum(o) for o in outs[:3]]), [data])
+
+
 @case("fused_batch_norm_relu_training")
 def _fused_bn_relu(x):
     img = x.uniform((2, 4, 4, 3))
@@ -504,6 +537,63 @@ def _resize(x):
     return outs + tf.gradients([tf.reduce_sum(o * o) for o in outs[:-1]], img)
 
 
+@case("image_color")
+def _image_color(x):
+    rgb = x.uniform((2, 5, 4, 3), 0.0, 1.0)
+    ties = x(np.array([[[0.5, 0.5, 0.2], [0.0, 0.0, 0.0], [1.0, 0.25, 1.0]]], np.float32))
+    hsv = tf.image.rgb_to_hsv(rgb)
+    outs = [hsv, tf.image.hsv_to_rgb(hsv), tf.image.rgb_to_hsv(ties), tf.image.hsv_to_rgb(ties),
+            tf.image.adjust_hue(rgb, 0.3), tf.image.adjust_hue(rgb, -0.9),
+            tf.image.adjust_hue(ties, 0.2), tf.image.adjust_saturation(rgb, 0.4),
+            tf.image.adjust_saturation(rgb, 2.5), tf.image.adjust_saturation(ties, 1.5)]
+    return outs + tf.gradients(tf.reduce_sum(outs[1] * outs[1]), rgb)
+
+
+@case("image_draw_boxes")
+def _image_draw_boxes(x):
+    img = x.uniform((2, 6, 7, 3), 0.0, 1.0)
+    boxes = x(np.array([[[0.1, 0.2, 0.8, 0.9], [-0.2, 0.5, 0.5, 1.3], [0.6, 0.1, 0.2, 0.4]],
+                        [[0.0, 0.0, 1.0, 1.0], [1.2, 0.1, 1.5, 0.4], [0.3, 0.3, 0.3, 0.6]]],
+                       np.float32))
+    colors = x(np.array([[0.2, 0.4, 0.6, 1.0], [0.9, 0.1, 0.3, 0.5]], np.float32))
+    return [tf.image.draw_bounding_boxes(img, boxes),
+            tf.image.draw_bounding_boxes(img, boxes, colors=colors),
+            tf.image.draw_bounding_boxes(img[..., :1], boxes)]
+
+
+@case("image_crop_and_resize")
+def _image_crop_and_resize(x):
+    img = x.uniform((2, 6, 7, 3), 0.0, 1.0)
+    # No sample lands exactly on a pixel boundary (see backends/xla/image_box_ops.py).
+    boxes = x(np.array([[0.11, 0.23, 0.71, 0.87], [-0.31, 0.41, 0.63, 1.19],
+                        [0.92, 0.79, 0.17, 0.13], [0.33, 0.15, 0.33, 0.75]], np.float32))
+    box_ind = x(np.array([0, 1, 1, 0], np.int32))
+    outs = [tf.image.crop_and_resize(img, boxes, box_ind, [4, 5]),
+            tf.image.crop_and_resize(img, boxes, box_ind, [1, 3], extrapolation_value=-1.0),
+            tf.image.crop_and_resize(img, boxes, box_ind, [5, 4], method="nearest")]
+    loss = tf.add_n([tf.reduce_sum(o * o) for o in outs])
+    return outs + tf.gradients(loss, [img, boxes])
+
+
+@case("image_sample_distorted_bounding_box")
+def _image_sample_distorted_bounding_box(x):
+    # An area range of exactly 1 and the image's own aspect ratio leave one possible crop, the
+    # whole image, so both backends agree whatever their random numbers (see test_image_box_ops
+    # for the random behaviour).
+    size = x(np.array([60, 90, 3], np.int32))
+    boxes = x(np.array([[[0.2, 0.1, 0.7, 0.5]]], np.float32))
+    return list(tf.image.sample_distorted_bounding_box(
+        size, boxes, seed=3, area_range=[1.0, 1.0], aspect_ratio_range=[1.5, 1.5]))
+
+
+@case("image_extract_patches")
+def _image_extract_patches(x):
+    img = x.uniform((2, 5, 6, 3))
+    outs = [tf.image.extract_patches(img, [1, 2, 3, 1], [1, 2, 2, 1], [1, 1, 1, 1], "VALID"),
+            tf.image.extract_patches(img, [1, 2, 2, 1], [1, 1, 2, 1], [1, 2, 3, 1], "SAME")]
+    return outs + tf.gradients([tf.reduce_sum(o * o) for o in outs], img)
+
+
 @case("debug_checks")
 def _debug(x):
     a = x.uniform((3,))
@@ -533,6 +623,24 @@ def _sparse(x):
             tf.sparse_tensor_dense_matmul(st, x.uniform((3, 5)), adjoint_a=True),
             tf.sparse_add(x.uniform((3, 4)), st),
             tf.sparse_to_dense(x(np.array([1, 3], np.int32)), [5], x.uniform((2,)), -1.0)]
+
+
+@case("stateless_random")
+def _stateless_random(x):
+    from tensorflux.ops import stateless_random_ops as sro
+
+    seed = x(np.array([7, 11], np.int64))
+    key, counter = sro.stateless_random_get_key_counter(seed)
+    alg = registry.make_tensor("StatelessRandomGetAlg", [])
+    lo, hi = x(np.int64(-5)), x(np.int64(100))
+    outs = [key, counter, alg, sro.stateless_random_uniform_v2([3, 5], key, counter, alg),
+            sro.stateless_random_normal_v2([7], key, counter, dtype=tf.float64),
+            sro.stateless_truncated_normal_v2([2, 5], key, counter),
+            sro.stateless_random_uniform_int_v2([9], key, counter, 1, lo, hi),
+            registry.make_tensor("StatelessRandomUniformInt", [x(np.array([4], np.int32)), seed,
+                                                               lo, hi], {"dtype": tf.int64})]
+    outs += registry.make_op("StatelessRandomGetKeyCounterAlg", [seed]).outputs
+    return outs + [sro.stateless_random_v1(t, [3, 2], seed) for t in sro.FLOAT_OPS_V1]
 
 
 # --- optimizer update ops -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from tensorflux import ops as _ops  # noqa: F401 - registers every op type first
 from tensorflux.backends import numpy as _numpy  # noqa: F401 - numpy kernels: fallback and folding
 from tensorflux.backends.xla import (  # noqa: F401 - importing registers the kernels
     array_ops,
+    bincount_ops,
     cond_ops,
     conv_ops,
     debug_ops,
@@ -17,7 +18,10 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     fill_ops,
     fused_ops,
     gather_ops,
+    image_box_ops,
+    image_color_ops,
     image_ops,
+    image_patch_ops,
     linalg_ops,
     manip_ops,
     math_ops,
@@ -29,9 +33,12 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     random_ops,
     reduction_ops,
     scan_ops,
+    segment_ops,
     slicing_ops,
     sparse_ops,
+    special_ops,
     state_ops,
+    stateless_random_ops,
     training_ops,
     transfer_ops,
 )
