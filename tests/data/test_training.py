@@ -74,3 +74,33 @@ def test_iterator_ops_are_placed_on_the_cpu():
         placed = plan_lib.place(ops, None, backend="xla")
         assert {op.type for op in ops} >= {"OneShotIterator", "IteratorGetNext"}
         assert all("CPU" in placed[op] for op in ops)
+
+
+def test_training_on_a_gpu_runs_the_iterator_on_the_cpu(monkeypatch):
+    # a "GPU" served by XLA on JAX's CPU device, as in tests/client/test_devices.py
+    pytest.importorskip("jax")
+    from tensorflux.backends import devices as backend_devices
+
+    monkeypatch.setattr(backend_devices, "gpu_count", lambda: 1)
+    monkeypatch.setenv("TENSORFLUX_XLA_MIN_RUNS", "0")
+    with tf.Graph().as_default():  # the same model fed from numpy: the initializers run on XLA
+        x = tf.placeholder(tf.float32, [None, 5])
+        y = tf.placeholder(tf.float32, [None, 3])
+        with tf.device("/gpu:0"):
+            loss, train = _model(x, y)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            want = [sess.run([loss, train], {x: bx, y: by})[0] for bx, by in _batches()]
+    with tf.Graph().as_default():
+        ds = tf.data.Dataset.from_tensor_slices((X, Y)).repeat().batch(BATCH)
+        x, y = ds.make_one_shot_iterator().get_next()
+        with tf.device("/gpu:0"):
+            loss, train = _model(x, y)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got = [sess.run([loss, train])[0] for _ in range(STEPS)]
+            segments = list(sess._runners.values())[-1].call.steps
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert got[-1] < got[0]
+    kinds = {(device.rsplit("/", 1)[-1], backend) for device, _, backend, *_ in segments}
+    assert kinds == {("device:CPU:0", "numpy"), ("device:GPU:0", "xla")}
