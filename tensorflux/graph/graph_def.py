@@ -7,6 +7,7 @@ import numpy as np
 
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import protowire as pw
+from tensorflux.train import checkpoint_protos
 
 GRAPH_DEF_PRODUCER = 27
 
@@ -29,6 +30,8 @@ def _tensor_proto(value, dtype):
         for s in arr.ravel():
             out += pw.encode_bytes_field(8, s if isinstance(s, bytes) else str(s).encode())
     elif arr.size:
+        if dtype == dtypes.bfloat16:  # held as float32; TF's tensor_content has 2 bytes each
+            arr = checkpoint_protos.float32_to_bfloat16_bits(arr)
         out += pw.encode_bytes_field(4, np.ascontiguousarray(
             arr.astype(arr.dtype.newbyteorder("<"))).tobytes())
     return out

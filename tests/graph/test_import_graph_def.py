@@ -186,6 +186,20 @@ def _graph_def(*nodes):
     return gd
 
 
+def test_bfloat16_constants_are_written_two_bytes_each():
+    # TF's tensor_content for bfloat16 holds the 16-bit patterns (values held as float32 here)
+    with tf.Graph().as_default() as g:
+        tf.constant([1.0, 2.5, -3.0, 1 + 2 ** -9], dtype=tf.bfloat16, name="c")
+    gd = tf.GraphDef.FromString(g.as_graph_def().SerializeToString())
+    content = gd.node[0].attr["value"].tensor.tensor_content
+    assert np.frombuffer(content, "<u2").tolist() == [0x3F80, 0x4020, 0xC040, 0x3F80]
+    with tf.Graph().as_default() as g2:
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as sess:
+            got = sess.run(tf.cast(g2.get_tensor_by_name("c:0"), tf.float32))
+    np.testing.assert_array_equal(got, [1.0, 2.5, -3.0, 1.0])
+
+
 @pytest.mark.parametrize("kwargs,pattern", [
     ({"graph_def": _graph_def(("a", "FancyOp", []))}, "FancyOp"),
     ({"graph_def": _graph_def(("a", "Identity", ["missing"]))}, "Unknown input node 'missing'"),
