@@ -8,6 +8,7 @@ runs the same plan through client/executor.py's timing interpreter instead (step
 """
 
 import contextlib
+import itertools
 import os
 import sys
 import threading
@@ -15,7 +16,7 @@ import threading
 import numpy as np
 
 from tensorflux import backends, errors
-from tensorflux.backends.numpy.interpreter import RunContext
+from tensorflux.backends.numpy.interpreter import RunContext, Variables
 from tensorflux.client import executor
 from tensorflux.client import plan as plan_lib
 from tensorflux.client.config import ConfigProto, OptimizerOptions, RewriterConfig
@@ -53,8 +54,11 @@ class BaseSession:
         _apply_gpu_options(config)
         self._config = _with_mixed_precision(config)
         self._target = target
-        self._state = RunContext()
+        self._state = _new_state()
         self._runners = {}
+        self._compile_lock = threading.Lock()
+        self._owner = None  # the first thread to run a stateful plan
+        self._shared = False  # set once another thread runs one (queue runners)
         self._feed_specs = {}
         self._closed = False
         self._backend_name = _backend_name(config)
@@ -116,23 +120,12 @@ class BaseSession:
                 call = self._traced(runner, run_metadata)
             if options.output_partition_graphs and run_metadata is not None:
                 run_metadata.partition_graphs = executor.partition_graphs(runner.plan)
-        if runner.stateful:
-            snapshot = dict(state.variables)
-            try:
-                out = call(feed_values, state)
-            except BaseException:
-                state.variables.clear()
-                state.variables.update(snapshot)
-                if state.rescued:  # old buffers an XLA run consumed, and their values
-                    for k, v in state.rescued.items():
-                        if _is_consumed(state.variables.get(k)):
-                            state.variables[k] = v
-                    state.rescued.clear()
-                raise
-            if state.rescued:
-                state.rescued.clear()
-        else:
+        if not runner.stateful:
             out = call(feed_values, state)
+        elif self._shared or self._from_another_thread():
+            out = _run_logged(call, feed_values, state)
+        else:
+            out = _run_with_snapshot(call, feed_values, state)
         fed = runner.fed_fetch
         results = []
         for j in runner.layout:
@@ -190,7 +183,27 @@ class BaseSession:
             self._feed_specs[key] = spec
         return spec
 
+    def _from_another_thread(self):
+        """Whether this run comes from a thread other than the session's first: from then on
+        runs log their writes, so a failing run undoes only its own (see `_run_logged`)."""
+        me = threading.get_ident()
+        if self._owner is None:
+            self._owner = me
+        elif self._owner != me:
+            self._shared = True
+        return self._shared
+
     def _make_runner(self, elements, feed_tensors):
+        """The cached runner for this signature, made under a lock: runs from several threads
+        (queue runners) share one plan cache."""
+        with self._compile_lock:
+            key = (tuple(elements), tuple(feed_tensors), self._graph._version)
+            runner = self._runners.get(key)
+            if runner is None:
+                runner = self._runners[key] = self._new_runner(elements, feed_tensors)
+            return runner
+
+    def _new_runner(self, elements, feed_tensors):
         fetches, targets, layout = [], [], []
         index = {}
         for el in elements:
@@ -214,9 +227,7 @@ class BaseSession:
         plan = pipeline.run(plan, self._config)
         if plan_lib.debug_enabled():
             print(plan)
-        runner = _Runner(executor.compile(plan, self._backend_for), tuple(layout), plan)
-        self._runners[(tuple(elements), tuple(feed_tensors), self._graph._version)] = runner
-        return runner
+        return _Runner(executor.compile(plan, self._backend_for), tuple(layout), plan)
 
     def _backend_for(self, device):
         """The backend that runs ops placed on `device`: XLA on GPUs, else the session's."""
@@ -267,7 +278,10 @@ class BaseSession:
     def close(self):
         if not self._closed:
             self._closed = True
-            self._state = RunContext()
+            from tensorflux.backends.numpy import data_flow_ops
+
+            data_flow_ops.cancel_all(self._state.resources)  # wakes queue runner threads
+            self._state = _new_state()
             self._runners.clear()
 
     def as_default(self):
@@ -306,6 +320,111 @@ class BaseSession:
 
     def _set_variable_values(self, values):
         self._state.variables.update(values)
+
+
+class _WriteLog(threading.local):
+    """Per thread: the variables the thread's current stateful run wrote, as
+    `{key: (value before the run, value the run last wrote)}` (None outside a run)."""
+
+    log = None
+
+
+_writes = _WriteLog()
+_MISSING = object()
+
+
+class _LoggedVariables(Variables):
+    """A session's variable values that record each write into the writing thread's run log,
+    so that a failing run undoes its own writes only (queue-runner threads run concurrently)."""
+
+    __slots__ = ()
+
+    def __setitem__(self, key, value):
+        log = _writes.log
+        if log is not None:
+            entry = log.get(key)
+            log[key] = (dict.get(self, key, _MISSING) if entry is None else entry[0], value)
+        Variables.__setitem__(self, key, value)
+
+    def update(self, *args, **kwargs):
+        log = _writes.log
+        if log is None:
+            Variables.update(self, *args, **kwargs)
+            return
+        new = dict(*args, **kwargs)
+        again = {k: log[k][0] for k in new.keys() & log.keys()}  # written before in this run
+        # an XLA run writes hundreds of variables at once: the log grows by C-level calls
+        n = len(new)
+        before = map(dict.get, itertools.repeat(self, n), new, itertools.repeat(_MISSING, n))
+        log.update(zip(new, zip(before, new.values())))
+        for k, b in again.items():
+            log[k] = (b, new[k])
+        Variables.update(self, new)
+
+
+def _run_with_snapshot(call, feed_values, state):
+    """One thread's stateful run: a failure puts back the variables as they were before it
+    (a copy of the dict of references: cheaper per run than logging every write)."""
+    snapshot = dict(state.variables)
+    try:
+        out = call(feed_values, state)
+    except BaseException:
+        state.variables.clear()
+        state.variables.update(snapshot)
+        if state.rescued:  # old buffers an XLA run consumed, and their values
+            for k, v in state.rescued.items():
+                if _is_consumed(state.variables.get(k)):
+                    state.variables[k] = v
+            state.rescued.clear()
+        raise
+    if state.rescued:
+        state.rescued.clear()
+    return out
+
+
+def _run_logged(call, feed_values, state):
+    """A stateful run in a session used by several threads: its writes are logged
+    (`_LoggedVariables`), and a failure undoes those only, where they were not overwritten by
+    another thread since."""
+    outer = _writes.log
+    log = _writes.log = {}
+    try:
+        out = call(feed_values, state)
+    except BaseException:
+        _roll_back(state, log)
+        raise
+    finally:
+        _writes.log = outer
+    if outer is not None:  # a run inside a run (a py_func): its writes are the outer's
+        for k, (before, written) in log.items():
+            outer[k] = (outer[k][0] if k in outer else before, written)
+    if state.rescued:
+        for k in log:
+            state.rescued.pop(k, None)
+    return out
+
+
+def _new_state():
+    state = RunContext()
+    state.variables = _LoggedVariables()
+    return state
+
+
+def _roll_back(state, log):
+    """Undoes a failing run's writes (`log`): each variable gets its value from before the run
+    back, unless another thread wrote it since (it no longer holds what this run wrote)."""
+    variables = state.variables
+    for k, (before, written) in log.items():
+        if dict.get(variables, k, _MISSING) is not written:
+            continue
+        if _is_consumed(before):  # a buffer an XLA run took over: its value, handed back
+            before = state.rescued.pop(k, before)
+        if before is _MISSING:
+            Variables.__delitem__(variables, k)
+        else:
+            Variables.__setitem__(variables, k, before)  # not logged: this is no run's write
+    for k in log:
+        state.rescued.pop(k, None)
 
 
 def _apply_gpu_options(config):

@@ -1,7 +1,6 @@
 """`tf.train.Coordinator`: a stop flag shared by threads, and the exception that stopped them.
 
-Also `tf.train.start_queue_runners`, which starts nothing: tensorflux has no queue-based input
-pipelines, so a TF1 program's `threads = tf.train.start_queue_runners(sess, coord)` gets `[]`.
+`start_queue_runners` is re-exported from `train/queue_runner.py`, where the threads it starts are.
 
 Example:
     >>> coord = tf.train.Coordinator()
@@ -95,9 +94,10 @@ class Coordinator:
 
 def start_queue_runners(sess=None, coord=None, daemon=True, start=True,
                         collection="queue_runners"):
-    """Starts the graph's queue runners: tensorflux has none, so no threads are started."""
-    del sess, coord, daemon, start, collection
-    return []
+    """See `tensorflux.train.queue_runner.start_queue_runners`."""
+    from tensorflux.train import queue_runner
+
+    return queue_runner.start_queue_runners(sess, coord, daemon, start, collection)
 
 
 __all__ = ["Coordinator", "start_queue_runners"]

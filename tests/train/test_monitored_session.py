@@ -359,7 +359,8 @@ def test_coordinator():
     assert coord.should_stop()
     with pytest.raises(ValueError, match="boom"):
         coord.join([])
-    assert tf.train.start_queue_runners(coord=coord) == []
+    with tf.Graph().as_default(), tf.Session():  # no queue runners: no threads
+        assert tf.train.start_queue_runners(coord=coord) == []
     clean = tf.train.Coordinator()
     clean.request_stop(tf.errors.OutOfRangeError(None, None, "done"))
     clean.join()
