@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 from tensorflux import errors
-from tensorflux.backends.numpy import interpreter
+from tensorflux.backends.numpy import dead_loop, interpreter
 from tensorflux.client import config as config_lib
 from tensorflux.graph.operation import op_error
 from tensorflux.ops import state_ops
@@ -181,9 +181,11 @@ def _traced_interpreter(plan, device):
     fed = set(plan.feeds)
     resolve = plan.resolve
     allocator = "GPU_0_bfc" if "/device:GPU:" in device else "cpu"
+    flow = dead_loop.needed(plan.ops)  # TF 1.x control flow: dead tensors (dead_loop.py)
 
     def run(feed_values, state):
         env = dict(plan.constants)
+        dead_ops = set()
         env.update(zip(plan.feeds, feed_values))
 
         def get(t):
@@ -198,6 +200,10 @@ def _traced_interpreter(plan, device):
         nodes = []
         for op, fn, refs, stateful in steps:
             ins = [get(t) for i, t in enumerate(op.inputs) if i not in refs]
+            if flow and _dead_step(op, ins, refs, get, dead_ops):
+                dead_ops.add(op)
+                env.update((t, dead_loop.DEAD) for t in op._outputs if t not in fed)
+                continue
             start = time.time_ns()
             try:
                 out = fn(state, *ins) if stateful else fn(*ins)
@@ -212,9 +218,16 @@ def _traced_interpreter(plan, device):
                 if t not in fed:
                     env[t] = v
             nodes.append(_node_stats(op.name, _label(op, resolve), start, end, outs, allocator))
-        return [get(t) for t in plan.fetches], nodes
+        return dead_loop.check_fetches([get(t) for t in plan.fetches]), nodes
 
     return run
+
+
+def _dead_step(op, ins, refs, get, dead_ops):
+    """Whether `op` must not run: a dead input, guarded ref input or control input."""
+    guards = [get(op.inputs[i]) for i in refs if op.inputs[i].op.type == "RefSwitch"]
+    return dead_loop.is_dead(dead_loop.kind(op), ins, guards,
+                             any(c in dead_ops for c in op._control_inputs))
 
 
 def _timed_call(call, plan, device, args, state):

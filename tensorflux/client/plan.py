@@ -92,6 +92,13 @@ def _all_fed(op, fed):
     return bool(op._outputs) and all(t in fed for t in op._outputs)
 
 
+def _reads(i, t, refs):
+    """Whether input `i` (tensor `t`) of an op with ref inputs `refs` needs its producer: a
+    ref input does not, unless it comes through a RefSwitch (whose dead output means the op
+    must not run: ops/switch_merge_ops.py)."""
+    return i not in refs or t._op.type == "RefSwitch"
+
+
 def prune(fetches, targets, feeds):
     """Ops needed to compute `fetches` and run `targets`, in a valid execution order.
 
@@ -109,7 +116,7 @@ def prune(fetches, targets, feeds):
         needed[op] = True
         refs = op.op_def.ref_inputs if op.op_def is not None else ()
         for i, t in enumerate(op._inputs):
-            if t not in fed and i not in refs:
+            if t not in fed and _reads(i, t, refs):
                 stack.append(t._op)
         # A control input whose outputs are all fed counts as done: as in TF, an op whose
         # outputs are fed never runs (a fed placeholder must not raise "You must feed").
@@ -120,7 +127,7 @@ def prune(fetches, targets, feeds):
         refs = op.op_def.ref_inputs
         pre = set()
         for i, t in enumerate(op._inputs):
-            if t not in fed and i not in refs and t._op in needed:
+            if t not in fed and _reads(i, t, refs) and t._op in needed:
                 pre.add(t._op)
         for c in op._control_inputs:
             if c in needed:
@@ -165,6 +172,7 @@ def place(ops, config, backend="numpy", logged=None):
       variable goes, whatever device they asked for (as TF's placer).
     - A request no device satisfies raises TF's InvalidArgumentError, unless
       `allow_soft_placement` (then a GPU request gets a GPU if any, anything else CPU:0).
+    - A plan with TF 1.x control flow (Switch/Merge) runs whole on the default device.
     - `log_device_placement` prints TF's `name: (Type): device` lines (stdout, and stderr as
       TF's INFO log), each op once per `logged` set (one per session).
     """
@@ -198,12 +206,22 @@ def place(ops, config, backend="numpy", logged=None):
     for op in deferred:
         where = {placed[c] for t in op._outputs for c in t._consumers if c in placed}
         placed[op] = where.pop() if len(where) == 1 else default
+    if len(set(placed.values())) > 1 and _has_control_flow(ops):
+        placed = dict.fromkeys(placed, default)
     if config is not None and config.log_device_placement:
         _log_placement(ops, placed, logged)
     return placed
 
 
 _PLAN_LEVEL = frozenset(("VariableV2", "Placeholder", "Const", "NoOp"))
+
+
+def _has_control_flow(ops):
+    """Whether `ops` hold TF 1.x Switch/Merge: their dead tensors never cross devices, so such
+    a plan runs whole on the default device (on numpy: the dead-aware loop)."""
+    from tensorflux.ops import switch_merge_ops
+
+    return any(switch_merge_ops.is_control_flow(op) for op in ops)
 
 
 def _gpu_capable(op):

@@ -8,8 +8,10 @@ function rejecting the imported shapes) removes what was added: a failed import 
 graph as it was.
 
 TF 2's functional control flow (If/While over FunctionDefs of the `library`) and function
-calls (PartitionedCall) are rebuilt by `functions.py`. TF 1.x control flow
-(Switch/Merge/Enter/Exit/NextIteration) is not: it raises a ValueError that names the node.
+calls (PartitionedCall) are rebuilt by `functions.py`. TF 1.x conditionals (Switch/Merge, as
+`tf.cond` writes them without control flow v2) are ordinary ops (ops/switch_merge_ops.py); TF 1.x
+while loops (Enter/Exit/NextIteration/LoopCond frames) are not supported: they raise a
+ValueError that names the node.
 TF 2's resource-variable ops are imported as reference-variable ops (`resource_variables.py`).
 """
 
@@ -20,9 +22,8 @@ from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.operation import Operation
 from tensorflux.graph.tensor import Tensor
 
-_CONTROL_FLOW = {"Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit",
-                 "RefExit", "NextIteration", "RefNextIteration", "LoopCond",
-                 "ControlTrigger"}
+_LOOP_OPS = {"Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "RefNextIteration",
+             "LoopCond"}
 
 
 def _div_no_nan(inputs, attrs, name):
@@ -64,7 +65,8 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     Raises:
         ValueError: For an op type tensorflux does not have, an input that is not in
             `graph_def`, an `input_map` key not in `graph_def`, a `return_elements` name not
-            in it, a dtype mismatch, or control flow / functions tensorflux cannot rebuild.
+            in it, a dtype mismatch, or TF 1.x while loops / functions tensorflux cannot
+            rebuild.
 
     Example:
         >>> gd = g1.as_graph_def()
@@ -138,13 +140,14 @@ def _split_input(name):
 
 
 def check_op_type(node, library, where=None):
-    """Raises a ValueError for TF 1.x control flow and op types tensorflux does not have."""
+    """Raises a ValueError for TF 1.x while loops and op types tensorflux does not have."""
     from tensorflux.ops import registry
 
     where = where or "Node '%s'" % node.name
-    if node.op in _CONTROL_FLOW:
+    if node.op in _LOOP_OPS:
         raise ValueError("%s has op type %s: tensorflux cannot import TF 1.x control flow "
-                         "(tf.cond/tf.while_loop graphs)." % (where, node.op))
+                         "loops (tf.while_loop graphs written without control flow v2)."
+                         % (where, node.op))
     if functions.is_functional(node, library) or resource_variables.ref_type(node.op):
         return
     if node.op not in registry.all_ops() and node.op not in _COMPOSITES:

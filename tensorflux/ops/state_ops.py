@@ -101,7 +101,7 @@ def is_variable_initialized(ref, name=None):
 def variable_key(ref_tensor):
     """The session-state key of the variable a ref input points to (its VariableV2 op name)."""
     op = ref_tensor.op
-    while op.type in ("Identity", "RefIdentity") and op.inputs:
+    while op.type in ("Identity", "RefIdentity", "RefSwitch") and op.inputs:
         op = op.inputs[0].op
     if op.type != "VariableV2":
         raise TypeError("Input '%s' of op must be a variable reference, got %s (op %s)"

@@ -6,12 +6,15 @@ facts that are fully known (`Shape`, `Size`, `Rank` of a tensor with a fully def
 Folding runs the op's numpy kernel once, stores the outputs in `plan.constants` and drops the
 op from the plan.
 
-Safety: stateful ops and ops with fed outputs are never folded, nor are ops reading fed tensors.
+Safety: stateful ops and ops with fed outputs are never folded, nor are ops reading fed tensors,
+nor ops downstream of a TF 1.x Switch (their value may be dead: ops/switch_merge_ops.py).
 An output larger than the cap (`max_folded_constant_in_bytes`, 10 MB like TF) is not stored;
 an op whose kernel fails is left in the plan, so the error surfaces at run time with its name.
 """
 
 import numpy as np
+
+from tensorflux.ops import switch_merge_ops
 
 _STATIC_FACTS = ("Shape", "Size", "Rank")
 _DEFAULT_CAP = 10 * 1024 * 1024
@@ -31,9 +34,10 @@ def fold(plan, config=None):
     fed = set(plan.feeds)
     constants = dict(plan.constants)
     kept = []
+    maybe_dead = switch_merge_ops.may_be_dead(plan.ops, plan.resolve)
     for op in plan.ops:
         d = op.op_def
-        if d.stateful or d.ref_inputs or any(t in fed for t in op.outputs):
+        if d.stateful or d.ref_inputs or op in maybe_dead or any(t in fed for t in op.outputs):
             kept.append(op)
             continue
         inputs = [plan.resolve(t) for t in op.inputs]

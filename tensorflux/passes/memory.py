@@ -29,7 +29,7 @@ def plan_memory(plan, config=None):
     for op in plan.ops:
         refs = op.op_def.ref_inputs
         for i, t in enumerate(op.inputs):
-            if i not in refs:
+            if i not in refs or t.op.type == "RefSwitch":  # a RefSwitch's output guards `op`
                 last[plan.resolve(t)] = op
         produced.extend((t, op) for t in op.outputs)
     for t, op in produced:

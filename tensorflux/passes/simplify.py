@@ -9,13 +9,14 @@ and the op leaves the plan.
 
 Safety: ops with control inputs, or that other ops depend on by control edge, stay (their
 ordering role would be lost); so do ops whose outputs are fed, Identities that read a variable
-(their read must happen where they run) and anything stateful. Constants are recognised through
-constant folding's results and `Const` ops.
+(their read must happen where they run) and anything stateful. Below a TF 1.x Switch only
+identities go (an operand thought constant may be dead there: ops/switch_merge_ops.py).
+Constants are recognised through constant folding's results and `Const` ops.
 """
 
 import numpy as np
 
-from tensorflux.ops import constant_op
+from tensorflux.ops import constant_op, switch_merge_ops
 
 _ADD_ZERO = {"Add": (0, 1), "AddV2": (0, 1), "Sub": (0,)}
 _MUL_ONE = {"Mul": (0, 1), "RealDiv": (0,), "Div": (0,)}
@@ -73,10 +74,12 @@ def simplify(plan, config=None):
     aliases = dict(plan.aliases)
     kept = []
     work = plan.replace(aliases=aliases)
+    maybe_dead = switch_merge_ops.may_be_dead(plan.ops, plan.resolve)
     for op in plan.ops:
         d = op.op_def
         removable = (not d.stateful and not op._control_inputs and not op._control_outputs
-                     and not any(t in fed for t in op.outputs) and len(op.outputs) == 1)
+                     and not any(t in fed for t in op.outputs) and len(op.outputs) == 1
+                     and (op not in maybe_dead or op.type in ("Identity", "Snapshot")))
         src = _identity_operand(work, op) if removable else None
         if src is None:
             kept.append(op)

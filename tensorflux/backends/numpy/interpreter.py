@@ -6,6 +6,7 @@ import sys
 import numpy as np
 
 from tensorflux import errors
+from tensorflux.backends.numpy import dead_loop
 from tensorflux.graph.operation import op_error
 from tensorflux.ops import state_ops
 
@@ -166,6 +167,7 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
     # and the outputs of ops whose tensors are fed
     local_frees = {}
     reads = []
+    guards = {}  # step -> slots of ref inputs that come through a RefSwitch (dead_loop.py)
 
     def new_slot():
         nonlocal nslots
@@ -197,6 +199,9 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
         del reads[:]
         ins = tuple(source(t) for i, t in enumerate(op.inputs) if i not in refs)
         dropped = list(reads)
+        guard = tuple(source(op.inputs[i]) for i in refs if op.inputs[i].op.type == "RefSwitch")
+        if guard:
+            guards[len(steps)] = guard
         outs = []
         for t in op.outputs:
             if t in slots:  # fed: the op still runs (for its side effects) but the feed wins
@@ -226,6 +231,9 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
     for s, value in preset.items():
         template[s] = value
     nfeeds = len(plan.feeds)
+    if dead_loop.needed(ops):  # TF 1.x control flow: a loop of its own, the one below unchanged
+        return dead_loop.make_run(program, steps, guards, template, nfeeds, fetch_slots,
+                                  _kernel_error)
     if helper:
         from tensorflux.backends.numpy import concurrent
 

@@ -1,8 +1,9 @@
 """What the XLA compiler must know about a plan before tracing it, found in one pass.
 
-- Can every op be traced? An op is traced by its XLA kernel, or, when it is stateless and all its
-  inputs are known at trace time (constants, folded values, shapes), evaluated by its numpy kernel
-  while tracing (its value becomes a constant of the executable). Otherwise the plan runs on numpy.
+- Can every op be traced? Not in a plan with TF 1.x control flow (Switch/Merge: dead tensors).
+  Otherwise an op is traced by its XLA kernel, or, when it is stateless and all its inputs are
+  known at trace time (constants, folded values, shapes), evaluated by its numpy kernel while
+  tracing (its value becomes a constant of the executable). Otherwise the plan runs on numpy.
 - Which inputs must be concrete? A kernel's `static` inputs (a reshape's shape, a reduction's
   axes) must be computable at trace time; a feed they depend on becomes a *static feed*: its value
   is part of the compile key (one executable per value seen).
@@ -13,7 +14,7 @@
 import numpy as np
 
 from tensorflux.backends.xla import kernel as kernel_lib
-from tensorflux.ops import state_ops
+from tensorflux.ops import state_ops, switch_merge_ops
 from tensorflux.ops.func_graph import Body
 
 # Ops whose output is known at trace time whatever their input (shapes are static under jit).
@@ -77,6 +78,9 @@ class Analysis:
     def _run(self):
         plan = self.plan
         self.touched = touched_keys(plan)
+        flow = next((op for op in plan.ops if switch_merge_ops.is_control_flow(op)), None)
+        if flow is not None:  # dead tensors: the whole plan runs on numpy (no split either)
+            return self._fail("TF 1.x control flow: op %s (type %s)" % (flow.name, flow.type))
         for t in plan.feeds:
             if not xla_dtype_ok(t.dtype):
                 return self._fail("feed %s has dtype %s" % (t.name, t.dtype.name))
