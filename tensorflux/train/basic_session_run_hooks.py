@@ -285,7 +285,9 @@ class CheckpointSaverHook(SessionRunHook):
         graph = graph_lib.get_default_graph()
         saver = self._get_saver()
         from tensorflux.graph import graph_def
+        from tensorflux.graph.text_format import write_graph
 
+        write_graph(graph, self._checkpoint_dir, "graph.pbtxt")  # as TF 1.x's hook does
         self._summary_writer.add_graph(graph)
         self._summary_writer.add_meta_graph(graph_def.meta_graph_def_bytes(
             graph, saver.saver_def if saver is not None else None))
