@@ -12,6 +12,7 @@ from tensorflux import (
     data,
     debugging,
     errors,
+    estimator,
     image,
     initializers,
     io,
@@ -142,6 +143,13 @@ from tensorflux.ops.control_flow_ops import (
     tuple,  # noqa: A004 - TF's public name
 )
 from tensorflux.ops.custom_gradient import custom_gradient
+from tensorflux.ops.data_flow_ops import (
+    FIFOQueue,
+    PaddingFIFOQueue,
+    QueueBase,
+    RandomShuffleQueue,
+    count_up_to,
+)
 from tensorflux.ops.debug_ops import (
     Assert,
     Print,
@@ -297,6 +305,7 @@ from tensorflux.ops.math_ops import (
     truncatemod,
 )
 from tensorflux.ops.pad_ops import depth_to_space, pad, space_to_depth
+from tensorflux.ops.parsing_ops import decode_raw
 from tensorflux.ops.partitioned_variables import (
     PartitionedVariable,
     create_partitioned_variables,
@@ -312,6 +321,13 @@ from tensorflux.ops.random_ops import (
     random_uniform,
     set_random_seed,
     truncated_normal,
+)
+from tensorflux.ops.reader_ops import (
+    FixedLengthRecordReader,
+    ReaderBase,
+    TextLineReader,
+    TFRecordReader,
+    WholeFileReader,
 )
 from tensorflux.ops.reduction_ops import (
     argmax,

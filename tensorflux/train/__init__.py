@@ -25,6 +25,7 @@ from tensorflux.train.saver import (
 
 # isort: split
 # --- training loops: hooks, monitored sessions ---
+from tensorflux.train import queue_runner  # noqa: F401 - tf.train.queue_runner.QueueRunner
 from tensorflux.train.basic_session_run_hooks import (
     CheckpointSaverHook,
     CheckpointSaverListener,
@@ -40,6 +41,18 @@ from tensorflux.train.basic_session_run_hooks import (
     SummarySaverHook,
 )
 from tensorflux.train.coordinator import Coordinator, start_queue_runners
+from tensorflux.train.input import (
+    batch,
+    batch_join,
+    input_producer,
+    limit_epochs,
+    match_filenames_once,
+    range_input_producer,
+    shuffle_batch,
+    shuffle_batch_join,
+    slice_input_producer,
+    string_input_producer,
+)
 from tensorflux.train.monitored_session import (
     ChiefSessionCreator,
     MonitoredSession,
@@ -49,6 +62,7 @@ from tensorflux.train.monitored_session import (
     SingularMonitoredSession,
     WorkerSessionCreator,
 )
+from tensorflux.train.queue_runner import QueueRunner, add_queue_runner
 from tensorflux.train.session_manager import SessionManager
 from tensorflux.train.session_run_hook import (
     SessionRunArgs,
