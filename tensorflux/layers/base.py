@@ -137,6 +137,9 @@ class Layer:
                 raise TypeError("Keyword argument not understood:", kwarg)
         self._activity_regularizer = kwargs.get("activity_regularizer")
         self._initial_weights = kwargs.get("weights")
+        if kwargs.get("batch_input_shape") or kwargs.get("input_shape"):  # read by tf.keras
+            self._batch_input_shape = tuple(kwargs.get("batch_input_shape") or (
+                (kwargs.get("batch_size"),) + tuple(kwargs["input_shape"])))
         self._trainable = trainable
         self._dtype = None if dtype is None else dtypes.as_dtype(dtype).base_dtype.name
         self.built = False

@@ -1,0 +1,310 @@
+"""`tf.keras.Model`: a `Network` that compiles to a loss, metrics and an optimizer, and trains
+in graph mode in the Keras session (`tf.keras.backend.get_session()`).
+
+`compile` builds, for each output, a target placeholder `<output layer>_target` and the mean
+per-sample loss; the total loss adds the layers' losses (regularizers). The training step
+(`optimizer.get_updates` plus the layers' updates, under name scope `training`) is built on the
+first `fit`/`train_on_batch`. A run feeds the inputs, the targets and, when the graph has one,
+the learning phase (True in training), so Dropout and BatchNormalization switch by themselves.
+
+Example:
+    >>> model = tf.keras.Model(inputs, outputs)
+    >>> model.compile(optimizer="adam", loss="sparse_categorical_crossentropy",
+    ...               metrics=["accuracy"])
+    >>> history = model.fit(x_train, y_train, epochs=2, batch_size=32)
+    >>> history.history["acc"]
+"""
+
+import os
+
+import numpy as np
+
+from tensorflux.graph import graph as graph_lib
+from tensorflux.keras import backend, losses, metrics, optimizers
+from tensorflux.keras.engine import network, training_arrays
+from tensorflux.ops import control_flow_ops, math_ops, reduction_ops
+
+
+class Model(network.Network):
+    """Groups layers into an object with training and inference features.
+
+    Example:
+        >>> inputs = tf.keras.Input(shape=(3,))
+        >>> model = tf.keras.Model(inputs, tf.keras.layers.Dense(2)(inputs))
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.optimizer = None
+        self._train_function = None
+        self.stop_training = False
+        self.history = None
+
+    # --- compile ----------------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                sample_weight_mode=None, weighted_metrics=None, target_tensors=None, **kwargs):
+        """Configures the model: the optimizer, a loss per output and the metrics.
+
+        Example:
+            >>> model.compile(tf.keras.optimizers.SGD(0.1), "mse", metrics=["mae"])
+        """
+        if not self.outputs and not self._is_graph_network:  # subclassed: wait for data
+            self._pending_compile = dict(optimizer=optimizer, loss=loss, metrics=metrics,
+                                         loss_weights=loss_weights)
+            return
+        self._ensure_built()
+        self.optimizer = optimizers.get(optimizer)
+        outputs = self.outputs
+        loss_fns = self._per_output(loss, "loss")
+        weights = self._per_output(loss_weights if loss_weights is not None else 1.0,
+                                   "loss_weights")
+        names = [self._output_name(i) for i in range(len(outputs))]
+        g = outputs[0].graph
+        with g.as_default():
+            self.targets = [backend.placeholder(ndim=t.shape.ndims, name=n + "_target",
+                                                dtype=t.dtype.base_dtype)
+                            for t, n in zip(outputs, names)]
+            if target_tensors is not None:
+                self.targets = list(target_tensors)
+            with graph_lib.name_scope("loss"):
+                per_output = [reduction_ops.reduce_mean(fn(y, p))
+                              for fn, y, p in zip(loss_fns, self.targets, outputs)]
+                total = math_ops.add_n([w * x for w, x in zip(weights, per_output)]) \
+                    if len(per_output) > 1 or weights[0] != 1.0 else per_output[0]
+                if self.losses:
+                    total = total + math_ops.add_n(self.losses)
+            self.total_loss = total
+            self.metrics_names = ["loss"]
+            self._metric_tensors = []
+            if len(outputs) > 1:
+                self.metrics_names += [n + "_loss" for n in names]
+                self._metric_tensors += per_output
+            self._compile_metrics(metrics, loss_fns, names)
+        self.loss = loss
+        self.loss_functions = loss_fns
+        self._train_function = None
+        self._compiled = True
+
+    def _per_output(self, value, what):
+        n = len(self.outputs)
+        if isinstance(value, dict):
+            value = [value[self._output_name(i)] for i in range(n)]
+        if isinstance(value, (list, tuple)):
+            if len(value) != n:
+                raise ValueError("When passing a list as %s, it should have one entry per model "
+                                 "output. The model has %d outputs, but you passed %s=%s"
+                                 % (what, n, what, value))
+            values = list(value)
+        else:
+            values = [value] * n
+        if what == "loss":
+            if any(v is None for v in values):
+                raise ValueError("The model needs a loss: compile(loss=...).")
+            return [losses.get(v) for v in values]
+        return [float(v) for v in values]
+
+    def _output_name(self, i):
+        from tensorflux.keras.engine import node as node_lib
+
+        record = node_lib.history(self.outputs[i])
+        return record[0].layer.name if record else "output_%d" % (i + 1)
+
+    def _compile_metrics(self, metric_spec, loss_fns, names):
+        for i, (output, target) in enumerate(zip(self.outputs, self.targets)):
+            spec = metric_spec
+            if isinstance(spec, dict):
+                spec = spec.get(names[i], [])
+            elif isinstance(spec, (list, tuple)) and spec and isinstance(spec[0], list):
+                spec = spec[i]
+            for m in spec or []:
+                name, fn = metrics.resolve(m, loss_fns[i], output.shape.as_list())
+                if len(self.outputs) > 1:
+                    name = names[i] + "_" + name
+                with graph_lib.name_scope(name):
+                    self._metric_tensors.append(reduction_ops.reduce_mean(fn(target, output)))
+                self.metrics_names.append(name)
+
+    def _ensure_built(self):
+        if not self.outputs:
+            raise ValueError("This model has not yet been built: give the first layer an "
+                             "`input_shape`, or call the model (or `fit`) on data first.")
+
+    # --- graph functions --------------------------------------------------------------------
+    def _feed(self, xs, ys=None, training=False):
+        feed = dict(zip(self.inputs, xs))
+        if ys is not None:
+            feed.update(zip(self.targets, ys))
+        phase = backend.learning_phase_placeholder(self.inputs[0].graph)
+        if phase is not None:
+            feed[phase] = training
+        return feed
+
+    def _make_train_function(self):
+        if not getattr(self, "_compiled", False):
+            raise RuntimeError("You must compile your model before using it.")
+        if self._train_function is None:
+            with self.outputs[0].graph.as_default(), graph_lib.name_scope("training"):
+                updates = self.optimizer.get_updates(self.total_loss, self.trainable_weights)
+                self._train_function = control_flow_ops.group(*(updates + self.updates))
+        return self._train_function
+
+    def _run(self, fetches, feed):
+        return backend.get_session().run(fetches, feed)
+
+    def _standardize(self, x, y=None):
+        xs = [np.asarray(a) for a in (x if isinstance(x, (list, tuple)) else [x])]
+        if not self.outputs:
+            self._build_from_arrays(xs)
+        pending = getattr(self, "_pending_compile", None)
+        if pending is not None and self.outputs:
+            self._pending_compile = None
+            self.compile(**pending)
+        if y is None:
+            return xs, None
+        ys = [np.asarray(a) for a in (y if isinstance(y, (list, tuple)) else [y])]
+        ys = [a[:, None] if a.ndim == 1 else a for a in ys]  # Keras' 1-D target convention
+        return xs, ys
+
+    def _build_from_arrays(self, xs):
+        """Builds a subclassed model on placeholders shaped like the data (then compiles)."""
+        from tensorflux.keras.engine.input_layer import Input
+
+        if self._is_graph_network:
+            raise ValueError("This model has not yet been built.")
+        inputs = [Input(shape=a.shape[1:], dtype=a.dtype if a.dtype.kind == "f" else None)
+                  for a in xs]
+        out = self(inputs if len(inputs) > 1 else inputs[0])
+        self.inputs, self.outputs = inputs, network._as_list(out)
+        self._nested_outputs = out
+
+    # --- single batches ---------------------------------------------------------------------
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, reset_metrics=True):
+        """One gradient step on one batch; returns the loss (and metrics) before the step.
+
+        Example:
+            >>> loss, acc = model.train_on_batch(x_batch, y_batch)
+        """
+        xs, ys = self._standardize(x, y)
+        train_op = self._make_train_function()
+        values = self._run([self.total_loss] + self._metric_tensors + [train_op],
+                           self._feed(xs, ys, training=True))[:-1]
+        return _single(values)
+
+    def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
+        """The loss (and metrics) on one batch, in inference mode."""
+        xs, ys = self._standardize(x, y)
+        self._ensure_compiled()
+        return _single(self._run([self.total_loss] + self._metric_tensors, self._feed(xs, ys)))
+
+    def predict_on_batch(self, x):
+        """The model's outputs on one batch."""
+        xs, _ = self._standardize(x)
+        values = self._run(self.outputs, self._feed(xs))
+        return values[0] if len(values) == 1 else values
+
+    def _ensure_compiled(self):
+        if not getattr(self, "_compiled", False):
+            raise RuntimeError("You must compile your model before training/testing. Use "
+                               "`model.compile(optimizer, loss)`.")
+
+    # --- loops ------------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            **kwargs):
+        """Trains for `epochs` passes over `(x, y)`; returns the `History` callback.
+
+        Example:
+            >>> h = model.fit(x, y, epochs=3, batch_size=32, validation_split=0.1)
+            >>> h.history["loss"], h.history["val_loss"]
+        """
+        _check_unsupported(x, y, sample_weight=sample_weight, class_weight=class_weight,
+                           steps_per_epoch=steps_per_epoch, **kwargs)
+        xs, ys = self._standardize(x, y)
+        self._ensure_compiled()
+        val = None
+        if validation_data is not None:
+            val = self._standardize(validation_data[0], validation_data[1])
+        elif validation_split and 0.0 < validation_split < 1.0:
+            split = int(len(xs[0]) * (1.0 - validation_split))
+            val = ([a[split:] for a in xs], [a[split:] for a in ys])
+            xs, ys = [a[:split] for a in xs], [a[:split] for a in ys]
+        return training_arrays.fit_loop(self, xs, ys, batch_size or 32, epochs, verbose,
+                                        callbacks, val, shuffle, initial_epoch)
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
+                 steps=None, callbacks=None, **kwargs):
+        """The loss (and metrics) over `(x, y)`, averaged over samples.
+
+        Example:
+            >>> test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
+        """
+        xs, ys = self._standardize(x, y)
+        self._ensure_compiled()
+        values = training_arrays.test_loop(self, xs, ys, batch_size or 32, verbose)
+        return _single(values)
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
+        """The model's outputs for `x`, computed in batches (inference mode).
+
+        Example:
+            >>> probs = model.predict(x_test)
+        """
+        xs, _ = self._standardize(x)
+        return training_arrays.predict_loop(self, xs, batch_size or 32)
+
+    # --- weights files ----------------------------------------------------------------------
+    def save_weights(self, filepath, overwrite=True, save_format=None):
+        """Saves the weights as a TensorFlow checkpoint (`filepath.index`, `.data-*`).
+
+        Example:
+            >>> model.save_weights("ckpt/weights")
+        """
+        _check_format(filepath, save_format)
+        from tensorflux.train import Saver
+
+        directory = os.path.dirname(filepath)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        Saver(var_list=self.weights).save(backend.get_session(), filepath)
+
+    def load_weights(self, filepath, by_name=False):
+        """Loads weights saved by `save_weights` (TensorFlow checkpoint format)."""
+        _check_format(filepath, None)
+        from tensorflux.train import Saver
+
+        Saver(var_list=self.weights).restore(backend.get_session(), filepath)
+
+    def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None):
+        """Whole-model saving needs HDF5 (TF 1.15's format); use `save_weights` instead."""
+        _check_format(filepath, "h5")
+
+
+def _check_unsupported(x, y, **options):
+    """Clear errors for `fit` inputs beyond numpy arrays (instead of silently ignoring them)."""
+    given = sorted(k for k, v in options.items() if v is not None)
+    if given:
+        raise NotImplementedError("Model.fit in tensorflux takes numpy arrays without sample "
+                                  "or class weights; unsupported argument(s): %s" % given)
+    if x is None or y is None:
+        raise ValueError("Model.fit needs numpy arrays `x` and `y` (data sets, generators and "
+                         "symbolic tensors are not supported).")
+
+
+def _single(values):
+    values = list(values)
+    return values[0] if len(values) == 1 else values
+
+
+def _check_format(filepath, save_format):
+    is_h5 = save_format in ("h5", "hdf5") or str(filepath).endswith((".h5", ".hdf5", ".keras"))
+    if not is_h5:
+        return
+    try:
+        import h5py  # noqa: F401
+    except ImportError:
+        raise ImportError("Saving or loading HDF5 files (%s) requires h5py, which is not "
+                          "installed. Use a TensorFlow checkpoint path instead (no .h5 "
+                          "suffix) with save_weights/load_weights." % filepath) from None
+    raise NotImplementedError("HDF5 model files are not supported by tensorflux; use "
+                              "save_weights/load_weights with a TensorFlow checkpoint path.")

@@ -1,0 +1,161 @@
+"""Keras core layers: `Dense`, `Dropout`, `Flatten`, `Reshape`, `Activation`, `Lambda`.
+
+`Dense`, `Dropout` and `Flatten` are the `tf.layers` classes with Keras' base (names, plain
+variables, learning phase) and Keras' argument handling (string initializers, regularizers and
+activations).
+"""
+
+import numpy as np
+
+from tensorflux.graph import graph as graph_lib
+from tensorflux.keras import activations, backend, initializers, regularizers
+from tensorflux.keras.engine.base_layer import Layer
+from tensorflux.layers import core as tf_core
+from tensorflux.ops import array_ops, constant_op, linalg_ops
+
+
+def activation_fn(identifier):
+    """The activation callable for a Keras identifier, None for linear (no op at all)."""
+    fn = activations.get(identifier)
+    return None if fn is activations.linear else fn
+
+
+def weight_args(**kwargs):
+    """Keras' `*_initializer` / `*_regularizer` identifiers resolved to objects."""
+    out = {}
+    for key, value in kwargs.items():
+        if key.endswith("_initializer"):
+            out[key] = initializers.get(value)
+        elif key.endswith("regularizer"):
+            out[key] = regularizers.get(value)
+        else:
+            out[key] = value
+    return out
+
+
+class Dense(Layer, tf_core.Dense):
+    """`activation(dot(inputs, kernel) + bias)`; variables `<name>/kernel`, `<name>/bias`.
+
+    Example:
+        >>> y = tf.keras.layers.Dense(10, activation="softmax")(x)
+    """
+
+    def __init__(self, units, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        if "input_shape" not in kwargs and "input_dim" in kwargs:
+            kwargs["input_shape"] = (kwargs.pop("input_dim"),)
+        tf_core.Dense.__init__(self, units, activation=activation_fn(activation),
+                               use_bias=use_bias, kernel_constraint=kernel_constraint,
+                               bias_constraint=bias_constraint, **weight_args(
+                                   kernel_initializer=kernel_initializer,
+                                   bias_initializer=bias_initializer,
+                                   kernel_regularizer=kernel_regularizer,
+                                   bias_regularizer=bias_regularizer,
+                                   activity_regularizer=activity_regularizer), **kwargs)
+
+    def _dot_last_axis(self, inputs):
+        """`tensordot(inputs, kernel, [[-1], [0]])`, its result named `Tensordot` as TF's."""
+        with graph_lib.name_scope("Tensordot") as scope:
+            flat = array_ops.reshape(inputs, [-1, int(inputs.shape[-1])])
+            out = linalg_ops.matmul(flat, self.kernel)
+            lead = array_ops.shape(inputs)[:-1]
+            dims = array_ops.concat([lead, constant_op.constant([self.units])], axis=0)
+            return array_ops.reshape(out, dims, name=scope)
+
+
+class Dropout(Layer, tf_core.Dropout):
+    """Drops a fraction `rate` of the inputs in training (`training=` or the learning phase).
+
+    Example:
+        >>> h = tf.keras.layers.Dropout(0.5)(h)     # active when fit() runs
+    """
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        tf_core.Dropout.__init__(self, rate, noise_shape=noise_shape, seed=seed, **kwargs)
+
+    def call(self, inputs, training=None):
+        if training is None:
+            training = backend.learning_phase()
+        return tf_core.Dropout.call(self, inputs, training=training)
+
+
+class Flatten(Layer, tf_core.Flatten):
+    """Flattens all but the batch dimension.
+
+    Example:
+        >>> tf.keras.layers.Flatten()(tf.placeholder(tf.float32, [None, 4, 4, 8])).shape
+        TensorShape([Dimension(None), Dimension(128)])
+    """
+
+    def __init__(self, data_format=None, **kwargs):
+        tf_core.Flatten.__init__(self, data_format=data_format or backend.image_data_format(),
+                                 **kwargs)
+
+
+class Reshape(Layer):
+    """Reshapes each example to `target_shape` (one entry may be -1).
+
+    Example:
+        >>> tf.keras.layers.Reshape((7, 7, 64))(tf.placeholder(tf.float32, [None, 3136]))
+    """
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(int(d) for d in target_shape)
+
+    def _fix_unknown(self, input_shape):
+        dims = list(self.target_shape)
+        if -1 not in dims:
+            return dims
+        known = input_shape[1:]
+        if any(d is None for d in known):
+            return [None if d == -1 else d for d in dims]
+        total = int(np.prod(known))
+        rest = int(np.prod([d for d in dims if d != -1]))
+        if total % rest:
+            raise ValueError("total size of new array must be unchanged, input_shape = %s, "
+                             "output_shape = %s" % (list(known), dims))
+        return [total // rest if d == -1 else d for d in dims]
+
+    def call(self, inputs):
+        out = array_ops.reshape(inputs, [array_ops.shape(inputs)[0]] + list(self.target_shape))
+        out.set_shape([inputs.shape.as_list()[0]]
+                      + self._fix_unknown(inputs.shape.as_list()))
+        return out
+
+    def compute_output_shape(self, input_shape):
+        return tuple([input_shape[0]] + self._fix_unknown(list(input_shape)))
+
+
+class Activation(Layer):
+    """Applies an activation function (a name or a callable).
+
+    Example:
+        >>> tf.keras.layers.Activation("relu")(x)
+    """
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+
+class Lambda(Layer):
+    """Wraps an expression as a layer: `Lambda(lambda x: x ** 2)`.
+
+    Example:
+        >>> tf.keras.layers.Lambda(lambda t: t * 2.0)(x)
+    """
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        self.function = function
+        self.arguments = arguments or {}
+        self._output_shape = output_shape
+
+    def call(self, inputs, mask=None, training=None):
+        return self.function(inputs, **self.arguments)

@@ -1,0 +1,47 @@
+"""Keras `Embedding`: integer indices to dense vectors (a lookup in variable `embeddings`)."""
+
+from tensorflux import nn
+from tensorflux.graph import dtypes
+from tensorflux.keras.engine.base_layer import Layer
+from tensorflux.keras.layers.core import weight_args
+from tensorflux.ops import math_ops
+
+
+class Embedding(Layer):
+    """`embeddings[inputs]` with `embeddings` of shape `(input_dim, output_dim)`.
+
+    Example:
+        >>> vectors = tf.keras.layers.Embedding(10000, 64)(word_ids)   # [N, T, 64]
+    """
+
+    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, activity_regularizer=None,
+                 embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
+        if "input_shape" not in kwargs and input_length is not None:
+            kwargs["input_shape"] = (input_length,)
+        args = weight_args(embeddings_initializer=embeddings_initializer,
+                           embeddings_regularizer=embeddings_regularizer)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.input_dim, self.output_dim = int(input_dim), int(output_dim)
+        self.embeddings_initializer = args["embeddings_initializer"]
+        self.embeddings_regularizer = args["embeddings_regularizer"]
+        self.embeddings_constraint = embeddings_constraint
+        self.mask_zero = mask_zero
+        self.input_length = input_length
+
+    def build(self, input_shape):
+        self.embeddings = self.add_weight("embeddings", shape=(self.input_dim, self.output_dim),
+                                          initializer=self.embeddings_initializer,
+                                          regularizer=self.embeddings_regularizer,
+                                          constraint=self.embeddings_constraint,
+                                          dtype="float32")
+        self.built = True
+
+    def _maybe_build(self, inputs):
+        self._dtype = self._dtype or "float32"  # the indices' dtype is not the layer's
+        super()._maybe_build(inputs)
+
+    def call(self, inputs):
+        if inputs.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
+            inputs = math_ops.cast(inputs, dtypes.int32)
+        return nn.embedding_lookup(self.embeddings, inputs)

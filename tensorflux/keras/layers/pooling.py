@@ -1,0 +1,73 @@
+"""Keras pooling layers: `MaxPooling1D/2D`, `AveragePooling1D/2D` (the `tf.layers` classes with
+Keras' defaults: `pool_size=2`, `strides=pool_size`) and the global poolings."""
+
+from tensorflux.keras import backend
+from tensorflux.keras.engine.base_layer import Layer
+from tensorflux.layers import pooling as tf_pooling
+from tensorflux.ops import reduction_ops
+
+
+def _keras_pool(tf_cls, default_size, doc):
+    def __init__(self, pool_size=default_size, strides=None, padding="valid", data_format=None,
+                 **kwargs):
+        tf_cls.__init__(self, pool_size, strides, padding=padding,
+                        data_format=data_format or backend.image_data_format(), **kwargs)
+
+    return type(tf_cls.__name__, (Layer, tf_cls), {"__init__": __init__, "__doc__": doc,
+                                                   "__module__": __name__})
+
+
+MaxPooling1D = _keras_pool(tf_pooling.MaxPooling1D, 2, "Max pooling over steps.")
+MaxPooling2D = _keras_pool(tf_pooling.MaxPooling2D, (2, 2), """Max pooling over 2-D windows.
+
+    Example:
+        >>> tf.keras.layers.MaxPooling2D()(x)     # 2x2 windows, stride 2
+    """)
+AveragePooling1D = _keras_pool(tf_pooling.AveragePooling1D, 2, "Average pooling over steps.")
+AveragePooling2D = _keras_pool(tf_pooling.AveragePooling2D, (2, 2),
+                               "Average pooling over 2-D windows.")
+MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = (MaxPooling1D, MaxPooling2D, AveragePooling1D,
+                                              AveragePooling2D)
+
+
+class _GlobalPooling(Layer):
+    _rank = 2
+    _reduce = staticmethod(reduction_ops.reduce_mean)
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format or backend.image_data_format()
+
+    def call(self, inputs):
+        start = 2 if self.data_format == "channels_first" else 1
+        return self._reduce(inputs, axis=list(range(start, start + self._rank)))
+
+
+class GlobalAveragePooling2D(_GlobalPooling):
+    """Mean over height and width: `[N, H, W, C]` -> `[N, C]`.
+
+    Example:
+        >>> tf.keras.layers.GlobalAveragePooling2D()(features)
+    """
+
+
+class GlobalMaxPooling2D(_GlobalPooling):
+    """Max over height and width: `[N, H, W, C]` -> `[N, C]`."""
+
+    _reduce = staticmethod(reduction_ops.reduce_max)
+
+
+class GlobalAveragePooling1D(_GlobalPooling):
+    """Mean over steps: `[N, T, C]` -> `[N, C]`."""
+
+    _rank = 1
+
+
+class GlobalMaxPooling1D(_GlobalPooling):
+    """Max over steps: `[N, T, C]` -> `[N, C]`."""
+
+    _rank = 1
+    _reduce = staticmethod(reduction_ops.reduce_max)
+
+
+GlobalAvgPool2D, GlobalMaxPool2D = GlobalAveragePooling2D, GlobalMaxPooling2D

@@ -1,0 +1,169 @@
+"""`tf.keras.optimizers`: Keras' optimizer names and defaults over the `tf.train` optimizers.
+
+Each Keras optimizer keeps its learning rate in a variable (`optimizer.lr`, made in the graph
+on first use), so `K.set_value(model.optimizer.lr, 0.01)` and `LearningRateScheduler` work,
+and builds the matching `tf.train` optimizer in `get_updates`. Keras' defaults: SGD lr=0.01,
+Adam lr=0.001 (epsilon 1e-7), RMSprop lr=0.001 (rho 0.9), Adagrad lr=0.001.
+
+Example:
+    >>> model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=1e-3), loss="mse")
+    >>> model.compile(optimizer="adam", loss="mse")   # the same
+"""
+
+from tensorflux.graph import graph as graph_lib
+from tensorflux.keras import backend
+from tensorflux.train import (
+    AdagradOptimizer,
+    AdamOptimizer,
+    GradientDescentOptimizer,
+    MomentumOptimizer,
+    RMSPropOptimizer,
+)
+
+
+class Optimizer:
+    """Base class: hyper-parameters plus `get_updates(loss, params)` -> list of update ops."""
+
+    _default_name = "Optimizer"
+
+    def __init__(self, learning_rate=0.001, name=None, lr=None, **kwargs):
+        unknown = set(kwargs) - {"decay", "clipnorm", "clipvalue"}
+        if unknown:
+            raise TypeError("Unexpected keyword argument(s) passed to optimizer: %s"
+                            % sorted(unknown))
+        self._initial_lr = float(lr if lr is not None else learning_rate)
+        self._name = name or self._default_name
+        self._lr_variable = None
+        self.iterations = None
+
+    @property
+    def lr(self):
+        """The learning rate variable (created in the current graph on first access)."""
+        if self._lr_variable is None:
+            with graph_lib.init_scope(), graph_lib.name_scope(self._name):
+                self._lr_variable = backend.variable(self._initial_lr, name="learning_rate")
+        return self._lr_variable
+
+    learning_rate = lr
+
+    def _tf_optimizer(self, lr):
+        raise NotImplementedError
+
+    def get_updates(self, loss, params):
+        """The ops that apply one step of the optimizer to `params` for `loss`."""
+        optimizer = self._tf_optimizer(self.lr)
+        self._optimizer = optimizer
+        train_op = optimizer.minimize(loss, var_list=list(params))
+        new = [v for v in optimizer.variables() if v not in params]
+        for v in new:
+            backend.track_variable(v)
+        return [train_op]
+
+    def get_config(self):
+        return {"name": self._name, "learning_rate": self._initial_lr}
+
+
+class SGD(Optimizer):
+    """Gradient descent with optional (Nesterov) momentum.
+
+    Example:
+        >>> opt = tf.keras.optimizers.SGD(lr=0.01, momentum=0.9)
+    """
+
+    _default_name = "SGD"
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.momentum = float(momentum)
+        self.nesterov = nesterov
+
+    def _tf_optimizer(self, lr):
+        if self.momentum:
+            return MomentumOptimizer(lr, self.momentum, use_nesterov=self.nesterov,
+                                     name=self._name)
+        return GradientDescentOptimizer(lr, name=self._name)
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba) with Keras' defaults.
+
+    Example:
+        >>> opt = tf.keras.optimizers.Adam(learning_rate=1e-3)
+    """
+
+    _default_name = "Adam"
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, name="Adam", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        if amsgrad:
+            raise NotImplementedError("Adam(amsgrad=True) is not implemented.")
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def _tf_optimizer(self, lr):
+        return AdamOptimizer(lr, self.beta_1, self.beta_2, self.epsilon, name=self._name)
+
+
+class RMSprop(Optimizer):
+    """RMSProp with Keras' defaults (rho 0.9, epsilon 1e-7)."""
+
+    _default_name = "RMSprop"
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False, name="RMSprop", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
+
+    def _tf_optimizer(self, lr):
+        return RMSPropOptimizer(lr, decay=self.rho, momentum=self.momentum,
+                                epsilon=self.epsilon, centered=self.centered, name=self._name)
+
+
+class Adagrad(Optimizer):
+    """Adagrad with Keras' defaults (initial accumulator 0.1)."""
+
+    _default_name = "Adagrad"
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 name="Adagrad", **kwargs):
+        super().__init__(learning_rate, name=name, **kwargs)
+        self.initial_accumulator_value = initial_accumulator_value
+
+    def _tf_optimizer(self, lr):
+        return AdagradOptimizer(lr, self.initial_accumulator_value, name=self._name)
+
+
+class TFOptimizer(Optimizer):
+    """Wraps a `tf.train.Optimizer` so Keras can use it (`compile(tf.train.AdamOptimizer())`)."""
+
+    def __init__(self, optimizer):
+        super().__init__(0.0, name=optimizer.get_name())
+        self.optimizer = optimizer
+
+    def get_updates(self, loss, params):
+        train_op = self.optimizer.minimize(loss, var_list=list(params))
+        for v in self.optimizer.variables():
+            backend.track_variable(v)
+        return [train_op]
+
+
+_BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+
+
+def get(identifier):
+    """An optimizer for a name (`"adam"`), a Keras optimizer or a `tf.train.Optimizer`.
+
+    Example:
+        >>> tf.keras.optimizers.get("sgd").get_config()["learning_rate"]
+        0.01
+    """
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
+        return _BY_NAME[identifier.lower()]()
+    if hasattr(identifier, "minimize") and hasattr(identifier, "apply_gradients"):
+        return TFOptimizer(identifier)
+    raise ValueError("Could not interpret optimizer identifier: " + str(identifier))
+
+
+__all__ = ["Adagrad", "Adam", "Optimizer", "RMSprop", "SGD", "TFOptimizer", "get"]

@@ -1,0 +1,10 @@
+"""`tf.keras.utils`: `to_categorical`, `normalize`, `print_summary`.
+
+Example:
+    >>> y_onehot = tf.keras.utils.to_categorical(y, 10)
+"""
+
+from tensorflux.keras.utils.layer_utils import print_summary
+from tensorflux.keras.utils.np_utils import normalize, to_categorical
+
+__all__ = ["normalize", "print_summary", "to_categorical"]
