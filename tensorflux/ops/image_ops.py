@@ -490,18 +490,42 @@ def transpose_image(image, name=None):
 transpose = transpose_image
 
 
+def _rot90_static(image, k):
+    k = int(k) % 4
+    if k == 0:
+        return image
+    if k == 1:
+        return flip_up_down(transpose_image(image))
+    if k == 2:
+        return flip_up_down(flip_left_right(image))
+    return transpose_image(flip_up_down(image))
+
+
 def rot90(image, k=1, name=None):
-    """Rotates the image(s) counter-clockwise by `k` quarter turns (static `k`)."""
+    """Rotates the image(s) counter-clockwise by `k` quarter turns (`k` may be a tensor).
+
+    Example:
+        >>> turned = tf.image.rot90(image, k=tf.random_uniform([], 0, 4, tf.int32))
+    """
+    from tensorflux.ops import constant_op
+
     with graph_lib.name_scope(name, "rot90", [image]):
         image = convert(image, name="image")
-        k = int(k) % 4
-        if k == 0:
-            return image
-        if k == 1:
-            return flip_up_down(transpose_image(image))
-        if k == 2:
-            return flip_up_down(flip_left_right(image))
-        return transpose_image(flip_up_down(image))
+        if image.shape.ndims not in (None, 3, 4):
+            raise ValueError("'image' (shape %s) must have either 3 or 4 dimensions."
+                             % image.shape)
+        if _is_tensor(k) and constant_op.constant_value(k) is None:
+            k = math_ops.mod(math_ops.cast(k, dtypes.int32), 4)
+
+            def turns(n):
+                return lambda: _rot90_static(image, n)
+
+            return cond_ops.cond(math_ops.less(k, 2),
+                                 lambda: cond_ops.cond(math_ops.equal(k, 0), turns(0), turns(1)),
+                                 lambda: cond_ops.cond(math_ops.equal(k, 2), turns(2), turns(3)))
+        if _is_tensor(k):
+            k = constant_op.constant_value(k)
+        return _rot90_static(image, k)
 
 
 # --- colour and dtype -------------------------------------------------------------------------
