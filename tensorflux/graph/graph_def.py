@@ -70,6 +70,9 @@ def _attr_value(v):
         elif all(isinstance(x, dtypes.DType) for x in v):
             for x in v:
                 body += pw.encode_varint_field(6, x.as_datatype_enum)
+        elif all(isinstance(x, tensor_shape.TensorShape) for x in v):
+            for x in v:
+                body += pw.encode_bytes_field(7, _shape_proto(x))
         else:
             return None
         return pw.encode_bytes_field(1, body)

@@ -106,10 +106,10 @@ class TFRecordReader(ReaderBase):
     """The records of TFRecord files; key = "file:byte offset of the record"."""
 
     def __init__(self, name=None, options=None):
-        if options is not None and getattr(options, "compression_type", 0):
-            raise NotImplementedError("compressed TFRecord files are not supported by "
-                                      "tensorflux")
-        super().__init__("TFRecordReaderV2", {}, name or "TFRecordReaderV2")
+        from tensorflux.tf_record import compression_string
+
+        super().__init__("TFRecordReaderV2", {"compression_type": compression_string(options)},
+                         name or "TFRecordReaderV2")
 
 
 __all__ = ["ReaderBase", "WholeFileReader", "TextLineReader", "FixedLengthRecordReader",

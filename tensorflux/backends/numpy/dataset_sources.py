@@ -17,6 +17,7 @@ import weakref
 
 import numpy as np
 
+from tensorflux import tf_record
 from tensorflux.backends.numpy.cond_ops import _Runner, _sub_state
 
 _RUNNERS = weakref.WeakKeyDictionary()  # dataset -> compiled runner of its body
@@ -328,4 +329,18 @@ def _text_lines(ds, children, own, ctx):
                     if line.endswith(b"\r"):
                         line = line[:-1]
                     yield [np.asarray(line, dtype=object)]
+    return epoch
+
+
+@builder("tf_records")
+def _tf_records(ds, children, own, ctx):
+    names = [n.decode() if isinstance(n, bytes) else str(n) for n in np.ravel(own[0])]
+    compression = ds._attrs["compression"]
+
+    def epoch():
+        for name in names:
+            with open(name, "rb") as f:
+                data = tf_record.decompress(f.read(), compression, name)
+            for _, record in tf_record.read_records(data, name):
+                yield [np.asarray(record, dtype=object)]
     return epoch

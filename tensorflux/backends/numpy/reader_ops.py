@@ -5,16 +5,14 @@ runs out, the next `read` dequeues another file name from the queue (blocking li
 """
 
 import itertools
-import struct
 import threading
 
 import numpy as np
 
-from tensorflux import errors
+from tensorflux import errors, tf_record
 from tensorflux.backends.numpy.data_flow_ops import _Closed
 from tensorflux.graph.operation import op_error
 from tensorflux.ops.registry import kernel
-from tensorflux.train import crc
 
 
 def _whole_file(name, data, attrs):
@@ -40,19 +38,9 @@ def _fixed_length(name, data, attrs):
 
 
 def _tf_records(name, data, attrs):
-    pos = 0
-    while pos + 12 <= len(data):
-        length, length_crc = struct.unpack_from("<QI", data, pos)
-        if crc.masked_crc32c(data[pos:pos + 8]) != length_crc:
-            raise ValueError("corrupted record at %d" % pos)
-        body = data[pos + 12:pos + 12 + length]
-        footer = data[pos + 12 + length:pos + 16 + length]
-        if len(footer) < 4:
-            raise ValueError("truncated record at %d" % pos)
-        if crc.masked_crc32c(body) != struct.unpack("<I", footer)[0]:
-            raise ValueError("corrupted record at %d" % pos)
+    data = tf_record.decompress(data, attrs.get("compression_type", ""), name)
+    for pos, body in tf_record.read_records(data, name):
         yield "%s:%d" % (name, pos), body
-        pos += 16 + length
 
 
 _FORMATS = {"WholeFileReaderV2": _whole_file, "TextLineReaderV2": _text_lines,
