@@ -1,11 +1,13 @@
 """GraphDef, NodeDef, AttrValue, MetaGraphDef and friends as protobuf message classes.
 
 Field numbers are TensorFlow's (tensorflow/core/framework/graph.proto, node_def.proto,
-attr_value.proto, versions.proto, protobuf/meta_graph.proto, saver.proto, variable.proto).
+attr_value.proto, versions.proto, protobuf/meta_graph.proto, saver.proto, variable.proto,
+protobuf/saved_model.proto).
 The classes behave like protobuf's generated ones for what TF1 code does with a graph:
 `ParseFromString`, `FromString`, `SerializeToString`, attribute access, `node.add()`,
 `node.attr["T"].type`, `HasField`, `WhichOneof`. Map fields (`NodeDef.attr`,
-`MetaGraphDef.collection_def`) are dicts whose missing keys read as empty messages.
+`MetaGraphDef.collection_def`, `SignatureDef.inputs`) are dicts whose missing keys read as
+empty messages.
 
 Example:
     >>> gd = GraphDef()
@@ -100,8 +102,10 @@ class MapMessage(Message):
         super().ParseFromString(data)
 
     def SerializeToString(self, deterministic=None):  # noqa: N802 - protobuf's name
-        body = super().SerializeToString()
-        return body + b"".join(m.encode(getattr(self, m.name)) for m in self.MAPS)
+        # Fields and maps in field-number order, as protobuf writes them.
+        parts = [(f.number, self._encode_field(f)) for f in self.FIELDS]
+        parts += [(m.number, m.encode(getattr(self, m.name))) for m in self.MAPS]
+        return b"".join(body for _, body in sorted(parts, key=lambda p: p[0]))
 
     def MergeFromString(self, data):  # noqa: N802 - protobuf's name
         super().MergeFromString(data)
@@ -149,7 +153,9 @@ NameAttrList.MAPS = (MapField("attr", 2, AttrValue),)
 # --- node_def.proto, versions.proto, graph.proto, function.proto -------------------------------
 class NodeDef(MapMessage):
     FIELDS = (Field("name", 1, "string"), Field("op", 2, "string"),
-              Field("input", 3, "string", repeated=True), Field("device", 4, "string"))
+              Field("input", 3, "string", repeated=True), Field("device", 4, "string"),
+              Field("experimental_debug_info", 6, "bytes"),
+              Field("experimental_type", 7, "bytes"))
     MAPS = (MapField("attr", 5, AttrValue),)
 
 
@@ -249,8 +255,42 @@ class CollectionDef(Message):
               Field("any_list", 5, AnyList, oneof="kind"))
 
 
+class TensorInfo(Message):
+    """`TensorInfo`: a signature's tensor, by name (or its COO sparse parts), dtype and shape."""
+
+    class CooSparse(Message):
+        FIELDS = (Field("values_tensor_name", 1, "string"),
+                  Field("indices_tensor_name", 2, "string"),
+                  Field("dense_shape_tensor_name", 3, "string"))
+
+    FIELDS = (Field("name", 1, "string", oneof="encoding"),
+              Field("coo_sparse", 4, CooSparse, oneof="encoding"),
+              Field("composite_tensor", 5, "bytes", oneof="encoding"),
+              Field("dtype", 2, "enum"), Field("tensor_shape", 3, TensorShapeProto))
+
+
+class SignatureDef(MapMessage):
+    """`SignatureDef`: named input and output TensorInfos and a method name."""
+
+    FIELDS = (Field("method_name", 3, "string"),)
+    MAPS = (MapField("inputs", 1, TensorInfo), MapField("outputs", 2, TensorInfo),
+            MapField("defaults", 4, TensorProto))
+
+
+class AssetFileDef(Message):
+    """`AssetFileDef`: the tensor that holds an asset's path and the file's name in assets/."""
+
+    FIELDS = (Field("tensor_info", 1, TensorInfo), Field("filename", 2, "string"))
+
+
+class Any(Message):
+    """`google.protobuf.Any`: a type URL and the serialized message."""
+
+    FIELDS = (Field("type_url", 1, "string"), Field("value", 2, "bytes"))
+
+
 class MetaGraphDef(MapMessage):
-    """`tf.MetaGraphDef`: a GraphDef with its SaverDef, collections and meta info."""
+    """`tf.MetaGraphDef`: a GraphDef with its SaverDef, collections, signatures and meta info."""
 
     class MetaInfoDef(Message):
         FIELDS = (Field("meta_graph_version", 1, "string"),
@@ -261,8 +301,18 @@ class MetaGraphDef(MapMessage):
                   Field("stripped_default_attrs", 7, "bool"))
 
     FIELDS = (Field("meta_info_def", 1, MetaInfoDef), Field("graph_def", 2, GraphDef),
-              Field("saver_def", 3, SaverDef), Field("object_graph_def", 7, "bytes"))
-    MAPS = (MapField("collection_def", 4, CollectionDef), MapField("signature_def", 5, "bytes"))
+              Field("saver_def", 3, SaverDef),
+              Field("asset_file_def", 6, AssetFileDef, repeated=True),
+              Field("object_graph_def", 7, "bytes"))
+    MAPS = (MapField("collection_def", 4, CollectionDef),
+            MapField("signature_def", 5, SignatureDef))
+
+
+class SavedModel(Message):
+    """`SavedModel` (saved_model.proto): the schema version and one MetaGraphDef per tag set."""
+
+    FIELDS = (Field("saved_model_schema_version", 1, "int64"),
+              Field("meta_graphs", 2, MetaGraphDef, repeated=True))
 
 
 def as_graph_def_message(graph_def):

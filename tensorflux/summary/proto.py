@@ -136,21 +136,23 @@ class Message:
         self.MergeFromString(other.SerializeToString())
 
     def SerializeToString(self, deterministic=None):  # noqa: N802 - protobuf's name
-        out = []
-        for f in sorted(self.FIELDS, key=lambda f: f.number):
-            value = self._values[f.name]
-            if f.repeated:
-                out.append(_encode_repeated(f, value))
-            elif f.is_message:
-                if value is not None:
-                    body = value.SerializeToString()
-                    if body or f.name in self._present:
-                        out.append(pw.encode_bytes_field(f.number, body))
-            elif f.name in self._present and (f.oneof is not None or value != f.default()):
-                out.append(_encode_scalar(f, value))
-            elif value != f.default():
-                out.append(_encode_scalar(f, value))
-        return b"".join(out)
+        fields = sorted(self.FIELDS, key=lambda f: f.number)
+        return b"".join(self._encode_field(f) for f in fields)
+
+    def _encode_field(self, f):
+        """The wire bytes of one field (empty when it is unset)."""
+        value = self._values[f.name]
+        if f.repeated:
+            return _encode_repeated(f, value)
+        if f.is_message:
+            if value is not None:
+                body = value.SerializeToString()
+                if body or f.name in self._present:
+                    return pw.encode_bytes_field(f.number, body)
+            return b""
+        if f.name in self._present and f.oneof is not None:
+            return _encode_scalar(f, value)
+        return _encode_scalar(f, value) if value != f.default() else b""
 
     @classmethod
     def FromString(cls, data):  # noqa: N802 - protobuf's name

@@ -19,6 +19,7 @@ from tensorflux.graph.graph import GraphKeys
 
 _SAVER_OPS = {"SaveV2", "RestoreV2", "MergeV2Checkpoints", "ShardedFilename", "ShardedFilespec",
               "StringJoin", "Save", "SaveSlices", "Restore", "RestoreSlice"}
+_CHECKPOINT_OPS = {"SaveV2", "RestoreV2", "MergeV2Checkpoints", "Save", "Restore"}
 _VARIABLE_COLLECTIONS = {
     GraphKeys.GLOBAL_VARIABLES, GraphKeys.LOCAL_VARIABLES, GraphKeys.MODEL_VARIABLES,
     GraphKeys.TRAINABLE_VARIABLES, GraphKeys.MOVING_AVERAGE_VARIABLES,
@@ -100,6 +101,10 @@ def _saver_scopes(meta, saver_def):
     for sd in defs:
         if "/" in sd.restore_op_name:
             scopes.add(sd.restore_op_name.rsplit("/", 1)[0] + "/")
+    # Savers that are in no SaverDef (a SavedModel's earlier "save" next to "save_1").
+    for node in meta.graph_def.node:
+        if node.op in _CHECKPOINT_OPS and "/" in node.name:
+            scopes.add(node.name.rsplit("/", 1)[0] + "/")
     return scopes
 
 
