@@ -3,6 +3,7 @@
 This file is the explicit list of what `tf.nn` exports.
 """
 
+from tensorflux.ops import rnn_cell  # the tf.nn.rnn_cell namespace
 from tensorflux.ops.candidate_sampling_ops import (
     compute_accidental_hits,
     log_uniform_candidate_sampler,
@@ -29,6 +30,7 @@ from tensorflux.ops.conv_ops import (
     depthwise_conv2d_native_backprop_input,
     separable_conv2d,
 )
+from tensorflux.ops.ctc_ops import ctc_beam_search_decoder, ctc_greedy_decoder, ctc_loss
 from tensorflux.ops.math_ops import sigmoid, tanh
 from tensorflux.ops.nn_loss_ops import (
     log_poisson_loss,
@@ -87,4 +89,10 @@ from tensorflux.ops.pool_ops import (
     max_pool_v2,
     max_pool_with_argmax,
     pool,
+)
+from tensorflux.ops.rnn import (
+    bidirectional_dynamic_rnn,
+    dynamic_rnn,
+    static_bidirectional_rnn,
+    static_rnn,
 )
