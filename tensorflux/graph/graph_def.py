@@ -37,6 +37,10 @@ def _tensor_proto(value, dtype):
     return out
 
 
+# Op types with inputs whose TF OpDef has no "T" attr (TF's importer rejects unknown attrs).
+_NO_T_ATTR = ("Const", "SaveV2", "RestoreV2")
+
+
 def _attr_value(v):
     """AttrValue bytes for one attribute value (None when it has no proto form)."""
     if isinstance(v, bool):
@@ -94,7 +98,7 @@ def node_def_bytes(op):
             2, pw.encode_bytes_field(8, _tensor_proto(op._attrs["value"], op._attrs["dtype"])))
         out += pw.encode_bytes_field(5, body)
         attrs.pop("value")
-    if "T" not in attrs and op.inputs and op.type not in ("Const",):
+    if "T" not in attrs and op.inputs and op.type not in _NO_T_ATTR:
         attrs["T"] = op.inputs[0].dtype.base_dtype
     for k in sorted(attrs):
         av = _attr_value(attrs[k])

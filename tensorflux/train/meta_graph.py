@@ -6,9 +6,10 @@ tensorflux objects (variables as `tf.Variable`s over the imported ops, ops and t
 name); and a tensorflux `Saver` over the imported variables is returned.
 
 TF's Saver keeps its save/restore machinery as graph nodes (`save/SaveV2`,
-`save/restore_all`, …); tensorflux's Saver reads and writes checkpoints from Python, so those
-nodes (everything under a saver's name scope, and whatever depends on a save/restore op) are
-not imported: the returned Saver recreates the `save/` scope with its own nodes.
+`save/restore_all`, …). Those nodes (everything under a saver's name scope, and whatever
+depends on a save/restore op) are not imported: the returned Saver recreates the `save/` scope
+with its own, TF-identical nodes (`saver_graph.py`) and saves/restores from Python. (A plain
+`import_graph_def` of such a graph keeps TF's nodes; they run through SaveV2/RestoreV2.)
 """
 
 import os

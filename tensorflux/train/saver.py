@@ -92,10 +92,24 @@ class Saver:
         g = graph_lib.get_default_graph()
         with g.as_default(), g.name_scope(name or "save") as scope:
             self._filename_tensor = constant_op.constant(filename or "model", name="Const")
-            self._restore_op = control_flow_ops.no_op(name="restore_all")
+            self._save_tensor, self._restore_op = self._build_nodes(g)
             self._scope = scope
         self.saver_def = self.as_saver_def()
         g.add_to_collection(GraphKeys.SAVERS, self)
+
+    def _build_nodes(self, g):
+        """TF's save/restore nodes (`saver_graph.py`) for real TF to run from an exported graph.
+
+        Returns (save tensor or None, restore op); without variables, for V1 checkpoints or
+        for entries that are not plain variables, only the NoOp `restore_all` is made.
+        """
+        from tensorflux.train import saver_graph
+
+        refs = saver_graph.variable_refs(self._names, g) if self._names else None
+        if not refs or self._write_version != SaverDef.V2:
+            return None, control_flow_ops.no_op(name="restore_all")
+        return (saver_graph.build_save(self._filename_tensor, refs),
+                saver_graph.build_restore(self._filename_tensor, refs))
 
     # --- properties ---------------------------------------------------------------------
     @property
