@@ -16,6 +16,7 @@ from tensorflux import (
     image,
     initializers,
     io,
+    keras,
     layers,
     linalg,
     losses,
@@ -23,6 +24,7 @@ from tensorflux import (
     metrics,
     nn,
     random,
+    saved_model,
     sparse,
     summary,
     train,
@@ -305,7 +307,15 @@ from tensorflux.ops.math_ops import (
     truncatemod,
 )
 from tensorflux.ops.pad_ops import depth_to_space, pad, space_to_depth
-from tensorflux.ops.parsing_ops import decode_raw
+from tensorflux.ops.parsing_ops import (
+    FixedLenFeature,
+    FixedLenSequenceFeature,
+    VarLenFeature,
+    decode_csv,
+    decode_raw,
+    parse_example,
+    parse_single_example,
+)
 from tensorflux.ops.partitioned_variables import (
     PartitionedVariable,
     create_partitioned_variables,

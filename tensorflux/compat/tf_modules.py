@@ -211,6 +211,22 @@ MODULES = {
             "tf_record_iterator", "TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter",
         ]),
     ],
+    "tensorflow.core.example.example_pb2": [
+        ("tensorflux.train.example_protos", ["Example", "SequenceExample"]),
+    ],
+    "tensorflow.core.example.feature_pb2": [
+        ("tensorflux.train.example_protos", [
+            "BytesList", "Feature", "FeatureList", "FeatureLists", "Features", "FloatList",
+            "Int64List",
+        ]),
+    ],
+    "tensorflow.python.ops.parsing_ops": [
+        ("tensorflux.ops.parsing_ops", [
+            "decode_csv", "decode_raw", "FixedLenFeature", "FixedLenSequenceFeature",
+            "parse_example",
+            "parse_single_example", "VarLenFeature",
+        ]),
+    ],
     "tensorflow.python.ops.array_ops": [
         ("tensorflux", [
             "boolean_mask", "broadcast_gradient_args", "broadcast_to", "check_numerics", "concat",
@@ -411,6 +427,16 @@ MODULES = {
             "top_k", "uniform_candidate_sampler", "weighted_cross_entropy_with_logits",
             "weighted_moments", "xw_plus_b", "zero_fraction",
         ]),
+    ],
+    "tensorflow.python.ops.rnn": [
+        ("tensorflux.ops.rnn", [
+            "bidirectional_dynamic_rnn", "dynamic_rnn", "static_bidirectional_rnn", "static_rnn",
+        ]),
+    ],
+    "tensorflow.python.ops.rnn_cell": [("tensorflux.ops.rnn_cell", "*")],
+    "tensorflow.python.ops.rnn_cell_impl": [("tensorflux.ops.rnn_cell", "*")],
+    "tensorflow.python.ops.ctc_ops": [
+        ("tensorflux.ops.ctc_ops", ["ctc_beam_search_decoder", "ctc_greedy_decoder", "ctc_loss"]),
     ],
     "tensorflow.python.ops.nn_impl": [
         ("tensorflux.nn", [

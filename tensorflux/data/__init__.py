@@ -16,7 +16,7 @@ from tensorflux.data.iterator_ops import (
     make_initializable_iterator,
     make_one_shot_iterator,
 )
-from tensorflux.data.readers import TextLineDataset
+from tensorflux.data.readers import TextLineDataset, TFRecordDataset
 
 DatasetV1 = Dataset
 AUTOTUNE = experimental.AUTOTUNE
@@ -24,3 +24,4 @@ AUTOTUNE = experimental.AUTOTUNE
 __all__ = ["AUTOTUNE", "Dataset", "DatasetV1", "Iterator", "experimental", "get_output_classes",
            "get_output_shapes", "get_output_types", "make_initializable_iterator",
            "make_one_shot_iterator", "TextLineDataset"]
+__all__ += ["TFRecordDataset"]

@@ -41,6 +41,17 @@ from tensorflux.train.basic_session_run_hooks import (
     SummarySaverHook,
 )
 from tensorflux.train.coordinator import Coordinator, start_queue_runners
+from tensorflux.train.example_protos import (
+    BytesList,
+    Example,
+    Feature,
+    FeatureList,
+    FeatureLists,
+    Features,
+    FloatList,
+    Int64List,
+    SequenceExample,
+)
 from tensorflux.train.input import (
     batch,
     batch_join,

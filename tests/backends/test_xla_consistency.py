@@ -594,6 +594,23 @@ def _image_extract_patches(x):
     return outs + tf.gradients([tf.reduce_sum(o * o) for o in outs], img)
 
 
+@case("image_projective_transform")
+def _image_projective_transform(x):
+    from tensorflux.ops.image_transform_ops import image_projective_transform
+
+    img = x.uniform((2, 6, 7, 3), 0.0, 1.0)
+    # No NEAREST sample lands halfway between pixels (see backends/xla/image_transform_ops.py).
+    rot = x(np.array([[0.87, -0.49, 2.1, 0.49, 0.87, -1.3, 0, 0]], np.float32))
+    per_image = x(np.array([[1.3, 0.2, -1.1, 0.1, 1.4, -0.9, 0.01, 0],
+                            [0.9, 0, 0.37, 0, 1.1, -0.21, 0, 0.02]], np.float32))
+    outs = [image_projective_transform(img, rot, [6, 7], "BILINEAR"),
+            image_projective_transform(img, per_image, [4, 9], "NEAREST")]
+    for mode in ("CONSTANT", "REFLECT", "WRAP", "NEAREST"):
+        outs.append(image_projective_transform(img, per_image, [6, 7], "BILINEAR", mode, 0.3))
+    loss = tf.add_n([tf.reduce_sum(o * o) for o in outs])
+    return outs + tf.gradients(loss, img)
+
+
 @case("debug_checks")
 def _debug(x):
     a = x.uniform((3,))

@@ -22,6 +22,7 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     image_color_ops,
     image_ops,
     image_patch_ops,
+    image_transform_ops,
     linalg_ops,
     manip_ops,
     math_ops,
