@@ -36,7 +36,9 @@ class _Runner:
         self.call = call
         self.layout = layout  # per element: index into the plan's fetch values, or -1 (an op)
         self.plan = plan
-        self.fed_fetch = frozenset(i for i, t in enumerate(plan.fetches) if t in plan.feeds)
+        # fetch index -> feed index, for fetches of fed tensors
+        self.fed_fetch = {i: plan.feeds.index(t) for i, t in enumerate(plan.fetches)
+                          if t in plan.feeds}
         self.stateful = plan.stateful
 
 
@@ -99,8 +101,9 @@ class BaseSession:
         else:
             mapper = FetchMapper(self._graph, fetches)
             elements = tuple(mapper.elements)
+        given = None
         if feed_dict:
-            feed_tensors, feed_values = self._feeds(feed_dict)
+            feed_tensors, feed_values, given = self._feeds(feed_dict)
         else:
             feed_tensors, feed_values = (), []
         key = (elements, feed_tensors, self._graph._version)
@@ -108,6 +111,10 @@ class BaseSession:
         if runner is None:
             runner = self._make_runner(elements, feed_tensors)
         values = self._call(runner, feed_values, options, run_metadata)
+        if given:  # a fetched feed is the value as given, as in TF: a str stays a str
+            for k, j in enumerate(runner.layout):
+                if runner.fed_fetch.get(j) in given:
+                    values[k] = given[runner.fed_fetch[j]]
         if mapper is None:
             return values[0]
         return mapper.build(values)
@@ -142,13 +149,16 @@ class BaseSession:
         return results
 
     def _feeds(self, feed_dict):
-        tensors, values = [], []
+        """(feed tensors, their values, {position: value as given} for string feeds whose str
+        elements were encoded to bytes, as TF's runtime holds strings)."""
+        tensors, values, given = [], [], {}
         for key, value in feed_dict.items():
             spec = self._feed_specs.get(key)
             if spec is None and _is_sparse_key(key):
                 # A SparseTensor is fed as its three tensors (a value or a 3-tuple).
                 for k, v in zip((key.indices, key.values, key.dense_shape), value):
-                    t, vals = self._feeds({k: v})
+                    t, vals, raw = self._feeds({k: v})
+                    given.update((len(values) + i, r) for i, r in raw.items())
                     tensors += t
                     values += vals
                 continue
@@ -167,9 +177,12 @@ class BaseSession:
                 arr = _convert_feed(value, npd, t)
             if dims is not None:
                 _check_feed_shape(arr, dims, t)
+            if npd is object and _has_str(arr):
+                given[len(values)] = arr
+                arr = _encode_strings(arr)
             tensors.append(t)
             values.append(arr)
-        return tuple(tensors), values
+        return tuple(tensors), values, given
 
     def _feed_spec(self, key):
         try:
@@ -264,6 +277,7 @@ class BaseSession:
                 runner = self._make_runner(elements, feed_tensors)
             vals = [a if type(a) is np.ndarray and a.dtype == s[1] else
                     _convert_feed(a, s[1], s[0]) for a, s in zip(args, specs)]
+            vals = [_encode_strings(v) if _has_str(v) else v for v in vals]
             for v, (t, _, dims) in zip(vals, specs):
                 if dims is not None:
                     _check_feed_shape(v, dims, t)
@@ -480,10 +494,19 @@ def _convert_feed(value, npd, t):
                             "type %s. Try explicitly setting the type of the feed tensor to a "
                             "larger type (e.g. int64)." % (value, type(value), t.dtype))
     try:
-        return np.asarray(value, dtype=npd)
+        arr = np.asarray(value, dtype=npd)
     except (TypeError, ValueError) as e:
         raise ValueError("Cannot convert feed value for Tensor %s to %s: %s"
                          % (t.name, t.dtype.name, e)) from None
+    return arr
+
+
+def _has_str(arr):
+    return arr.dtype == object and any(isinstance(x, str) for x in arr.flat)
+
+
+# TF's runtime holds strings as bytes: a str fed to a string tensor is encoded (UTF-8)
+_encode_strings = np.vectorize(lambda x: x.encode() if isinstance(x, str) else x, otypes=[object])
 
 
 def _with_mixed_precision(config):

@@ -171,6 +171,21 @@ def test_feed_any_tensor_and_fetch_a_fed_tensor(graph):
         assert sess.run(d) == 10.0  # nothing stays fed
 
 
+def test_str_feeds_are_bytes_inside_the_graph(graph):
+    # TF's runtime holds strings as bytes: a fed str compares equal to a string constant and
+    # comes out of ops as bytes; fetching the fed tensor itself gives the value as given
+    p = tf.placeholder(tf.string, [])
+    q = tf.placeholder(tf.string, [2])
+    with tf.Session() as sess:
+        assert sess.run(tf.equal(p, "abc"), {p: "abc"})
+        assert sess.run(tf.identity(p), {p: "abc"}) == b"abc"
+        np.testing.assert_array_equal(sess.run(tf.identity(q), {q: ["a", "\u00e9"]}),
+                                      np.array([b"a", b"\xc3\xa9"], object))
+        fed = sess.run(p, {p: "abc"})
+        assert fed.dtype == object and fed[()] == "abc"
+        assert sess.make_callable(tf.equal(p, "abc"), [p])("abc")
+
+
 def test_feeding_cuts_the_graph():
     p = tf.placeholder(tf.float32, [], name="p")
     q = p + 1.0
