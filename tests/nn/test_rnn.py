@@ -172,7 +172,7 @@ def test_wrappers_keep_variable_names_and_apply():
             sess.run(tf.global_variables_initializer())
             xv = np.random.RandomState(0).randn(2, 3, 2)
             o, p, d = sess.run([out, plain, dropped], {x: xv})
-    np.testing.assert_allclose(o, p + xv, rtol=1e-6)
+    np.testing.assert_allclose(o, p + xv.astype(np.float32), rtol=1e-6)  # float32's sum
     kept = d != 0
     assert kept.any() and not kept.all()
 
