@@ -22,10 +22,12 @@ from tensorflux import (
     losses,
     math,
     metrics,
+    nest,
     nn,
     random,
     saved_model,
     sparse,
+    strings,
     summary,
     train,
 )
@@ -94,6 +96,18 @@ from tensorflux.graph.operation import Operation
 from tensorflux.graph.tensor import Tensor
 from tensorflux.graph.tensor_shape import Dimension, TensorShape, dimension_value
 from tensorflux.initializers import tables_initializer
+from tensorflux.ops.array_extras import (
+    argsort,
+    dynamic_partition,
+    ensure_shape,
+    histogram_fixed_width,
+    histogram_fixed_width_bins,
+    parallel_stack,
+    repeat,
+    roll,
+    searchsorted,
+    sort,
+)
 from tensorflux.ops.array_ops import (
     broadcast_gradient_args,
     concat,
@@ -187,6 +201,9 @@ from tensorflux.ops.diag_ops import (
     matrix_diag_part,
     matrix_set_diag,
 )
+from tensorflux.ops.eager_py_func import py_function
+from tensorflux.ops.edit_distance_ops import edit_distance
+from tensorflux.ops.einsum_ops import einsum
 from tensorflux.ops.fill_ops import lin_space, linspace, meshgrid, one_hot, sequence_mask
 from tensorflux.ops.gather_ops import (
     boolean_mask,
@@ -306,6 +323,18 @@ from tensorflux.ops.math_ops import (
     truncatediv,
     truncatemod,
 )
+from tensorflux.ops.matrix_ops import (
+    cholesky,
+    cholesky_solve,
+    log_matrix_determinant,
+    matrix_determinant,
+    matrix_inverse,
+    matrix_solve,
+    matrix_solve_ls,
+    matrix_triangular_solve,
+    self_adjoint_eig,
+    self_adjoint_eigvals,
+)
 from tensorflux.ops.pad_ops import depth_to_space, pad, space_to_depth
 from tensorflux.ops.parsing_ops import (
     FixedLenFeature,
@@ -324,6 +353,7 @@ from tensorflux.ops.partitioned_variables import (
     variable_axis_size_partitioner,
 )
 from tensorflux.ops.random_ops import (
+    get_seed,
     multinomial,
     random_crop,
     random_normal,
@@ -353,6 +383,18 @@ from tensorflux.ops.reduction_ops import (
     reduce_sum,
 )
 from tensorflux.ops.scan_ops import cumprod, cumsum
+from tensorflux.ops.scatter_ops import (
+    scatter_add,
+    scatter_div,
+    scatter_max,
+    scatter_min,
+    scatter_mul,
+    scatter_nd_add,
+    scatter_nd_sub,
+    scatter_nd_update,
+    scatter_sub,
+    scatter_update,
+)
 from tensorflux.ops.segment_ops import (
     segment_max,
     segment_mean,
@@ -366,6 +408,12 @@ from tensorflux.ops.segment_ops import (
     unsorted_segment_sum,
 )
 from tensorflux.ops.slicing_ops import slice, strided_slice  # noqa: A004
+from tensorflux.ops.space_batch_ops import (
+    batch_to_space,
+    batch_to_space_nd,
+    space_to_batch,
+    space_to_batch_nd,
+)
 from tensorflux.ops.sparse_ops import (
     sparse_add,
     sparse_placeholder,
@@ -382,6 +430,18 @@ from tensorflux.ops.sparse_tensor import (
 )
 from tensorflux.ops.special_ops import lbeta, log_sigmoid
 from tensorflux.ops.state_ops import assign, assign_add, assign_sub
+from tensorflux.ops.string_ops import (
+    as_string,
+    decode_base64,
+    encode_base64,
+    reduce_join,
+    regex_replace,
+    string_join,
+    string_split,
+    string_to_number,
+    substr,
+)
+from tensorflux.ops.string_ops import strip as string_strip
 from tensorflux.platform import app, flags, gfile, test
 from tensorflux.platform import tf_logging as logging
 from tensorflux.summary.proto import (
@@ -393,6 +453,7 @@ from tensorflux.summary.proto import (
     SummaryMetadata,
     TensorProto,
 )
+from tensorflux.template import make_template
 from tensorflux.variable_scope import (
     AUTO_REUSE,
     VariableScope,

@@ -495,6 +495,14 @@ MODULES = {
             "Variable",
         ]),
     ],
+    "tensorflow.python.ops.string_ops": [
+        ("tensorflux.ops.string_ops", [
+            "as_string", "decode_base64", "encode_base64", "reduce_join", "regex_full_match",
+            "regex_replace", "string_join", "string_length=length", "string_lower=lower",
+            "string_split", "string_split_v2=split", "string_strip=strip", "string_to_number",
+            "string_upper=upper", "substr",
+        ]),
+    ],
     "tensorflow.python.ops.variable_scope": [
         ("tensorflux.variable_scope", [
             "_get_default_variable_store", "_VariableStore", "AUTO_REUSE", "get_local_variable",

@@ -230,6 +230,35 @@ def _linalg(x):
             tf.matmul(x.ints((2, 3)), x.ints((3, 2)))]
 
 
+def _matrix_ops(x, dtype):
+    n = 3
+    diag = np.diag([2.5, -3.0, 3.5])
+    g = x((RNG.uniform(-1, 1, (2, n, n)) + diag).astype(dtype))
+    m = RNG.uniform(-1, 1, (2, n, n))
+    s = x((m @ np.swapaxes(m, -1, -2) + 2 * np.eye(n)).astype(dtype))
+    b = x.uniform((2, n, 2), dtype=dtype)
+    sign, logabs = tf.log_matrix_determinant(g)
+    e, v = tf.self_adjoint_eig(s)
+    outs = [tf.matrix_inverse(g), tf.matrix_inverse(g, adjoint=True), tf.matrix_determinant(g),
+            sign, logabs, tf.matrix_solve(g, b), tf.matrix_solve(g, b, adjoint=True),
+            tf.matrix_triangular_solve(g, b), tf.matrix_triangular_solve(g, b, lower=False,
+                                                                         adjoint=True),
+            tf.cholesky(s), e, v * v, tf.self_adjoint_eigvals(s),
+            tf.einsum("bij,bjk->bik", g, b), tf.matrix_solve_ls(b, g)]
+    loss = tf.add_n([tf.reduce_sum(t) for t in outs if t is not sign])
+    return outs + tf.gradients(loss, [g, s, b])
+
+
+@case("matrix_ops_f64")
+def _matrix_ops_f64(x):
+    return _matrix_ops(x, np.float64)
+
+
+@case("matrix_ops_f32")
+def _matrix_ops_f32(x):
+    return _matrix_ops(x, np.float32)
+
+
 # --- array, fill, gather, manip, slicing, diag, pad ----------------------------------------------
 @case("array_basics")
 def _array(x):
@@ -318,6 +347,41 @@ def _assign(x):
     with tf.control_dependencies([a]):
         b = tf.assign_add(v, x.uniform((2, 3)))
     return [b, tf.assign_sub(w, x.ints((3,), dtype=np.int64))]
+
+
+@case("scatter_variables")
+def _scatter_variables(x):
+    v = tf.Variable(np.arange(12, dtype=np.float32).reshape(4, 3) + 1, name="v")
+    i, u = x(np.array([3, 0, 3], np.int32)), x.uniform((3, 3), 0.5, 2.0)
+    # Distinct indices for the update: the order of repeated updates is undefined (as in TF).
+    outs = [tf.scatter_update(v, x(np.array([3, 0, 1], np.int32)), u)]
+    for fn in (tf.scatter_add, tf.scatter_sub, tf.scatter_mul, tf.scatter_div, tf.scatter_min,
+               tf.scatter_max):
+        with tf.control_dependencies(outs[-1:]):
+            outs.append(fn(v, i, u))
+    nd_i = x(np.array([[1, 2], [3, 0]], np.int64))
+    for fn in (tf.scatter_nd_update, tf.scatter_nd_add, tf.scatter_nd_sub):
+        with tf.control_dependencies(outs[-1:]):
+            outs.append(fn(v, nd_i, x.uniform((2,))))
+    return outs
+
+
+@case("array_extras")
+def _array_extras(x):
+    a = x.uniform((3, 4))
+    seq = x(np.sort(RNG.uniform(-1, 1, (3, 5)).astype(np.float32), axis=1))
+    return [tf.roll(a, [1, -3], [0, 1]), tf.searchsorted(seq, a),
+            tf.searchsorted(seq, a, side="right", out_type=tf.int64),
+            tf.histogram_fixed_width(a, [-0.5, 0.5], nbins=4),
+            tf.ensure_shape(a, [3, None]), tf.parallel_stack([a, a * 2])]
+
+
+@case("space_to_batch_nd")
+def _space_to_batch_nd(x):
+    a = x.uniform((2, 4, 6, 3))
+    y = tf.space_to_batch_nd(a, [2, 3], [[1, 1], [0, 3]])
+    return [y, tf.batch_to_space_nd(y, [2, 3], [[1, 1], [0, 3]]),
+            tf.batch_to_space_nd(a, [2, 1], [[0, 3], [2, 0]])]
 
 
 # --- nn ops --------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ analysis.py for what must be known before tracing, and kernel.py for how kernels
 from tensorflux import ops as _ops  # noqa: F401 - registers every op type first
 from tensorflux.backends import numpy as _numpy  # noqa: F401 - numpy kernels: fallback and folding
 from tensorflux.backends.xla import (  # noqa: F401 - importing registers the kernels
+    array_extras,
     array_ops,
     bincount_ops,
     cond_ops,
@@ -26,6 +27,7 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     linalg_ops,
     manip_ops,
     math_ops,
+    matrix_ops,
     nn_loss_ops,
     nn_ops,
     norm_ops,
@@ -34,8 +36,10 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     random_ops,
     reduction_ops,
     scan_ops,
+    scatter_ops,
     segment_ops,
     slicing_ops,
+    space_batch_ops,
     sparse_ops,
     special_ops,
     state_ops,
