@@ -292,7 +292,9 @@ def variable_scope(name_or_scope, default_name=None, values=None, initializer=No
             new_reuse = reuse if reuse is not None else old.reuse
             if old.reuse is True:
                 new_reuse = True
-            ns = base
+            # with default_name, TF opens the name scope on default_name itself (made unique
+            # among name scopes), not on the variable scope's unique name: `z_2/` beside `z_1`
+            ns = name_or_scope if name_or_scope is not None else default_name
             new = old._copy(name=scope_name, reuse=new_reuse)
         for attr, val in (("initializer", initializer), ("regularizer", regularizer),
                           ("caching_device", caching_device), ("partitioner", partitioner),

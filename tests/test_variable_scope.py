@@ -290,3 +290,21 @@ def test_auxiliary_name_scope_false():
         c = tf.constant(1.0, name="c")
     assert v.name == "aux/v:0"
     assert c.name == "c:0"
+
+
+def test_default_name_opens_the_name_scope_on_default_name():
+    # what TF 1.x names (recorded with TensorFlow 2.21's compat.v1): the variable scope is made
+    # unique among variable scopes, the name scope among name scopes, each on its own
+    with tf.Graph().as_default():
+        got = []
+        for _ in range(2):
+            with tf.variable_scope(None, default_name="x") as s:
+                got.append((s.name, tf.constant(1.0).name))
+        with tf.variable_scope("z"):
+            got.append(tf.constant(1.0).name)
+        with tf.variable_scope("z"):
+            got.append(tf.constant(1.0).name)
+        with tf.variable_scope(None, default_name="z") as s:
+            got.append((s.name, tf.constant(1.0).name))
+    assert got == [("x", "x/Const:0"), ("x_1", "x_1/Const:0"), "z/Const:0", "z_1/Const:0",
+                   ("z_1", "z_2/Const:0")]
