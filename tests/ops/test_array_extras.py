@@ -8,20 +8,14 @@ tensorflux and compared with what TensorFlow recorded: output names, static shap
 values, gradients for the recorded upstream gradients, and for errors the class and message.
 """
 
-import json
-import os
-
 import numpy as np
 import pytest
 from gradcheck import check_gradients
+from lambda_cases import check_case, check_error, load
 
 import tensorflux as tf
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "fixtures", "array_extras")
-
-with open(os.path.join(FIXTURES, "cases.json")) as _f:
-    ALL_CASES = json.load(_f)["cases"]
-ARRAYS = dict(np.load(os.path.join(FIXTURES, "arrays.npz")))
+ALL_CASES, ARRAYS = load("array_extras")
 CASES = [c for c in ALL_CASES if not c["name"].startswith("scatter")]
 
 # Composites built from other ops than TF 2's: the op names inside their scope differ.
@@ -33,75 +27,26 @@ NAMES_DIFFER = {
 }
 
 
-def build_case(spec, arrays):
-    """(placeholders, feed, the case's lambda) for a fixture case."""
-    phs, feed = [], {}
-    for k, dtype in spec["inputs"].items():
-        value = arrays["%s/in/%s" % (spec["name"], k)]
-        p = tf.placeholder(dtype, value.shape, name=k)
-        phs.append(p)
-        feed[p] = value
-    fn = eval(spec["code"], {"tf": tf, "np": np})  # noqa: S307 - the fixture's case table
-    return phs, feed, fn
+def check_fixture_case(spec, arrays):
+    check_case(spec, arrays, names=None if spec["name"] in NAMES_DIFFER else spec["names"],
+               tol=lambda dtype: 1e-6)
 
 
-def _outputs(out):
-    return list(out) if isinstance(out, (list, tuple)) else [out]
-
-
-def check_case(spec, arrays):
-    """Builds and runs one recorded case; asserts it matches what TensorFlow recorded."""
-    name = spec["name"]
-    phs, feed, fn = build_case(spec, arrays)
-    outs = _outputs(fn(*phs))
-    if name not in NAMES_DIFFER:
-        assert [t.name for t in outs] == spec["names"]
-    assert [None if t.shape.ndims is None else t.shape.as_list() for t in outs] == \
-        spec["shapes"]
-    assert [t.dtype.base_dtype.name for t in outs] == spec["dtypes"]
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        for i, v in enumerate(sess.run(outs, feed)):
-            want = arrays["%s/out%d" % (name, i)]
-            assert np.asarray(v).dtype == want.dtype, (i, np.asarray(v).dtype, want.dtype)
-            np.testing.assert_allclose(v, want, rtol=1e-6, atol=1e-6)
-        variables = tf.global_variables()
-        assert [v.name for v in variables] == spec["var_names"]
-        for i, v in enumerate(sess.run(variables)):
-            np.testing.assert_allclose(v, arrays["%s/var%d" % (name, i)], rtol=1e-6)
-        if "grad_inputs" in spec:
-            gys = [arrays["%s/gy%d" % (name, i)] for i in range(len(outs))]
-            xs = [p for k, p in zip(spec["inputs"], phs) if k in spec["grad_inputs"]]
-            grads = tf.gradients(outs, xs, grad_ys=gys)
-            grads = sess.run([tf.convert_to_tensor(g) for g in grads], feed)  # dense slices
-            for k, got in zip(spec["grad_inputs"], grads):
-                want = arrays["%s/grad/%s" % (name, k)]
-                np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10, err_msg=k)
-
-
-def check_error(spec, arrays):
-    phs, feed, fn = build_case(spec, arrays)
-    with pytest.raises(Exception) as info:
-        out = fn(*phs)
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
-            sess.run(out, feed)
-    assert type(info.value).__name__ == spec["exception"]
+def check_fixture_error(spec, arrays):
     # Static shape errors: TF names the node as `{{node X}} = X[...]`, tensorflux as TF 1.x did.
-    want = spec["message"].split(" for '{{node")[0].rstrip(".")
-    assert want in str(info.value)
+    check_error(spec, arrays, spec["message"].split(" for '{{node")[0])
 
 
 @pytest.mark.parametrize("spec", [c for c in CASES if not c["error"]],
                          ids=[c["name"] for c in CASES if not c["error"]])
 def test_case_matches_tf(spec):
-    check_case(spec, ARRAYS)
+    check_fixture_case(spec, ARRAYS)
 
 
 @pytest.mark.parametrize("spec", [c for c in CASES if c["error"]],
                          ids=[c["name"] for c in CASES if c["error"]])
 def test_error_matches_tf(spec):
-    check_error(spec, ARRAYS)
+    check_fixture_error(spec, ARRAYS)
 
 
 # --- gradients -----------------------------------------------------------------------------

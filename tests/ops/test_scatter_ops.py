@@ -7,7 +7,7 @@ The TensorFlow cases are the `scatter*` cases of tools/fixtures/gen_array_extras
 
 import numpy as np
 import pytest
-from test_array_extras import ALL_CASES, ARRAYS, check_case, check_error
+from test_array_extras import ALL_CASES, ARRAYS, check_fixture_case, check_fixture_error
 
 import tensorflux as tf
 
@@ -17,13 +17,13 @@ CASES = [c for c in ALL_CASES if c["name"].startswith("scatter")]
 @pytest.mark.parametrize("spec", [c for c in CASES if not c["error"]],
                          ids=[c["name"] for c in CASES if not c["error"]])
 def test_case_matches_tf(spec):
-    check_case(spec, ARRAYS)
+    check_fixture_case(spec, ARRAYS)
 
 
 @pytest.mark.parametrize("spec", [c for c in CASES if c["error"]],
                          ids=[c["name"] for c in CASES if c["error"]])
 def test_error_matches_tf(spec):
-    check_error(spec, ARRAYS)
+    check_fixture_error(spec, ARRAYS)
 
 
 def _variable():
