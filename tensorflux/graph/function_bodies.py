@@ -9,38 +9,6 @@ importing graph for an inlined call), resolving `arg`, `node:out_arg:idx` and `^
 from tensorflux.graph import dtypes, functions
 
 
-def _source(name):
-    return name.lstrip("^").split(":", 1)[0]
-
-
-def _order(fdef):
-    """The function's NodeDefs with every node after the nodes it reads (iterative DFS)."""
-    nodes = {n.name: n for n in fdef.node_def}
-    order, done, active = [], set(), set()
-    for root in fdef.node_def:
-        if root.name in done:
-            continue
-        stack = [(root, iter(root.input))]
-        active.add(root.name)
-        while stack:
-            node, pending = stack[-1]
-            for inp in pending:
-                src = _source(inp)
-                if src in active:
-                    raise ValueError("Function '%s' has a cycle through node '%s'"
-                                     % (fdef.signature.name, src))
-                if src in nodes and src not in done:
-                    active.add(src)
-                    stack.append((nodes[src], iter(nodes[src].input)))
-                    break
-            else:
-                stack.pop()
-                active.discard(node.name)
-                done.add(node.name)
-                order.append(node)
-    return order
-
-
 class _Scope:
     """Resolves input names inside one function: arguments, node outputs, control inputs."""
 
@@ -87,7 +55,8 @@ def build_nodes(g, fdef, args, library):
     from tensorflux.graph import importer
 
     scope = _Scope(fdef, args)
-    for node in _order(fdef):
+    for node in importer.dependency_order(
+            fdef.node_def, "Function '%s' has a cycle through node '%%s'" % fdef.signature.name):
         where = "Node '%s' of function '%s'" % (node.name, scope.fname)
         importer.check_op_type(node, library, where)
         inputs = [scope.tensor(i, where) for i in node.input if not i.startswith("^")]

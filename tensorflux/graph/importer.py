@@ -79,7 +79,8 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     input_map = _normalize_input_map(input_map)
     nodes, library = _check_nodes(gd)
     _check_names(input_map, return_elements, nodes)
-    order = _dependency_order(gd.node, nodes)
+    order = dependency_order(gd.node, "GraphDef has a cycle through node '%s'; tensorflux "
+                                      "cannot import graphs with loops.")
     g = graph_lib.get_default_graph()
     mark = _Mark(g)
     try:
@@ -186,11 +187,15 @@ def _check_names(input_map, return_elements, nodes):
             raise ValueError("Requested return_element %r not found in graph_def." % el)
 
 
-def _dependency_order(node_list, nodes):
-    """The NodeDefs with every node after its inputs; a GraphDef already in that order keeps it.
+def dependency_order(node_list, cycle_message):
+    """The NodeDefs with every node after its inputs; a list already in that order keeps it.
 
-    A depth-first walk from each node in GraphDef order emits its unvisited inputs first.
+    A depth-first walk from each node in list order emits its unvisited inputs first. Inputs
+    naming no node of the list (a function's arguments) are not followed; a cycle raises
+    ValueError(cycle_message % node name). Serves GraphDefs and FunctionDefs (whose inputs
+    read `node:out_arg:index`; either way the node is the name before the first colon).
     """
+    nodes = {n.name: n for n in node_list}
     order, done, active = [], set(), set()
     for root in node_list:
         if root.name in done:
@@ -200,11 +205,10 @@ def _dependency_order(node_list, nodes):
         while stack:
             node, pending = stack[-1]
             for inp in pending:
-                src = _split_input(inp)[0]
+                src = inp.lstrip("^").split(":", 1)[0]
                 if src in active:
-                    raise ValueError("GraphDef has a cycle through node '%s'; tensorflux cannot "
-                                     "import graphs with loops." % src)
-                if src not in done:
+                    raise ValueError(cycle_message % src)
+                if src in nodes and src not in done:
                     active.add(src)
                     stack.append((nodes[src], iter(nodes[src].input)))
                     break
