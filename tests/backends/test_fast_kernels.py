@@ -676,3 +676,44 @@ def test_one_core_gives_a_thread_its_own_single_threaded_primitives():
     assert not primitives.on_one_core() and gomp.omp_get_max_threads() == before
     assert len(rt.cache) == n + 1  # a primitive of its own
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+def test_read_only_weights_are_reordered_once_each(monkeypatch):
+    """One cached primitive serves every layer of its shapes: each read-only filter keeps its
+    own reordered copy (reordered on first use only), a writeable one is reordered on every
+    call, and a copy goes when its filter does."""
+    import gc
+
+    from tensorflux.backends.onednn import primitives
+
+    rt = onednn.runtime()
+    rng = np.random.RandomState(3)
+    x = rng.rand(2, 6, 6, 16).astype(np.float32)
+    geom = ((1, 1), (1, 1), ((1, 1), (1, 1)))
+    filters = [rng.rand(3, 3, 16, 32).astype(np.float32) - 0.5 for _ in range(3)]
+    want = [onednn_conv.forward(rt, x, w.copy(), geom, (2, 6, 6, 32), False) for w in filters]
+    for w in filters:
+        w.setflags(write=False)
+    count = [0]
+    reorder = primitives._reorder
+
+    def spy(*a):
+        count[0] += 1
+        return reorder(*a)
+    monkeypatch.setattr(primitives, "_reorder", spy)
+    for _ in range(3):
+        for w, y in zip(filters, want):
+            np.testing.assert_array_equal(
+                onednn_conv.forward(rt, x, w, geom, (2, 6, 6, 32), False), y)
+    assert count[0] == 3  # once per filter, not once per call
+    live = onednn_conv.forward(rt, x, filters[0].copy(), geom, (2, 6, 6, 32), False)
+    np.testing.assert_array_equal(live, want[0])
+    assert count[0] == 4  # a writeable filter is reordered each time
+    prims = [p for p in rt.cache.values() if getattr(p, "_reordered", None)]
+    ours = [(p, k) for p in prims for k, (ref, _) in p._reordered.items()
+            if any(ref() is w for w in filters)]
+    assert len(ours) == 3
+    del filters, w
+    gc.collect()
+    assert not any(k in p._reordered for p, k in ours)
+    assert all(ref() is not None for p in prims for ref, _ in p._reordered.values())

@@ -17,6 +17,7 @@ import collections
 import ctypes
 import os
 import threading
+import weakref
 
 import numpy as np
 
@@ -271,8 +272,11 @@ class Primitive:
         self.exec_args = (C.ExecArg * n)(*[C.ExecArg(a.arg, a.mem) for a in self.args])
         self.nargs = n
         self.lock = threading.Lock()  # the memory objects' data handles are set per call
-        # input position -> (read-only array, its reordered copy): weights that cannot change
-        # (frozen constants, folded batch-norm weights) are reordered once, not on every call
+        # (input position, id of a read-only array) -> (weak ref to the array, its reordered
+        # copy): weights that cannot change (frozen constants, folded batch-norm weights) are
+        # reordered once, not on every call. One primitive serves every layer of its shapes
+        # (ResNet-50 has up to six), so each array has its own entry; an entry goes when its
+        # array does.
         self._reordered = {}
 
     def _memory(self, md):
@@ -281,6 +285,20 @@ class Primitive:
                        "memory_create")
         self._mems.append(m)
         return m
+
+    def _keep_reordered(self, i, buf, inner):
+        key = (i, id(buf))
+        entries = self._reordered
+
+        def forget(ref):
+            done = entries.get(key)
+            if done is not None and done[0] is ref:
+                entries.pop(key, None)
+
+        try:
+            entries[key] = (weakref.ref(buf, forget), inner)
+        except TypeError:  # an array type without weak references: not kept
+            pass
 
     def impl(self):
         """The implementation oneDNN chose (e.g. `brg:avx512_core`), for tests and benchmarks."""
@@ -305,8 +323,8 @@ class Primitive:
                     lib.memory_set_data_handle(a.mem, ptr)
                     continue
                 if not a.is_output:
-                    done = self._reordered.get(i)
-                    if done is not None and done[0] is buf:  # read-only: reordered before
+                    done = self._reordered.get((i, id(buf)))
+                    if done is not None and done[0]() is buf:  # read-only: reordered before
                         lib.memory_set_data_handle(a.mem, done[1].ctypes.data)
                         continue
                 inner = np.empty(max(a.nbytes, 1), np.uint8)
@@ -319,7 +337,7 @@ class Primitive:
                 else:
                     _reorder(lib, stream, rprim, umem, a.mem)
                     if not _writeable(buf):  # cannot change: keep its reordered copy
-                        self._reordered[i] = (buf, inner)
+                        self._keep_reordered(i, buf, inner)
             lib.check(lib.primitive_execute(self.prim, stream, self.nargs, self.exec_args),
                       "primitive_execute")
             for rprim, src, dst in after:
