@@ -48,9 +48,10 @@ def _select_grad(op, g):
     from tensorflux.ops import math_ops
 
     c, x, y = op.inputs
-    zeros = array_ops.zeros_like(g)
     if op.type == "Select":
+        zeros = array_ops.zeros_like(x)
         return [None, where(c, g, zeros), where(c, zeros, g)]
+    zeros = array_ops.zeros([], dtype=g.dtype.base_dtype)  # a scalar, as TF's gradient has
     gx = math_ops._sum_to(where_v2(c, g, zeros), x)
     gy = math_ops._sum_to(where_v2(c, zeros, g), y)
     return [None, gx, gy]

@@ -57,6 +57,23 @@ def test_select_gradients():
                     {"x": RNG.randn(2, 3), "y": RNG.randn(3)}, op_types=["SelectV2"])
 
 
+def test_select_v2_gradient_selects_against_a_scalar_zero_as_tf():
+    """TF's SelectV2 gradient is `where_v2(c, grad, zeros([]))` (dropout's backward pass), not a
+    zeros_like of the gradient; Select's keeps zeros shaped like x."""
+    x = tf.placeholder(tf.float32, [4, 5], name="x")
+    c = tf.placeholder(tf.bool, [4, 5], name="c")
+    y = tf.where_v2(c, x, 0.0)
+    gx, = tf.gradients(y, [x])
+    zero = gx.op.inputs[2]
+    assert gx.op.type == "SelectV2" and gx.name == "gradients/SelectV2_grad/SelectV2:0"
+    assert zero.op.name == "gradients/SelectV2_grad/zeros" and zero.shape.as_list() == []
+    s = tf.where(tf.constant([True, False]), tf.ones([2]), tf.zeros([2]))
+    gs, = tf.gradients(s, [s.op.inputs[1]])
+    assert gs.op.type == "Select" and gs.op.inputs[2].shape.as_list() == [2]
+    cv = RNG.rand(4, 5) > 0.5
+    np.testing.assert_array_equal(run(gx, {x: RNG.randn(4, 5), c: cv}), cv.astype(np.float32))
+
+
 # --- broadcast_to ----------------------------------------------------------------------------
 def test_broadcast_to():
     b = tf.broadcast_to([1, 2, 3], [2, 3])
