@@ -17,7 +17,7 @@ import pytest
 
 import tensorflux as tf
 from tensorflux.backends import onednn
-from tensorflux.backends.numpy import nn_ops, training_ops
+from tensorflux.backends.numpy import jit_loops, nn_ops, training_ops
 from tensorflux.backends.onednn import conv as onednn_conv
 from tensorflux.backends.onednn import matmul as onednn_matmul
 from tensorflux.backends.onednn import norm as onednn_norm
@@ -308,12 +308,23 @@ def _train_graph(opt_fn, seed=7):
     lambda: tf.train.MomentumOptimizer(0.05, 0.9, use_nesterov=True),
     lambda: tf.train.GradientDescentOptimizer(0.1),
 ], ids=["adam", "momentum", "nesterov", "sgd"])
-@pytest.mark.parametrize("split", [False, True], ids=["whole", "threads"])
+@pytest.mark.parametrize("split", ["whole", "threads", "compiled"])
 def test_optimizer_updates_are_bitwise_the_references(monkeypatch, opt_fn, split):
-    if split:  # tiny chunks, every update split across threads
+    used = []
+    if split != "whole":  # tiny chunks, every update split across threads
         monkeypatch.setattr(training_ops, "_CHUNK", 7)
         monkeypatch.setattr(training_ops, "_PARALLEL_MIN", 1)
         monkeypatch.setattr(onednn_threads, "workers", lambda: 3)
+    if split == "compiled":  # every update one compiled loop per thread (jit_loops)
+        for rule in jit_loops._PYTHON:
+            assert jit_loops.loop(rule, np.float32, wait=True) is not None
+        monkeypatch.setattr(training_ops, "_JIT_MIN", 1)
+        run_compiled = training_ops._run_compiled
+
+        def spy(*a):
+            used.append(run_compiled(*a))
+            return used[-1]
+        monkeypatch.setattr(training_ops, "_run_compiled", spy)
     g, x, w, b, train, init, xv = _train_graph(opt_fn)
     results = {}
     for mode in ("reference", "fast"):
@@ -325,6 +336,57 @@ def test_optimizer_updates_are_bitwise_the_references(monkeypatch, opt_fn, split
             results[mode] = sess.run([w, b] + list(g.get_collection("variables")))
     for f, r in zip(results["fast"], results["reference"]):
         np.testing.assert_array_equal(f, r)
+    assert all(used) and len(used) == (10 if split == "compiled" else 0)
+
+
+def test_numba_compiles_every_optimizer_loop():
+    """The `test` extra installs numba (the `fast` extra's single-pass optimizer updates)."""
+    for rule in jit_loops._PYTHON:
+        for dtype in (np.float32, np.float64):
+            assert jit_loops.loop(rule, dtype, wait=True) is not None, (rule, dtype)
+
+
+def test_compiled_updates_take_read_only_inputs_and_float64(monkeypatch):
+    """Large updates (not shrunk thresholds) of both dtypes, gradients that are read-only
+    arrays, split across threads: bitwise the reference rule, and the variable changes."""
+    rng = np.random.RandomState(5)
+    n = 3 * training_ops._JIT_MIN + 5
+    cases = [(np.float32, tf.train.AdamOptimizer(0.01)),
+             (np.float64, tf.train.MomentumOptimizer(0.05, 0.9, use_nesterov=True))]
+    for dtype, opt in cases:
+        for rule in ("adam", "momentum_nesterov"):
+            jit_loops.loop(rule, dtype, wait=True)
+        g = tf.Graph()
+        with g.as_default():
+            v = tf.Variable(rng.randn(n).astype(dtype))
+            grad = tf.placeholder(dtype, [n])
+            train = opt.apply_gradients([(grad, v)])
+            init = tf.global_variables_initializer()
+        gv = rng.randn(n).astype(dtype)
+        gv.setflags(write=False)
+        out = {}
+        for mode in ("reference", "fast"):
+            monkeypatch.setenv("TENSORFLUX_KERNELS", mode)
+            with tf.Session(graph=g) as sess:
+                sess.run(init)
+                start = sess.run(v)
+                for _ in range(3):
+                    sess.run(train, {grad: gv})
+                out[mode] = sess.run(v)
+        np.testing.assert_array_equal(out["fast"], out["reference"])
+        assert out["fast"].dtype == dtype and not np.array_equal(out["fast"], start)
+
+
+def test_first_request_for_a_loop_compiles_in_the_background(monkeypatch):
+    monkeypatch.setattr(jit_loops, "_STATE", {})
+    assert jit_loops.loop("gradient_descent", np.float32) is None  # compiling: numpy path
+    fn = jit_loops.loop("gradient_descent", np.float32, wait=True)
+    assert fn is not None and jit_loops.loop("gradient_descent", np.float32) is fn
+    var = np.arange(4, dtype=np.float32)
+    delta = np.ones(4, np.float32)
+    out = np.empty(4, np.float32)
+    fn(var, delta, np.float32(0.5), out)
+    np.testing.assert_array_equal(out, var - np.float32(0.5) * delta)
 
 
 def test_optimizer_reuses_buffers_without_touching_fetched_values(monkeypatch):

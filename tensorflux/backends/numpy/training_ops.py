@@ -20,6 +20,7 @@ import sys
 import numpy as np
 
 from tensorflux.backends import onednn
+from tensorflux.backends.numpy import jit_loops
 from tensorflux.backends.numpy.state_ops import _read
 from tensorflux.backends.onednn import threads
 from tensorflux.ops import state_ops, training_ops
@@ -252,6 +253,42 @@ def _fast_adam(attrs, cur, inp, out, chunks):
         np.subtract(var[c], tc, out=nvar[c])
 
 
+_JIT_MIN = 1 << 15  # elements from which an update asks for a compiled loop (jit_loops)
+
+
+def _run_compiled(op_type, attrs, cur, inp, out, n):
+    """Runs the update as one compiled loop per thread (jit_loops); False when none is ready
+    (no numba, still compiling, or a small update), for the chunked numpy path."""
+    if n < _JIT_MIN:
+        return False
+    var = cur["var"]
+    scalar = var.dtype.type
+    if op_type == "ApplyAdam":
+        fn = jit_loops.loop("adam", var.dtype)
+        if fn is None:
+            return False
+        one = np.ones((), var.dtype)
+        alpha = inp["lr"] * np.sqrt(one - inp["beta2_power"]) / (one - inp["beta1_power"])
+        args = (var, cur["m"], cur["v"], inp["grad"], scalar(alpha), scalar(one - inp["beta1"]),
+                scalar(one - inp["beta2"]), scalar(inp["epsilon"]), out["var"], out["m"],
+                out["v"])
+    elif op_type == "ApplyMomentum":
+        fn = jit_loops.loop("momentum_nesterov" if attrs.get("use_nesterov") else "momentum",
+                            var.dtype)
+        if fn is None:
+            return False
+        args = (var, cur["accum"], inp["grad"], scalar(inp["lr"]), scalar(inp["momentum"]),
+                out["var"], out["accum"])
+    else:
+        fn = jit_loops.loop("gradient_descent", var.dtype)
+        if fn is None:
+            return False
+        args = (var, inp["delta"], scalar(inp["alpha"]), out["var"])
+    threads.split(lambda lo, hi: fn(*[a[lo:hi] if np.ndim(a) else a for a in args]), n,
+                  _PARALLEL_MIN)
+    return True
+
+
 _FAST_RULES = {"ApplyGradientDescent": _fast_gradient_descent,
                "ApplyMomentum": _fast_momentum, "ApplyAdam": _fast_adam}
 
@@ -306,8 +343,9 @@ def _builder(op_type, rule, sparse):
                         _fast_ok(attrs, cur, inputs, gname):
                     spares = _spares(state)
                     out = {n: spares.take(k, cur[n]) for n, k in zip(refs, keys)}
-                    _run_chunked(fast, attrs, _ravel_all(cur), _ravel_all(inputs),
-                                 _ravel_all(out), var.size)
+                    flat = _ravel_all(cur), _ravel_all(inputs), _ravel_all(out)
+                    if not _run_compiled(op_type, attrs, *flat, var.size):
+                        _run_chunked(fast, attrs, *flat, var.size)
                     for n, k in zip(refs, keys):
                         state.variables[k] = out[n]
                         spares.stored(k, cur[n], out[n])
