@@ -74,23 +74,22 @@ def _gradient_descent(var, delta, alpha, nvar):
         nvar[i] = var[i] - alpha * delta[i]
 
 
-_PYTHON = {"adam": _adam, "momentum": _momentum, "momentum_nesterov": _momentum_nesterov,
-           "gradient_descent": _gradient_descent}
+# rule -> (loop, (array inputs, scalars, outputs)): the order of the loop's arguments
+_PYTHON = {"adam": (_adam, (4, 4, 3)), "momentum": (_momentum, (3, 2, 2)),
+           "momentum_nesterov": (_momentum_nesterov, (3, 2, 2)),
+           "gradient_descent": (_gradient_descent, (2, 1, 1))}
 
 
 def _compile(rule, dtype):
     try:
         import numba
 
-        fn = numba.njit(nogil=True, cache=True, error_model="numpy")(_PYTHON[rule])
-        sig_scalar = {"float32": numba.float32, "float64": numba.float64}[dtype]
-        arr = sig_scalar[::1]
-        ro = numba.types.Array(sig_scalar, 1, "C", readonly=True)
-        # every array argument may be read-only (sealed values) except the outputs
-        nin, nscal, nout = {"adam": (4, 4, 3), "momentum": (3, 2, 2),
-                            "momentum_nesterov": (3, 2, 2),
-                            "gradient_descent": (2, 1, 1)}[rule]
-        sig = numba.void(*([ro] * nin + [sig_scalar] * nscal + [arr] * nout))
+        python, (nin, nscal, nout) = _PYTHON[rule]
+        fn = numba.njit(nogil=True, cache=True, error_model="numpy")(python)
+        scalar = {"float32": numba.float32, "float64": numba.float64}[dtype]
+        # the inputs may be read-only arrays (sealed values), the outputs are not
+        ro = numba.types.Array(scalar, 1, "C", readonly=True)
+        sig = numba.void(*([ro] * nin + [scalar] * nscal + [scalar[::1]] * nout))
         fn.compile(sig)
         fn.disable_compile()  # any other argument types are an error, not a silent compile
         result = fn
