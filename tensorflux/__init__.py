@@ -442,6 +442,7 @@ from tensorflux.ops.string_ops import (
     substr,
 )
 from tensorflux.ops.string_ops import strip as string_strip
+from tensorflux.ops.tensor_array_ops import TensorArray
 from tensorflux.platform import app, flags, gfile, test
 from tensorflux.platform import tf_logging as logging
 from tensorflux.summary.proto import (

@@ -10,7 +10,7 @@ import numpy as np
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import array_ops, math_ops, registry
-from tensorflux.ops._helpers import convert
+from tensorflux.ops._helpers import convert, trainable
 
 
 class UnconnectedGradients:
@@ -31,9 +31,7 @@ def _as_tensor_list(x, as_ref=False):
     return out
 
 
-def _trainable(t):
-    d = t.dtype.base_dtype
-    return d.is_floating or d.is_complex
+_trainable = trainable
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,

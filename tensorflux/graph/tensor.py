@@ -10,7 +10,9 @@ class Tensor:
     `ops.array_ops`, so `a * b + c` and `x[:, 1:]` build graph ops.
     """
 
-    __slots__ = ("_op", "_value_index", "_dtype", "_shape", "_consumers", "__weakref__")
+    # _handle_data: (element dtype, element shape) of a TensorList variant (ops/list_ops.py)
+    __slots__ = ("_op", "_value_index", "_dtype", "_shape", "_consumers", "_handle_data",
+                 "__weakref__")
 
     # numpy should defer to our operators (ndarray + Tensor → Tensor.__radd__).
     __array_priority__ = 100
@@ -21,6 +23,7 @@ class Tensor:
         self._dtype = dtype
         self._shape = shape
         self._consumers = []
+        self._handle_data = None
 
     @property
     def op(self):

@@ -27,6 +27,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     init_ops,
     io_ops,
     linalg_ops,
+    list_ops,
     manip_ops,
     math_ops,
     matrix_ops,

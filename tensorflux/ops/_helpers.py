@@ -9,6 +9,16 @@ from tensorflux.ops.registry import ShapeError
 convert = constant_op.convert_to_tensor
 
 
+def trainable(t):
+    """Whether gradients flow to `t`: floating and complex tensors, and TensorLists of them
+    (a list variant with handle data, ops/list_ops.py)."""
+    d = t.dtype.base_dtype
+    if d == dtypes.variant:
+        data = t._handle_data
+        return data is not None and (data[0].is_floating or data[0].is_complex)
+    return d.is_floating or d.is_complex
+
+
 def apply(op_type, inputs, attrs=None, name=None, same_dtype=True, input_names=None):
     """Creates op `op_type` the way TF's generated wrappers do.
 

@@ -81,7 +81,10 @@ registry.register("PreventGradient", shape=same_shape, grad=ND)
 def identity(input, name=None):  # noqa: A002 - TF's keyword
     if hasattr(input, "_as_graph_element") and not isinstance(input, Tensor):
         input = input.read_value() if hasattr(input, "read_value") else convert(input)
-    return apply1("Identity", [input], name=name, input_names=["input"])
+    out = apply1("Identity", [input], name=name, input_names=["input"])
+    if isinstance(input, Tensor):
+        out._handle_data = input._handle_data  # a TensorList stays one
+    return out
 
 
 def stop_gradient(input, name=None):  # noqa: A002 - TF's keyword

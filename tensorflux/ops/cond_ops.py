@@ -25,7 +25,8 @@ import functools
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.tensor import Tensor
-from tensorflux.ops import array_ops, constant_op, math_ops, registry
+from tensorflux.ops import array_ops, constant_op, list_ops, math_ops, registry, tensor_array_ops
+from tensorflux.ops._helpers import trainable
 from tensorflux.ops.func_graph import (
     Body,
     FuncGraph,
@@ -43,9 +44,7 @@ def _func_shape(op):
     return list(zip(op._attrs["Tout"], op._attrs["output_shapes"]))
 
 
-def _trainable(t):
-    d = t.dtype.base_dtype
-    return d.is_floating or d.is_complex
+_trainable = trainable
 
 
 def _as_pred(pred, op_name, input_name="pred"):
@@ -225,9 +224,20 @@ def _shape_le(s1, s2):
 
 
 def _to_loop_var(v):
-    if isinstance(v, Tensor):
+    if isinstance(v, (Tensor, tensor_array_ops.TensorArray)):
         return v
     return constant_op.convert_to_tensor(v)
+
+
+def _flows(values):
+    """Loop values as tensors: a TensorArray is carried as its flow (a TensorList)."""
+    return [v.flow if isinstance(v, tensor_array_ops.TensorArray) else v for v in values]
+
+
+def _arrays(templates, tensors):
+    """`tensors` with TensorArrays rebuilt (from `templates`) where the loop carries one."""
+    return [tpl._with_flow(t) if isinstance(tpl, tensor_array_ops.TensorArray) else t
+            for tpl, t in zip(templates, tensors)]
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
@@ -253,12 +263,13 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
             shape_invariants = [shape_invariants]
     if not loop_vars:
         raise ValueError("'loop_vars' must be provided.")
-    values = [v for v in flatten(loop_vars) if isinstance(v, Tensor)]
+    values = [v for v in _flows(flatten(loop_vars)) if isinstance(v, Tensor)]
     outer = graph_lib._graph_from_values(values)
     with outer.as_default():  # converted outside the loop's name scope, as TF 2 does
         loop_vars = [pack_sequence_as(v, [_to_loop_var(x) for x in flatten(v)])
                      for v in loop_vars]
-    flat_vars = flatten(loop_vars)
+    templates = flatten(loop_vars)
+    flat_vars = _flows(templates)
     with graph_lib.name_scope(name, "while", flat_vars) as scope:
         with outer.as_default():
             invariants = None
@@ -268,10 +279,10 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         structure = {}
 
         def cond_fn(args):
-            return cond(*pack_sequence_as(list(loop_vars), args))
+            return cond(*pack_sequence_as(list(loop_vars), _arrays(templates, args)))
 
         def body_fn(args, slices):
-            res = body(*pack_sequence_as(list(loop_vars), args))
+            res = body(*pack_sequence_as(list(loop_vars), _arrays(templates, args)))
             if single:
                 if isinstance(loop_vars[0], (list, tuple, dict)) or not (
                         isinstance(res, (list, tuple)) and len(res) == 1):
@@ -280,14 +291,22 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
                 res = [res]
             assert_same_structure(list(pack_sequence_as(list(loop_vars), args)), list(res))
             structure["res"] = res
-            return flatten(res), []
+            flat_res = flatten(res)
+            for tpl, r in zip(templates, flat_res):
+                if isinstance(tpl, tensor_array_ops.TensorArray) != isinstance(
+                        r, tensor_array_ops.TensorArray):
+                    raise TypeError("The body of the while loop returned %r where the loop "
+                                    "variable was %r: a TensorArray loop variable must stay a "
+                                    "TensorArray." % (r, tpl))
+            structure["flat_res"] = flat_res
+            return _flows(flat_res), []
 
         out_vars, _ = build_while(outer, scope, flat_vars, cond_fn, body_fn, invariants,
                                   maximum_iterations)
         if not back_prop:
             with outer.as_default():
                 out_vars = [array_ops.stop_gradient(t) for t in out_vars]
-    packed = pack_sequence_as(structure["res"], out_vars)
+    packed = pack_sequence_as(structure["res"], _arrays(structure["flat_res"], out_vars))
     if single:
         return packed[0]
     if return_same_structure:
@@ -333,13 +352,19 @@ def build_while(outer, scope, flat_vars, cond_fn, body_fn, invariants=None,  # n
         x_phs = [fg.placeholder(dt, shp, scope + "slice") for dt, shp in x_sig]
         return fg, phs, x_phs
 
+    def carry_lists(tensors):  # TensorList loop variables stay lists (element dtype, shape)
+        for v, t in zip(flat_vars, tensors):
+            list_ops.copy_handle_data(v, t)
+
     cg, c_phs, _ = make_graph()
+    carry_lists(c_phs[2:])
     with cg.as_default():
         pred = as_body_output(cg, cond_fn(c_phs[2:]))
         pred = _as_pred(pred, scope + "LoopCond", "input")
         if maximum_iterations is not None:
             pred = math_ops.logical_and(c_phs[0] < c_phs[1], pred)
     bg, b_phs, bx_phs = make_graph()
+    carry_lists(b_phs[2:])
     with bg.as_default():
         res_flat, ys = body_fn(b_phs[2:], bx_phs)
         res_flat = [as_body_output(bg, x) for x in res_flat]
@@ -378,6 +403,7 @@ def build_while(outer, scope, flat_vars, cond_fn, body_fn, invariants=None,  # n
     with outer.as_default(), outer.control_dependencies(cg.control_captures +
                                                         bg.control_captures):
         op = outer.create_op(op_type, inputs, attrs, name=scope, op_def=registry.get(op_type))
+        carry_lists(op.outputs[2:len(sig)])
         outs = [array_ops.identity(t) for t in op.outputs[:len(sig) + len(ys)]]
     return outs[2:len(sig)], outs[len(sig):]
 

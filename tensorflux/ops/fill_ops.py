@@ -124,11 +124,14 @@ def zeros_like(tensor, dtype=None, name=None, optimize=True):
     with graph_lib.name_scope(name, "zeros_like", [tensor]) as scope:
         tensor = convert(tensor, name="tensor")
         dtype = tensor.dtype.base_dtype if dtype is None else dtypes.as_dtype(dtype).base_dtype
-        if optimize and tensor.shape.is_fully_defined():
+        variant = dtype == dtypes.variant  # a list or Optional of zeros, never a constant
+        if optimize and tensor.shape.is_fully_defined() and not variant:
             return zeros(tensor.shape, dtype=dtype, name=scope)
         if dtype != tensor.dtype.base_dtype:
             return zeros(_array_ops().shape(tensor), dtype=dtype, name=scope)
-        return registry.make_tensor("ZerosLike", [tensor], name=scope)
+        out = registry.make_tensor("ZerosLike", [tensor], name=scope)
+        out._handle_data = tensor._handle_data
+        return out
 
 
 def ones_like(tensor, dtype=None, name=None, optimize=True):

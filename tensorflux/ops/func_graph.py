@@ -128,6 +128,7 @@ class FuncGraph(graph_lib.Graph):
                 self.outer_graph.capture(t)
             base = t.op.name.rsplit("/", 1)[-1]
             ph = self.placeholder(t.dtype, t.shape, self.root_scope + base)
+            ph._handle_data = t._handle_data  # a captured TensorList keeps its element type
             ph._op._attrs["_captured"] = t
             self.captures[t] = ph
         return ph

@@ -31,6 +31,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     image_transform_ops,
     io_ops,
     linalg_ops,
+    list_ops,
     manip_ops,
     math_ops,
     matrix_ops,

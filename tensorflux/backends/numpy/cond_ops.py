@@ -10,6 +10,7 @@ stream with an outer op of the same name.
 import numpy as np
 
 from tensorflux.backends.numpy import interpreter
+from tensorflux.backends.numpy.list_ops import zeros_like_value
 from tensorflux.client import plan as plan_lib
 from tensorflux.ops.registry import kernel
 
@@ -151,7 +152,7 @@ def _if_grad(op):
             i = rec.branch
             extra = [rec.values[t] for t in stash[i]]
         outs, _ = runners[i](_sub_state(state, (op.name, i)), args[:n_args], extra)
-        outs = [np.zeros_like(args[j]) if o is None else o for o, j in zip(outs, wrt)]
+        outs = [zeros_like_value(args[j]) if o is None else o for o, j in zip(outs, wrt)]
         return outs if multi else outs[0]
 
     return run
@@ -249,14 +250,15 @@ def _while_grad(op):
             feed = list(vals) + (_slices(xs, idx) if n_xs else []) + list(caps) + g + [
                 gy[pos] for gy in gy_stacked]
             outs, _ = runner(sub, feed, [extra[p] for p in positions])
-            g = [np.zeros_like(vals[i]) if o is None else o for o, i in zip(outs[:nv], var_wrt)]
+            g = [zeros_like_value(vals[i]) if o is None else o
+                 for o, i in zip(outs[:nv], var_wrt)]
             for m, o in enumerate(outs[nv:nv + nx]):
                 if o is not None:
                     gxs[m][idx] += o
             for m, o in enumerate(outs[nv + nx:]):
                 if o is not None:
                     gcaps[m] = o if gcaps[m] is None else gcaps[m] + o
-        gcaps = [np.zeros_like(caps[j - n_vars - n_xs]) if v is None else v
+        gcaps = [zeros_like_value(caps[j - n_vars - n_xs]) if v is None else v
                  for v, j in zip(gcaps, cap_wrt)]
         res = g + gxs + gcaps
         return res if multi else res[0]
