@@ -75,6 +75,9 @@ _BY_NAME = {fn.__name__: fn for fn in (linear, relu, softmax, elu, selu, softplu
 
 
 def serialize(activation):
+    """The name tf_keras stores for an activation (`"linear"` for None)."""
+    if activation is None:
+        return "linear"
     return getattr(activation, "__name__", activation)
 
 

@@ -32,6 +32,7 @@ class Optimizer:
             raise TypeError("Unexpected keyword argument(s) passed to optimizer: %s"
                             % sorted(unknown))
         self._initial_lr = float(lr if lr is not None else learning_rate)
+        self.decay = float(kwargs.get("decay", 0.0))
         self._name = name or self._default_name
         self._lr_variable = None
         self.iterations = None
@@ -59,8 +60,19 @@ class Optimizer:
             backend.track_variable(v)
         return [train_op]
 
+    def _current_lr(self):
+        """The learning rate now: the variable's (float32) value once it exists."""
+        if self._lr_variable is None:
+            return self._initial_lr
+        return float(backend.get_value(self._lr_variable))
+
     def get_config(self):
-        return {"name": self._name, "learning_rate": self._initial_lr}
+        """tf_keras' optimizer config (name, learning rate, decay, then the class' own)."""
+        config = {"name": self._name, "learning_rate": self._current_lr(), "decay": self.decay}
+        config.update({key: getattr(self, key) for key in self._config_keys})
+        return config
+
+    _config_keys = ()
 
 
 class SGD(Optimizer):
@@ -71,6 +83,7 @@ class SGD(Optimizer):
     """
 
     _default_name = "SGD"
+    _config_keys = ("momentum", "nesterov")
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
         super().__init__(learning_rate, name=name, **kwargs)
@@ -92,6 +105,8 @@ class Adam(Optimizer):
     """
 
     _default_name = "Adam"
+    _config_keys = ("beta_1", "beta_2", "epsilon", "amsgrad")
+    amsgrad = False
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, name="Adam", **kwargs):
@@ -108,6 +123,7 @@ class RMSprop(Optimizer):
     """RMSProp with Keras' defaults (rho 0.9, epsilon 1e-7)."""
 
     _default_name = "RMSprop"
+    _config_keys = ("rho", "momentum", "epsilon", "centered")
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, name="RMSprop", **kwargs):
@@ -123,11 +139,13 @@ class Adagrad(Optimizer):
     """Adagrad with Keras' defaults (initial accumulator 0.1)."""
 
     _default_name = "Adagrad"
+    _config_keys = ("initial_accumulator_value", "epsilon")
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
                  name="Adagrad", **kwargs):
         super().__init__(learning_rate, name=name, **kwargs)
         self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
 
     def _tf_optimizer(self, lr):
         return AdagradOptimizer(lr, self.initial_accumulator_value, name=self._name)
@@ -166,4 +184,23 @@ def get(identifier):
     raise ValueError("Could not interpret optimizer identifier: " + str(identifier))
 
 
-__all__ = ["Adagrad", "Adam", "Optimizer", "RMSprop", "SGD", "TFOptimizer", "get"]
+def serialize(optimizer):
+    """`{"class_name": "Adam", "config": {...}}`, as tf_keras' `training_config` holds it."""
+    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+
+
+def deserialize(config, custom_objects=None):
+    """The optimizer for a `serialize` dict.
+
+    Example:
+        >>> tf.keras.optimizers.deserialize({"class_name": "SGD", "config": {}})
+    """
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name.lower())
+    if cls is None:
+        raise ValueError("Unknown optimizer: " + name)
+    return cls(**config.get("config", {}))
+
+
+__all__ = ["Adagrad", "Adam", "Optimizer", "RMSprop", "SGD", "TFOptimizer", "deserialize",
+           "get", "serialize"]

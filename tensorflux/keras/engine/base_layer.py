@@ -34,6 +34,11 @@ class Layer(tf_base.Layer):
         >>> y = Scale()(tf.placeholder(tf.float32, [None, 3]))     # variable scale/w:0
     """
 
+    # tf_keras config keys for features tensorflux lacks, each with the one value it supports.
+    _absent_config = {}
+    # Whether tf_keras' class has its own `build` (a model config then records `build_config`).
+    _records_build_shape = False
+
     def _init_set_name(self, name):
         if not name:
             name = backend.unique_object_name(tf_base.to_snake_case(type(self).__name__))
@@ -118,6 +123,8 @@ class Layer(tf_base.Layer):
 
     def _maybe_build(self, inputs):
         xs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        if not self.built and getattr(self, "_build_input_shape", None) is None:
+            self._build_input_shape = _shapes(inputs)
         if self._dtype is None:
             dtype = getattr(xs[0], "dtype", None)
             self._dtype = dtype.base_dtype.name if dtype is not None and (
@@ -150,12 +157,35 @@ class Layer(tf_base.Layer):
     def inbound_nodes(self):
         return self._inbound_nodes
 
+    # --- configs ----------------------------------------------------------------------------
     def get_config(self):
+        """The layer's constructor arguments, with tf_keras' keys (a subclass adds its own).
+
+        Example:
+            >>> tf.keras.layers.Dense(2, name="d").get_config()["units"]
+            2
+        """
         config = {"name": self.name, "trainable": self.trainable,
                   "dtype": self._dtype or backend.floatx()}
         if hasattr(self, "_batch_input_shape"):
             config["batch_input_shape"] = self._batch_input_shape
+        config.update(self._absent_config)
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        """A new layer from `get_config()`'s dict (no weights, no connections).
+
+        Keys of tf_keras features that tensorflux lacks are accepted at their neutral value
+        (`groups=1`, `ragged=False`, ...); any other value raises NotImplementedError.
+        """
+        config = dict(config)
+        for key, neutral in cls._absent_config.items():
+            value = config.pop(key, neutral)
+            if value != neutral:
+                raise NotImplementedError("%s(%s=%r) is not supported by tensorflux."
+                                          % (cls.__name__, key, value))
+        return cls(**config)
 
     def __repr__(self):
         return "<tensorflux.keras.layers.%s object at %#x>" % (type(self).__name__, id(self))

@@ -45,9 +45,13 @@ class InputLayer(base_layer.Layer):
     def output_shape(self):
         return [backend.int_shape(self.output[0])]
 
+    _absent_config = {"ragged": False, "optional": False}
+
     def get_config(self):
-        return {"batch_input_shape": self._batch_input_shape, "dtype": self.dtype,
-                "sparse": self.sparse, "name": self.name}
+        config = {"batch_input_shape": self._batch_input_shape, "dtype": self.dtype,
+                  "sparse": self.sparse, "name": self.name}
+        config.update(self._absent_config)
+        return config
 
 
 def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False,  # noqa: N802

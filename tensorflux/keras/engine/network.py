@@ -155,6 +155,40 @@ class Network(base_layer.Layer):
     def compute_output_shape(self, input_shape):
         return [backend.int_shape(t) for t in self.outputs]
 
+    # --- configs ----------------------------------------------------------------------------
+    def get_config(self):
+        """tf_keras' functional config: layers, their inbound nodes, input and output layers.
+
+        Example:
+            >>> [entry["name"] for entry in model.get_config()["layers"]]
+            ['input_1', 'dense']
+        """
+        from tensorflux.keras.saving import model_config
+
+        return model_config.layer_config(self)
+
+    def to_json(self, **kwargs):
+        """The model config as JSON (`tf.keras.models.model_from_json` reads it back)."""
+        import json
+
+        from tensorflux import keras
+        from tensorflux.keras.saving import model_config
+
+        config = model_config.model_to_config(self)
+        config.update(keras_version=keras.__version__, backend="tensorflow")
+        return json.dumps(config, **kwargs)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new functional model (fresh weights) from `get_config()`'s dict.
+
+        Example:
+            >>> clone = tf.keras.Model.from_config(model.get_config())
+        """
+        from tensorflux.keras.saving import model_config
+
+        return model_config.functional_from_config(cls, config, custom_objects)
+
     def summary(self, line_length=None, positions=None, print_fn=None):
         """Prints a table of the layers, output shapes and parameter counts (TF 1.15 layout).
 

@@ -115,6 +115,19 @@ class Sequential(training.Model):
     def output_shape(self):
         return backend.int_shape(self.outputs[0])
 
+    def get_config(self):
+        """`{"name", "layers"}`: each layer's `{"class_name", "config", ...}`, input first."""
+        from tensorflux.keras.saving import model_config
+
+        return model_config.sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """A new Sequential model (fresh weights) from `get_config()`'s dict."""
+        from tensorflux.keras.saving import model_config
+
+        return model_config.sequential_from_config(cls, config, custom_objects)
+
 
 def _input_layer_of(tensor):
     from tensorflux.keras.engine import node as node_lib

@@ -22,6 +22,7 @@ import numpy as np
 from tensorflux.graph import graph as graph_lib
 from tensorflux.keras import backend, losses, metrics, optimizers
 from tensorflux.keras.engine import network, training_arrays
+from tensorflux.keras.saving import hdf5_format
 from tensorflux.ops import control_flow_ops, math_ops, reduction_ops
 
 
@@ -81,6 +82,9 @@ class Model(network.Network):
                 self._metric_tensors += per_output
             self._compile_metrics(metrics, loss_fns, names)
         self.loss = loss
+        self._compile_config = {"metrics": list(metrics or []) if not isinstance(
+            metrics, dict) else metrics, "loss_weights": loss_weights,
+            "sample_weight_mode": sample_weight_mode, "weighted_metrics": weighted_metrics}
         self.loss_functions = loss_fns
         self._train_function = None
         self._compiled = True
@@ -255,12 +259,16 @@ class Model(network.Network):
 
     # --- weights files ----------------------------------------------------------------------
     def save_weights(self, filepath, overwrite=True, save_format=None):
-        """Saves the weights as a TensorFlow checkpoint (`filepath.index`, `.data-*`).
+        """Saves the weights in HDF5 (a `.h5`/`.hdf5`/`.keras` path or `save_format="h5"`,
+        tf_keras' layout) or else as a TensorFlow checkpoint (`filepath.index`, `.data-*`).
 
         Example:
-            >>> model.save_weights("ckpt/weights")
+            >>> model.save_weights("ckpt/weights")       # checkpoint
+            >>> model.save_weights("weights.h5")         # HDF5
         """
-        _check_format(filepath, save_format)
+        if _weights_format(filepath, save_format) == "h5":
+            hdf5_format.save_weights(self, filepath)
+            return
         from tensorflux.train import Saver
 
         directory = os.path.dirname(filepath)
@@ -268,16 +276,51 @@ class Model(network.Network):
             os.makedirs(directory, exist_ok=True)
         Saver(var_list=self.weights).save(backend.get_session(), filepath)
 
-    def load_weights(self, filepath, by_name=False):
-        """Loads weights saved by `save_weights` (TensorFlow checkpoint format)."""
-        _check_format(filepath, None)
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False):
+        """Loads weights saved by `save_weights` (HDF5 file or TensorFlow checkpoint).
+
+        HDF5 files load by layer order (layers with weights only) or, with `by_name`, by layer
+        name; a mismatch raises ValueError and loads nothing (`skip_mismatch` skips it).
+
+        Example:
+            >>> model.load_weights("weights.h5", by_name=True)
+        """
+        if skip_mismatch and not by_name:
+            raise ValueError("When calling model.load_weights, skip_mismatch can only be set "
+                             "to True when by_name is True.")
+        if _is_hdf5_file(filepath):
+            self._ensure_weights_exist()
+            hdf5_format.load_weights(self, filepath, by_name, skip_mismatch)
+            return
+        if by_name:
+            raise NotImplementedError("Weights may only be loaded based on topology into "
+                                      "Models when loading TensorFlow-formatted weights (got "
+                                      "by_name=True to load_weights).")
         from tensorflux.train import Saver
 
         Saver(var_list=self.weights).restore(backend.get_session(), filepath)
 
+    def _ensure_weights_exist(self):
+        if not self._is_graph_network and not self.built:
+            raise ValueError("Unable to load weights saved in HDF5 format into a subclassed "
+                             "Model which has not created its variables yet. Call the Model "
+                             "first, then load the weights.")
+
     def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None):
-        """Whole-model saving needs HDF5 (TF 1.15's format); use `save_weights` instead."""
-        _check_format(filepath, "h5")
+        """Saves the model (config, weights, training config) in one HDF5 file, TF 1.x's
+        default format; `tf.keras.models.load_model` reads it back.
+
+        Example:
+            >>> model.save("model.h5")
+            >>> same = tf.keras.models.load_model("model.h5")
+        """
+        if save_format is not None and save_format.lower() not in ("h5", "hdf5", "keras"):
+            if save_format.lower() in ("tf", "tensorflow"):
+                raise NotImplementedError("Keras SavedModel saving (save_format='tf') is not "
+                                          "supported by tensorflux; use save_format='h5'.")
+            raise ValueError("Unknown `save_format` argument. Expected one of 'keras', 'tf', "
+                             "or 'h5'. Received: save_format=%s" % save_format)
+        hdf5_format.save_model(self, filepath, overwrite, include_optimizer)
 
 
 def _check_unsupported(x, y, **options):
@@ -296,15 +339,29 @@ def _single(values):
     return values[0] if len(values) == 1 else values
 
 
-def _check_format(filepath, save_format):
-    is_h5 = save_format in ("h5", "hdf5") or str(filepath).endswith((".h5", ".hdf5", ".keras"))
-    if not is_h5:
-        return
-    try:
-        import h5py  # noqa: F401
-    except ImportError:
-        raise ImportError("Saving or loading HDF5 files (%s) requires h5py, which is not "
-                          "installed. Use a TensorFlow checkpoint path instead (no .h5 "
-                          "suffix) with save_weights/load_weights." % filepath) from None
-    raise NotImplementedError("HDF5 model files are not supported by tensorflux; use "
-                              "save_weights/load_weights with a TensorFlow checkpoint path.")
+def _weights_format(filepath, save_format):
+    """"h5" or "tf", as tf_keras' `save_weights` decides from the suffix and `save_format`."""
+    is_h5 = hdf5_format.is_hdf5_filepath(filepath)
+    if save_format is None:
+        return "h5" if is_h5 else "tf"
+    user_format = save_format.lower().strip()
+    if user_format in ("hdf5", "h5", "keras"):
+        return "h5"
+    if user_format not in ("tensorflow", "tf"):
+        raise ValueError('Unknown format. Received: `save_format`=%s. Was expecting one of '
+                         '{"tf", "h5"}.' % save_format)
+    if is_h5:
+        raise ValueError('save_weights got save_format="tf"/"tensorflow", but the filepath (%s) '
+                         'looks like an HDF5 file. Omit the ".h5"/".keras" when saving in '
+                         'TensorFlow format.' % filepath)
+    return "tf"
+
+
+def _is_hdf5_file(filepath):
+    """An HDF5 suffix, or an existing file with HDF5's signature (checkpoints are prefixes)."""
+    if hdf5_format.is_hdf5_filepath(filepath):
+        return True
+    if not os.path.isfile(str(filepath)):
+        return False
+    with open(filepath, "rb") as f:
+        return f.read(8) == b"\x89HDF\r\n\x1a\n"

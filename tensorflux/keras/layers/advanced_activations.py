@@ -1,5 +1,7 @@
 """Activation layers: `ReLU`, `LeakyReLU`, `ELU`, `Softmax`."""
 
+import numpy as np
+
 from tensorflux import nn
 from tensorflux.keras import activations
 from tensorflux.keras.engine.base_layer import Layer
@@ -18,6 +20,12 @@ class ReLU(Layer):
         self.negative_slope = negative_slope
         self.threshold = threshold
 
+    def get_config(self):
+        config = super().get_config()
+        config.update(max_value=_floatx(self.max_value), negative_slope=_floatx(
+            self.negative_slope), threshold=_floatx(self.threshold))
+        return config
+
     def call(self, inputs):
         return activations.relu(inputs, alpha=self.negative_slope, max_value=self.max_value,
                                 threshold=self.threshold)
@@ -33,6 +41,11 @@ class LeakyReLU(Layer):
     def call(self, inputs):
         return nn.leaky_relu(inputs, alpha=self.alpha)
 
+    def get_config(self):
+        config = super().get_config()
+        config["alpha"] = _floatx(self.alpha)
+        return config
+
 
 class ELU(Layer):
     """Exponential linear unit with scale `alpha`."""
@@ -44,6 +57,11 @@ class ELU(Layer):
     def call(self, inputs):
         return activations.elu(inputs, self.alpha)
 
+    def get_config(self):
+        config = super().get_config()
+        config["alpha"] = _floatx(self.alpha)
+        return config
+
 
 class Softmax(Layer):
     """Softmax over `axis`."""
@@ -54,3 +72,13 @@ class Softmax(Layer):
 
     def call(self, inputs):
         return nn.softmax(inputs, axis=self.axis)
+
+    def get_config(self):
+        config = super().get_config()
+        config["axis"] = self.axis
+        return config
+
+
+def _floatx(value):
+    """A hyper-parameter as tf_keras keeps it in its config: float32 (None stays None)."""
+    return None if value is None else float(np.float32(value))

@@ -8,9 +8,15 @@ defaults: `data_format=None` means `tf.keras.backend.image_data_format()`.
 from tensorflux import nn
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph import tensor_shape
-from tensorflux.keras import backend
+from tensorflux.keras import activations, backend, initializers, regularizers
 from tensorflux.keras.engine.base_layer import Layer
-from tensorflux.keras.layers.core import activation_fn, weight_args
+from tensorflux.keras.layers.core import (
+    activation_fn,
+    activity_config,
+    constraint_config,
+    weight_args,
+    weight_config,
+)
 from tensorflux.layers import convolutional as tf_conv
 from tensorflux.layers import utils as conv_utils
 from tensorflux.ops import array_ops, image_ops, pad_ops
@@ -36,8 +42,24 @@ def _keras_conv(tf_cls, rank, doc):
         tf_cls.__init__(self, filters, kernel_size, strides=strides, padding=padding,
                         use_bias=use_bias, **kwargs)
 
-    return type(tf_cls.__name__, (Layer, tf_cls), {"__init__": __init__, "__doc__": doc,
-                                                   "__module__": __name__})
+    absent = {"groups": 1}
+    if tf_cls is tf_conv.Conv2DTranspose:
+        absent["output_padding"] = None
+    return type(tf_cls.__name__, (Layer, tf_cls), {
+        "__init__": __init__, "__doc__": doc, "__module__": __name__,
+        "get_config": _conv_config, "_absent_config": absent, "_records_build_shape": True})
+
+
+def _conv_config(self):
+    """tf_keras' convolution config: the geometry, then activation, bias and weight options."""
+    config = Layer.get_config(self)
+    config.update(filters=self.filters, kernel_size=self.kernel_size, strides=self.strides,
+                  padding=self.padding, data_format=self.data_format,
+                  dilation_rate=self.dilation_rate,
+                  activation=activations.serialize(self.activation), use_bias=self.use_bias,
+                  **weight_config(self, "kernel", "bias"),
+                  activity_regularizer=activity_config(self))
+    return config
 
 
 Conv1D = _keras_conv(tf_conv.Conv1D, 1, "1-D convolution over `[batch, steps, channels]`.")
@@ -63,7 +85,9 @@ class SeparableConv2D(Layer, tf_conv.SeparableConv2D):
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
                  dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
                  depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
-                 bias_initializer="zeros", **kwargs):
+                 bias_initializer="zeros", kernel_initializer=None, kernel_regularizer=None,
+                 kernel_constraint=None, **kwargs):
+        # tf_keras' config lists kernel_* options that a separable convolution never uses.
         kwargs.update(depthwise_initializer=depthwise_initializer,
                       pointwise_initializer=pointwise_initializer,
                       bias_initializer=bias_initializer)
@@ -71,6 +95,17 @@ class SeparableConv2D(Layer, tf_conv.SeparableConv2D):
             self, filters, kernel_size, strides=strides, padding=padding,
             dilation_rate=dilation_rate, depth_multiplier=depth_multiplier, use_bias=use_bias,
             **_conv_args(data_format, activation, kwargs))
+
+    _absent_config = {"groups": 1}
+    _records_build_shape = True
+
+    def get_config(self):
+        config = _conv_config(self)
+        config.update(depth_multiplier=self.depth_multiplier,
+                      kernel_initializer=initializers.serialize(initializers.get(
+                          "glorot_uniform")),
+                      **weight_config(self, "depthwise", "pointwise"))
+        return config
 
 
 SeparableConvolution2D = SeparableConv2D
@@ -94,9 +129,22 @@ class DepthwiseConv2D(Conv2D):
                          bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
                          **kwargs)
         self.depth_multiplier = depth_multiplier
-        self.depthwise_initializer = depthwise_initializer
-        self.depthwise_regularizer = depthwise_regularizer
+        self.depthwise_initializer = initializers.get(depthwise_initializer)
+        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.depthwise_constraint = depthwise_constraint
+
+    def get_config(self):
+        config = Layer.get_config(self)
+        config.update(kernel_size=self.kernel_size, strides=self.strides, padding=self.padding,
+                      data_format=self.data_format, dilation_rate=self.dilation_rate,
+                      activation=activations.serialize(self.activation), use_bias=self.use_bias,
+                      bias_initializer=initializers.serialize(self.bias_initializer),
+                      bias_regularizer=regularizers.serialize(self.bias_regularizer),
+                      activity_regularizer=activity_config(self),
+                      bias_constraint=constraint_config(self.bias_constraint),
+                      depth_multiplier=self.depth_multiplier,
+                      **weight_config(self, "depthwise"))
+        return config
 
     def _channels(self, input_shape):
         axis = 1 if self.data_format == "channels_first" else -1
@@ -145,6 +193,11 @@ class ZeroPadding2D(Layer):
             padding = ((padding[0], padding[0]), (padding[1], padding[1]))
         self.padding = tuple(tuple(int(v) for v in p) for p in padding)
 
+    def get_config(self):
+        config = super().get_config()
+        config.update(padding=self.padding, data_format=self.data_format)
+        return config
+
     def call(self, inputs):
         spatial = [list(p) for p in self.padding]
         if self.data_format == "channels_first":
@@ -166,6 +219,12 @@ class UpSampling2D(Layer):
         if interpolation not in ("nearest", "bilinear"):
             raise ValueError("interpolation should be one of 'nearest' or 'bilinear'.")
         self.interpolation = interpolation
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(size=self.size, data_format=self.data_format,
+                      interpolation=self.interpolation)
+        return config
 
     def call(self, inputs):
         first = self.data_format == "channels_first"

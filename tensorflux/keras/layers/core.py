@@ -33,6 +33,31 @@ def weight_args(**kwargs):
     return out
 
 
+def weight_config(layer, *prefixes):
+    """`<prefix>_initializer/_regularizer/_constraint` entries of a config, serialized."""
+    config = {}
+    for prefix in prefixes:
+        config[prefix + "_initializer"] = initializers.serialize(
+            getattr(layer, prefix + "_initializer"))
+        config[prefix + "_regularizer"] = regularizers.serialize(
+            getattr(layer, prefix + "_regularizer", None))
+        config[prefix + "_constraint"] = constraint_config(
+            getattr(layer, prefix + "_constraint", None))
+    return config
+
+
+def constraint_config(constraint):
+    """None for no constraint; tensorflux has no Keras constraint classes to serialize."""
+    if constraint is not None:
+        raise NotImplementedError("Weight constraints cannot be saved in a Keras config by "
+                                  "tensorflux (got %r)." % (constraint,))
+    return None
+
+
+def activity_config(layer):
+    return regularizers.serialize(getattr(layer, "_activity_regularizer", None))
+
+
 class Dense(Layer, tf_core.Dense):
     """`activation(dot(inputs, kernel) + bias)`; variables `<name>/kernel`, `<name>/bias`.
 
@@ -55,6 +80,15 @@ class Dense(Layer, tf_core.Dense):
                                    bias_regularizer=bias_regularizer,
                                    activity_regularizer=activity_regularizer), **kwargs)
 
+    _records_build_shape = True
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(units=self.units, activation=activations.serialize(self.activation),
+                      use_bias=self.use_bias, **weight_config(self, "kernel", "bias"),
+                      activity_regularizer=activity_config(self))
+        return config
+
     def _dot_last_axis(self, inputs):
         """`tensordot(inputs, kernel, [[-1], [0]])`, its result named `Tensordot` as TF's."""
         with graph_lib.name_scope("Tensordot") as scope:
@@ -75,6 +109,13 @@ class Dropout(Layer, tf_core.Dropout):
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         tf_core.Dropout.__init__(self, rate, noise_shape=noise_shape, seed=seed, **kwargs)
 
+    _records_build_shape = True
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(rate=self.rate, noise_shape=self.noise_shape, seed=self.seed)
+        return config
+
     def call(self, inputs, training=None):
         if training is None:
             training = backend.learning_phase()
@@ -92,6 +133,11 @@ class Flatten(Layer, tf_core.Flatten):
     def __init__(self, data_format=None, **kwargs):
         tf_core.Flatten.__init__(self, data_format=data_format or backend.image_data_format(),
                                  **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        config["data_format"] = self.data_format
+        return config
 
 
 class Reshape(Layer):
@@ -128,6 +174,11 @@ class Reshape(Layer):
     def compute_output_shape(self, input_shape):
         return tuple([input_shape[0]] + self._fix_unknown(list(input_shape)))
 
+    def get_config(self):
+        config = super().get_config()
+        config["target_shape"] = self.target_shape
+        return config
+
 
 class Activation(Layer):
     """Applies an activation function (a name or a callable).
@@ -142,6 +193,11 @@ class Activation(Layer):
 
     def call(self, inputs):
         return self.activation(inputs)
+
+    def get_config(self):
+        config = super().get_config()
+        config["activation"] = activations.serialize(self.activation)
+        return config
 
 
 class Lambda(Layer):
@@ -159,3 +215,9 @@ class Lambda(Layer):
 
     def call(self, inputs, mask=None, training=None):
         return self.function(inputs, **self.arguments)
+
+    def get_config(self):
+        """tf_keras stores a Lambda's Python bytecode; tensorflux does not, so it cannot save."""
+        raise NotImplementedError("A Lambda layer (%s) cannot be saved in a Keras config by "
+                                  "tensorflux; rebuild the model in code and use "
+                                  "save_weights/load_weights." % self.name)

@@ -2,8 +2,9 @@
 
 from tensorflux import nn
 from tensorflux.graph import dtypes
+from tensorflux.keras import initializers, regularizers
 from tensorflux.keras.engine.base_layer import Layer
-from tensorflux.keras.layers.core import weight_args
+from tensorflux.keras.layers.core import activity_config, constraint_config, weight_args
 from tensorflux.ops import math_ops
 
 
@@ -28,6 +29,19 @@ class Embedding(Layer):
         self.embeddings_constraint = embeddings_constraint
         self.mask_zero = mask_zero
         self.input_length = input_length
+
+    _records_build_shape = True
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            input_dim=self.input_dim, output_dim=self.output_dim,
+            embeddings_initializer=initializers.serialize(self.embeddings_initializer),
+            embeddings_regularizer=regularizers.serialize(self.embeddings_regularizer),
+            activity_regularizer=activity_config(self),
+            embeddings_constraint=constraint_config(self.embeddings_constraint),
+            mask_zero=self.mask_zero, input_length=self.input_length)
+        return config
 
     def build(self, input_shape):
         self.embeddings = self.add_weight("embeddings", shape=(self.input_dim, self.output_dim),

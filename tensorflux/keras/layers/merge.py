@@ -10,6 +10,8 @@ from tensorflux.ops import array_ops, math_ops
 class _Merge(Layer):
     """Combines a list of tensors of the same shape element-wise."""
 
+    _records_build_shape = True
+
     def _merge(self, a, b):
         raise NotImplementedError
 
@@ -74,9 +76,16 @@ class Concatenate(Layer):
         >>> y = tf.keras.layers.Concatenate()([a, b])     # last axis
     """
 
+    _records_build_shape = True
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
+
+    def get_config(self):
+        config = super().get_config()
+        config["axis"] = self.axis
+        return config
 
     def call(self, inputs):
         return array_ops.concat(list(inputs), axis=self.axis)

@@ -2,9 +2,9 @@
 the learning phase, and the moving-average updates stay on the layer (`layer.updates`, run by
 `Model.fit`), not in `tf.GraphKeys.UPDATE_OPS` — as in TF 1.x Keras."""
 
-from tensorflux.keras import backend
+from tensorflux.keras import backend, initializers
 from tensorflux.keras.engine.base_layer import Layer
-from tensorflux.keras.layers.core import weight_args
+from tensorflux.keras.layers.core import weight_args, weight_config
 from tensorflux.layers import normalization as tf_norm
 
 
@@ -29,6 +29,19 @@ class BatchNormalization(Layer, tf_norm.BatchNormalization):
                           moving_variance_initializer=moving_variance_initializer,
                           beta_regularizer=beta_regularizer,
                           gamma_regularizer=gamma_regularizer), **kwargs)
+
+    _records_build_shape = True
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(axis=self.axis, momentum=self.momentum, epsilon=self.epsilon,
+                      center=self.center, scale=self.scale,
+                      **weight_config(self, "beta", "gamma"),
+                      moving_mean_initializer=initializers.serialize(
+                          self.moving_mean_initializer),
+                      moving_variance_initializer=initializers.serialize(
+                          self.moving_variance_initializer))
+        return config
 
     def call(self, inputs, training=None):
         if training is None:

@@ -14,7 +14,15 @@ def _keras_pool(tf_cls, default_size, doc):
                         data_format=data_format or backend.image_data_format(), **kwargs)
 
     return type(tf_cls.__name__, (Layer, tf_cls), {"__init__": __init__, "__doc__": doc,
-                                                   "__module__": __name__})
+                                                   "__module__": __name__,
+                                                   "get_config": _pool_config})
+
+
+def _pool_config(self):
+    config = Layer.get_config(self)
+    config.update(pool_size=self.pool_size, padding=self.padding, strides=self.strides,
+                  data_format=self.data_format)
+    return config
 
 
 MaxPooling1D = _keras_pool(tf_pooling.MaxPooling1D, 2, "Max pooling over steps.")
@@ -33,6 +41,7 @@ MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = (MaxPooling1D, MaxPooling2D, Averag
 class _GlobalPooling(Layer):
     _rank = 2
     _reduce = staticmethod(reduction_ops.reduce_mean)
+    _absent_config = {"keepdims": False}
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
@@ -41,6 +50,11 @@ class _GlobalPooling(Layer):
     def call(self, inputs):
         start = 2 if self.data_format == "channels_first" else 1
         return self._reduce(inputs, axis=list(range(start, start + self._rank)))
+
+    def get_config(self):
+        config = super().get_config()
+        config["data_format"] = self.data_format
+        return config
 
 
 class GlobalAveragePooling2D(_GlobalPooling):
