@@ -127,15 +127,24 @@ def test_full_queue_blocks_enqueue_and_close_cancels_it():
         assert sess.run(q.dequeue()) == 1
 
 
-def test_closing_the_session_wakes_a_blocked_dequeue():
+def test_closing_the_session_cancels_blocked_dequeues_and_enqueues():
+    """As TF (checked with TensorFlow 2.21): every op blocked on a queue gets CancelledError."""
     with tf.Graph().as_default():
         q = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+        full = tf.FIFOQueue(1, tf.int32, shapes=[[]])
         sess = tf.Session()
-        thread, result = _start(lambda: sess.run(q.dequeue()))
-        thread.join(0.2)
+        sess.run(full.enqueue(1))
+        started = [_start(lambda t=t: sess.run(t))
+                   for t in (q.dequeue(), q.dequeue_many(2), full.enqueue(2))]
+        started[0][0].join(0.2)
         sess.close()
-        thread.join(TIMEOUT)
-        assert not thread.is_alive() and isinstance(result[0], tf.errors.OutOfRangeError)
+        messages = []
+        for thread, result in started:
+            thread.join(TIMEOUT)
+            assert not thread.is_alive() and isinstance(result[0], tf.errors.CancelledError)
+            messages.append(str(result[0]).splitlines()[0])
+        assert messages == ["Dequeue operation was cancelled"] * 2 + [
+            "Enqueue operation was cancelled"]
 
 
 def test_random_shuffle_queue_keeps_min_after_dequeue_and_permutes():

@@ -40,7 +40,8 @@ class Queue:
         self.items = deque()
         self.cond = threading.Condition()
         self.closed = False
-        self.cancelled = False
+        self.cancelled = False  # pending enqueues give up (close(cancel_pending_enqueues))
+        self.aborted = False  # the session is closing: every waiting op gives up
 
     def _check(self, comps, batched):
         for i, (c, want) in enumerate(zip(comps, self.shapes)):
@@ -72,9 +73,11 @@ class Queue:
     def dequeue(self, n, up_to=False):
         """Removes `n` elements (fewer with `up_to` once closed); waits until there are."""
         with self.cond:
-            while not self._ready(n):
+            while not self._ready(n) and not self.aborted:
                 self.cond.wait()
             size = len(self.items)
+            if self.aborted and size < n + self.reserve():
+                raise _Closed(errors.CancelledError, "Dequeue operation was cancelled")
             if self.closed and (size < n and not up_to or size == 0 < n):
                 raise _Closed(errors.OutOfRangeError, "%s '%s' is closed and has insufficient "
                               "elements (requested %d, current size %d)"
@@ -93,7 +96,10 @@ class Queue:
             self.cond.notify_all()
 
     def cancel(self):
-        """The session is closing: every waiting enqueue and dequeue gives up."""
+        """The session is closing: every waiting enqueue and dequeue gives up, with TF's
+        CancelledError (a dequeue that finds enough elements still takes them)."""
+        with self.cond:
+            self.aborted = True
         self.close(True)
 
 
