@@ -17,7 +17,7 @@ import numpy as np
 
 from tensorflux import backends, errors
 from tensorflux.backends.numpy.interpreter import RunContext, Variables
-from tensorflux.client import executor
+from tensorflux.client import executor, run_context
 from tensorflux.client import plan as plan_lib
 from tensorflux.client.config import ConfigProto, OptimizerOptions, RewriterConfig
 from tensorflux.client.fetch import FetchMapper
@@ -55,6 +55,7 @@ class BaseSession:
         self._graph = graph
         _apply_gpu_options(config)
         self._config = _with_mixed_precision(config)
+        self._op_timeout_ms = getattr(config, "operation_timeout_in_ms", 0) or 0
         self._target = target
         self._state = _new_state()
         self._runners = {}
@@ -120,6 +121,15 @@ class BaseSession:
         return mapper.build(values)
 
     def _call(self, runner, feed_values, options=None, run_metadata=None):
+        timeout = self._op_timeout_ms
+        if options is not None and options.timeout_in_ms > 0:
+            timeout = options.timeout_in_ms
+        if timeout > 0:
+            with run_context.timeout(timeout):
+                return self._call_now(runner, feed_values, options, run_metadata)
+        return self._call_now(runner, feed_values, options, run_metadata)
+
+    def _call_now(self, runner, feed_values, options, run_metadata):
         state = self._state
         call = runner.call
         if options is not None:

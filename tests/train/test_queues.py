@@ -171,3 +171,33 @@ def test_count_up_to():
         assert [sess.run(n), sess.run(n)] == [0, 1]
         with pytest.raises(tf.errors.OutOfRangeError, match="Reached limit of 2"):
             sess.run(n)
+
+
+def test_run_timeout_ends_a_blocked_queue_op_as_tf():
+    """RunOptions.timeout_in_ms and ConfigProto.operation_timeout_in_ms bound a blocked enqueue
+    or dequeue with TF's DeadlineExceededError; the queue and the session keep working, and
+    the timed-out dequeue took nothing (checked with TensorFlow 2.21)."""
+    import time
+
+    with tf.Graph().as_default():
+        q = tf.FIFOQueue(1, tf.int32, shapes=[[]])
+        for config, options in ((None, tf.RunOptions(timeout_in_ms=150)),
+                                (tf.ConfigProto(operation_timeout_in_ms=150), None)):
+            with tf.Session(config=config) as sess:
+                start = time.monotonic()
+                with pytest.raises(tf.errors.DeadlineExceededError,
+                                   match="Timed out waiting for notification"):
+                    sess.run(q.dequeue(), options=options)
+                assert 0.14 <= time.monotonic() - start < 5
+                sess.run(q.enqueue(4), options=options)
+                with pytest.raises(tf.errors.DeadlineExceededError):
+                    sess.run(q.enqueue(5), options=options)  # full: blocks, then times out
+                assert sess.run(q.dequeue(), options=options) == 4
+                assert sess.run(q.size()) == 0
+        with tf.Session() as sess:  # no timeout: a long wait is not cut short
+            thread, result = _start(lambda: sess.run(q.dequeue()))
+            thread.join(0.3)
+            assert thread.is_alive()
+            sess.run(q.enqueue(9))
+            thread.join(TIMEOUT)
+            assert result == [9]

@@ -2,17 +2,20 @@
 
 A queue lives in the session's `state.resources` under ("Queue", op name or shared_name), made
 by the first run of its queue op. Enqueue and dequeue kernels block on the queue's condition
-variable; several threads (queue runners, the training loop) run them through `sess.run` at
-the same time. Messages and error classes are TF's (checked against fixtures).
+variable, no longer than the run's deadline (`RunOptions.timeout_in_ms`); several threads
+(queue runners, the training loop) run them through `sess.run` at the same time. Messages and
+error classes are TF's (checked against fixtures).
 """
 
 import itertools
 import threading
+import time
 from collections import deque
 
 import numpy as np
 
 from tensorflux import errors
+from tensorflux.client import run_context
 from tensorflux.graph.operation import op_error
 from tensorflux.ops.registry import kernel
 
@@ -26,6 +29,17 @@ class _Closed(Exception):
     def __init__(self, cls, message):
         super().__init__(message)
         self.cls = cls
+
+
+def _wait(cond):
+    """`cond.wait()`, bounded by the deadline of this thread's run (client/run_context.py)."""
+    end = run_context.deadline()
+    if end is None:
+        cond.wait()
+        return
+    left = end - time.monotonic()
+    if left <= 0 or not cond.wait(left) and time.monotonic() >= end:
+        raise _Closed(errors.DeadlineExceededError, "Timed out waiting for notification")
 
 
 class Queue:
@@ -58,7 +72,7 @@ class Queue:
                                                                               self.name))
             for el in elements:
                 while len(self.items) >= self.capacity and not self.cancelled:
-                    self.cond.wait()
+                    _wait(self.cond)
                 if self.cancelled:
                     raise _Closed(errors.CancelledError, "Enqueue operation was cancelled")
                 self.items.append(el)
@@ -74,7 +88,7 @@ class Queue:
         """Removes `n` elements (fewer with `up_to` once closed); waits until there are."""
         with self.cond:
             while not self._ready(n) and not self.aborted:
-                self.cond.wait()
+                _wait(self.cond)
             size = len(self.items)
             if self.aborted and size < n + self.reserve():
                 raise _Closed(errors.CancelledError, "Dequeue operation was cancelled")
