@@ -81,7 +81,8 @@ def peer_info(spec):
 
 
 def tensorflux_kernels():
-    """Which kernels tensorflux's numpy backend ran: oneDNN (version, threads) or numpy."""
+    """Which kernels tensorflux's numpy backend ran: oneDNN (version, threads) or numpy, and
+    what runs the dense optimizer updates (numba's compiled loops or numpy)."""
     from tensorflux.backends import onednn
 
     if onednn.kernels_mode() == "reference":
@@ -91,8 +92,13 @@ def tensorflux_kernels():
         return "numpy kernels (oneDNN not loaded: %s)" % onednn.load_error()
     from tensorflux.backends.onednn import threads
 
-    return "oneDNN %s kernels, %d threads" % (".".join(map(str, rt.lib.version_info)),
-                                              threads.workers())
+    try:
+        import numba
+        updates = ", numba %s optimizer updates" % numba.__version__
+    except ImportError:
+        updates = ", numpy optimizer updates (numba not installed)"
+    return "oneDNN %s kernels%s, %d threads" % (".".join(map(str, rt.lib.version_info)),
+                                                updates, threads.workers())
 
 
 def _failed(result, peer, exc, prefix=""):
