@@ -9,26 +9,46 @@ Example:
 
 from tensorflux.keras.engine.base_layer import Layer
 from tensorflux.keras.engine.input_layer import Input, InputLayer
-from tensorflux.keras.layers.advanced_activations import ELU, LeakyReLU, ReLU, Softmax
+from tensorflux.keras.layers.advanced_activations import (
+    ELU,
+    LeakyReLU,
+    PReLU,
+    ReLU,
+    Softmax,
+    ThresholdedReLU,
+)
 from tensorflux.keras.layers.convolutional import (
     Conv1D,
     Conv2D,
     Conv2DTranspose,
+    Conv3D,
     Convolution1D,
     Convolution2D,
     Convolution2DTranspose,
+    Convolution3D,
     DepthwiseConv2D,
     SeparableConv2D,
     SeparableConvolution2D,
     UpSampling2D,
     ZeroPadding2D,
 )
-from tensorflux.keras.layers.core import Activation, Dense, Dropout, Flatten, Lambda, Reshape
+from tensorflux.keras.layers.core import (
+    Activation,
+    Dense,
+    Dropout,
+    Flatten,
+    Identity,
+    Lambda,
+    Permute,
+    RepeatVector,
+    Reshape,
+)
 from tensorflux.keras.layers.embeddings import Embedding
 from tensorflux.keras.layers.merge import (
     Add,
     Average,
     Concatenate,
+    Dot,
     Maximum,
     Minimum,
     Multiply,
@@ -36,37 +56,73 @@ from tensorflux.keras.layers.merge import (
     add,
     average,
     concatenate,
+    dot,
     maximum,
     minimum,
     multiply,
     subtract,
 )
-from tensorflux.keras.layers.normalization import BatchNormalization
+from tensorflux.keras.layers.normalization import BatchNormalization, LayerNormalization
 from tensorflux.keras.layers.pooling import (
     AveragePooling1D,
     AveragePooling2D,
+    AveragePooling3D,
     AvgPool1D,
     AvgPool2D,
+    AvgPool3D,
     GlobalAveragePooling1D,
     GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
+    GlobalAvgPool1D,
     GlobalAvgPool2D,
+    GlobalAvgPool3D,
+    GlobalMaxPool1D,
     GlobalMaxPool2D,
+    GlobalMaxPool3D,
     GlobalMaxPooling1D,
     GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
     MaxPool1D,
     MaxPool2D,
+    MaxPool3D,
     MaxPooling1D,
     MaxPooling2D,
+    MaxPooling3D,
+)
+from tensorflux.keras.layers.regularization import (
+    ActivityRegularization,
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
+from tensorflux.keras.layers.reshaping import (
+    Cropping1D,
+    Cropping2D,
+    Cropping3D,
+    UpSampling1D,
+    UpSampling3D,
+    ZeroPadding1D,
+    ZeroPadding3D,
 )
 
 __all__ = [
-    "Activation", "Add", "Average", "AveragePooling1D", "AveragePooling2D", "AvgPool1D",
-    "AvgPool2D", "BatchNormalization", "Concatenate", "Conv1D", "Conv2D", "Conv2DTranspose",
-    "Convolution1D", "Convolution2D", "Convolution2DTranspose", "Dense", "DepthwiseConv2D",
-    "Dropout", "ELU", "Embedding", "Flatten", "GlobalAveragePooling1D", "GlobalAveragePooling2D",
-    "GlobalAvgPool2D", "GlobalMaxPool2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "Input",
-    "InputLayer", "Lambda", "Layer", "LeakyReLU", "MaxPool1D", "MaxPool2D", "MaxPooling1D",
-    "MaxPooling2D", "Maximum", "Minimum", "Multiply", "ReLU", "Reshape", "SeparableConv2D",
-    "SeparableConvolution2D", "Softmax", "Subtract", "UpSampling2D", "ZeroPadding2D", "add",
-    "average", "concatenate", "maximum", "minimum", "multiply", "subtract",
+    "Activation", "ActivityRegularization", "Add", "AlphaDropout", "Average", "AveragePooling1D",
+    "AveragePooling2D", "AveragePooling3D", "AvgPool1D", "AvgPool2D", "AvgPool3D",
+    "BatchNormalization", "Concatenate", "Conv1D", "Conv2D", "Conv2DTranspose", "Conv3D",
+    "Convolution1D", "Convolution2D", "Convolution2DTranspose", "Convolution3D", "Cropping1D",
+    "Cropping2D", "Cropping3D", "Dense", "DepthwiseConv2D", "Dot", "Dropout", "ELU", "Embedding",
+    "Flatten", "GaussianDropout", "GaussianNoise", "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D", "GlobalAveragePooling3D", "GlobalAvgPool1D", "GlobalAvgPool2D",
+    "GlobalAvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D",
+    "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D", "Identity", "Input",
+    "InputLayer", "Lambda", "Layer", "LayerNormalization", "LeakyReLU", "MaxPool1D", "MaxPool2D",
+    "MaxPool3D", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Maximum", "Minimum", "Multiply",
+    "PReLU", "Permute", "ReLU", "RepeatVector", "Reshape", "SeparableConv2D",
+    "SeparableConvolution2D", "Softmax", "SpatialDropout1D", "SpatialDropout2D",
+    "SpatialDropout3D", "Subtract", "ThresholdedReLU", "UpSampling1D", "UpSampling2D",
+    "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D", "add", "average",
+    "concatenate", "dot", "maximum", "minimum", "multiply", "subtract",
 ]

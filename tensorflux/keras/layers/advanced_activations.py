@@ -1,10 +1,13 @@
-"""Activation layers: `ReLU`, `LeakyReLU`, `ELU`, `Softmax`."""
+"""Activation layers: `ReLU`, `LeakyReLU`, `PReLU`, `ELU`, `ThresholdedReLU`, `Softmax`."""
 
 import numpy as np
 
 from tensorflux import nn
-from tensorflux.keras import activations
+from tensorflux.graph import tensor_shape
+from tensorflux.keras import activations, initializers, regularizers
 from tensorflux.keras.engine.base_layer import Layer
+from tensorflux.keras.layers.core import weight_config
+from tensorflux.ops import math_ops
 
 
 class ReLU(Layer):
@@ -60,6 +63,76 @@ class ELU(Layer):
     def get_config(self):
         config = super().get_config()
         config["alpha"] = _floatx(self.alpha)
+        return config
+
+
+class PReLU(Layer):
+    """Leaky ReLU with a learned slope: `x` for positive inputs, `alpha * x` otherwise.
+
+    The variable `alpha` has the input's shape without the batch axis, with size 1 on each
+    of `shared_axes` (axis indices of the full input, so `[1, 2]` shares a slope over rows and
+    columns of `[N, H, W, C]` images: one per channel).
+
+    Example:
+        >>> tf.keras.layers.PReLU(shared_axes=[1, 2])(feature_maps)
+    """
+
+    def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None,
+                 shared_axes=None, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.alpha_initializer = initializers.get(alpha_initializer)
+        self.alpha_regularizer = regularizers.get(alpha_regularizer)
+        self.alpha_constraint = alpha_constraint
+        if shared_axes is not None and not isinstance(shared_axes, (list, tuple)):
+            shared_axes = [shared_axes]
+        self.shared_axes = None if shared_axes is None else list(shared_axes)
+
+    _records_build_shape = True
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(shared_axes=self.shared_axes, **weight_config(self, "alpha"))
+        return config
+
+    def build(self, input_shape):
+        shape = tensor_shape.as_shape(input_shape).as_list()[1:]
+        for axis in self.shared_axes or []:
+            shape[axis - 1] = 1
+        if any(d is None for d in shape):
+            raise ValueError("PReLU needs known sizes on the axes it does not share; input "
+                             "shape %s, shared_axes %s." % (input_shape, self.shared_axes))
+        self.alpha = self.add_weight("alpha", shape=shape, initializer=self.alpha_initializer,
+                                     regularizer=self.alpha_regularizer,
+                                     constraint=self.alpha_constraint)
+        self.built = True
+
+    def call(self, inputs):
+        return nn.relu(inputs) - self.alpha * nn.relu(-inputs)
+
+
+class ThresholdedReLU(Layer):
+    """`x` where `x > theta`, 0 elsewhere.
+
+    Example:
+        >>> tf.keras.layers.ThresholdedReLU(theta=0.5)(x)
+    """
+
+    def __init__(self, theta=1.0, **kwargs):
+        super().__init__(**kwargs)
+        if theta is None or theta < 0:
+            raise ValueError("Theta of a Thresholded ReLU layer cannot be None or negative, "
+                             "but got %s." % (theta,))
+        self.supports_masking = True
+        self.theta = _floatx(theta)
+
+    def call(self, inputs):
+        above = math_ops.cast(math_ops.greater(inputs, self.theta), inputs.dtype)
+        return inputs * above
+
+    def get_config(self):
+        config = super().get_config()
+        config["theta"] = self.theta
         return config
 
 

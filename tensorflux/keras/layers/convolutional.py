@@ -1,4 +1,4 @@
-"""Keras convolution layers: `Conv1D`, `Conv2D`, `Conv2DTranspose`, `SeparableConv2D`,
+"""Keras convolution layers: `Conv1D`, `Conv2D`, `Conv3D`, `Conv2DTranspose`, `SeparableConv2D`,
 `DepthwiseConv2D`, and the shape layers `ZeroPadding2D`, `UpSampling2D`.
 
 The convolutions are the `tf.layers` classes (same kernels and math) with Keras' base and
@@ -69,9 +69,16 @@ Conv2D = _keras_conv(tf_conv.Conv2D, 2, """2-D convolution: variables `kernel`
     Example:
         >>> h = tf.keras.layers.Conv2D(32, 3, activation="relu")(x)
     """)
+Conv3D = _keras_conv(tf_conv.Conv3D, 3, """3-D convolution over `[batch, depth, rows, cols,
+    channels]`: variables `kernel` (`kernel_size + (in, filters)`) and `bias`.
+
+    Example:
+        >>> h = tf.keras.layers.Conv3D(8, 3, padding="same")(volumes)
+    """)
 Conv2DTranspose = _keras_conv(tf_conv.Conv2DTranspose, 2,
                               "Transposed 2-D convolution (kernel `(kh, kw, filters, in)`).")
-Convolution1D, Convolution2D, Convolution2DTranspose = Conv1D, Conv2D, Conv2DTranspose
+Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+Convolution2DTranspose = Conv2DTranspose
 
 
 class SeparableConv2D(Layer, tf_conv.SeparableConv2D):

@@ -1,4 +1,5 @@
-"""Keras core layers: `Dense`, `Dropout`, `Flatten`, `Reshape`, `Activation`, `Lambda`.
+"""Keras core layers: `Dense`, `Dropout`, `Flatten`, `Reshape`, `Permute`, `RepeatVector`,
+`Activation`, `Identity`, `Lambda`.
 
 `Dense`, `Dropout` and `Flatten` are the `tf.layers` classes with Keras' base (names, plain
 variables, learning phase) and Keras' argument handling (string initializers, regularizers and
@@ -11,7 +12,7 @@ from tensorflux.graph import graph as graph_lib
 from tensorflux.keras import activations, backend, initializers, regularizers
 from tensorflux.keras.engine.base_layer import Layer
 from tensorflux.layers import core as tf_core
-from tensorflux.ops import array_ops, constant_op, linalg_ops
+from tensorflux.ops import array_ops, constant_op, linalg_ops, manip_ops
 
 
 def activation_fn(identifier):
@@ -178,6 +179,69 @@ class Reshape(Layer):
         config = super().get_config()
         config["target_shape"] = self.target_shape
         return config
+
+
+class Permute(Layer):
+    """Reorders the axes of each example: `dims` is a permutation of 1..rank-1 (the batch
+    axis stays first).
+
+    Example:
+        >>> tf.keras.layers.Permute((2, 1))(tf.placeholder(tf.float32, [None, 10, 64]))
+        ... # shape [None, 64, 10]
+    """
+
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        self.dims = tuple(int(d) for d in dims)
+        if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
+            raise ValueError("Invalid permutation argument `dims` for Permute Layer. The set of "
+                             "indices in `dims` must be consecutive and start from 1. "
+                             "Received dims=%s" % (dims,))
+
+    def call(self, inputs):
+        return array_ops.transpose(inputs, (0,) + self.dims)
+
+    def get_config(self):
+        config = super().get_config()
+        config["dims"] = self.dims
+        return config
+
+
+class RepeatVector(Layer):
+    """Repeats each `[features]` vector `n` times: `[N, F]` -> `[N, n, F]`.
+
+    Example:
+        >>> tf.keras.layers.RepeatVector(3)(tf.placeholder(tf.float32, [None, 32]))
+        ... # shape [None, 3, 32]
+    """
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        self.n = int(n)
+
+    def call(self, inputs):
+        if inputs.shape.ndims != 2:
+            raise ValueError("RepeatVector expects inputs of rank 2, got shape %s in %s."
+                             % (inputs.shape, self.name))
+        return manip_ops.tile(manip_ops.expand_dims(inputs, 1), [1, self.n, 1])
+
+    def get_config(self):
+        config = super().get_config()
+        config["n"] = self.n
+        return config
+
+
+class Identity(Layer):
+    """Returns its input unchanged (a placeholder layer, e.g. where a block is optional).
+
+    Example:
+        >>> tf.keras.layers.Identity()(x)
+    """
+
+    def call(self, inputs):
+        if isinstance(inputs, (list, tuple)):
+            return [array_ops.identity(x) for x in inputs]
+        return array_ops.identity(inputs)
 
 
 class Activation(Layer):

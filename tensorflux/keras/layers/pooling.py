@@ -1,5 +1,5 @@
-"""Keras pooling layers: `MaxPooling1D/2D`, `AveragePooling1D/2D` (the `tf.layers` classes with
-Keras' defaults: `pool_size=2`, `strides=pool_size`) and the global poolings."""
+"""Keras pooling layers: `MaxPooling1D/2D/3D`, `AveragePooling1D/2D/3D` (the `tf.layers` classes
+with Keras' defaults: `pool_size=2`, `strides=pool_size`) and the global poolings."""
 
 from tensorflux.keras import backend
 from tensorflux.keras.engine.base_layer import Layer
@@ -34,14 +34,23 @@ MaxPooling2D = _keras_pool(tf_pooling.MaxPooling2D, (2, 2), """Max pooling over 
 AveragePooling1D = _keras_pool(tf_pooling.AveragePooling1D, 2, "Average pooling over steps.")
 AveragePooling2D = _keras_pool(tf_pooling.AveragePooling2D, (2, 2),
                                "Average pooling over 2-D windows.")
-MaxPool1D, MaxPool2D, AvgPool1D, AvgPool2D = (MaxPooling1D, MaxPooling2D, AveragePooling1D,
-                                              AveragePooling2D)
+MaxPooling3D = _keras_pool(tf_pooling.MaxPooling3D, (2, 2, 2), """Max pooling over 3-D windows
+    (`channels_first` inputs are pooled channels-last, between two transposes, as tf_keras does).
+
+    Example:
+        >>> tf.keras.layers.MaxPooling3D()(volumes)     # 2x2x2 windows, stride 2
+    """)
+AveragePooling3D = _keras_pool(tf_pooling.AveragePooling3D, (2, 2, 2),
+                               "Average pooling over 3-D windows.")
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
 
 
 class _GlobalPooling(Layer):
     _rank = 2
     _reduce = staticmethod(reduction_ops.reduce_mean)
     _absent_config = {"keepdims": False}
+    _records_build_shape = True
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
@@ -84,4 +93,24 @@ class GlobalMaxPooling1D(_GlobalPooling):
     _reduce = staticmethod(reduction_ops.reduce_max)
 
 
-GlobalAvgPool2D, GlobalMaxPool2D = GlobalAveragePooling2D, GlobalMaxPooling2D
+class GlobalAveragePooling3D(_GlobalPooling):
+    """Mean over depth, height and width: `[N, D, H, W, C]` -> `[N, C]`.
+
+    Example:
+        >>> tf.keras.layers.GlobalAveragePooling3D()(volumes)
+    """
+
+    _rank = 3
+
+
+class GlobalMaxPooling3D(_GlobalPooling):
+    """Max over depth, height and width: `[N, D, H, W, C]` -> `[N, C]`."""
+
+    _rank = 3
+    _reduce = staticmethod(reduction_ops.reduce_max)
+
+
+GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = (
+    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D)
+GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = (
+    GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D)
