@@ -3,8 +3,8 @@
     >>> import tensorflux as tf
     >>> tf.linalg.trace(tf.linalg.matmul(a, b, transpose_b=True))
 
-Provided are the names whose ops tensorflux has; `svd`, `eig`, `lu`, `expm` and the
-LinearOperator classes are not.
+Provided are the names whose ops tensorflux has; `eig`, `lu`, `expm` and the LinearOperator
+classes are not.
 """
 
 from tensorflux.ops.clip_ops import global_norm
@@ -17,7 +17,7 @@ from tensorflux.ops.diag_ops import (
 )
 from tensorflux.ops.einsum_ops import einsum
 from tensorflux.ops.linalg_impl import adjoint, matrix_transpose, matvec, norm, trace
-from tensorflux.ops.linalg_ops import matmul, qr, tensordot
+from tensorflux.ops.linalg_ops import matmul, qr, svd, tensordot
 from tensorflux.ops.matrix_ops import (
     cholesky,
     cholesky_solve,
@@ -51,5 +51,5 @@ __all__ = [
     "adjoint", "band_part", "diag", "diag_part", "eye", "global_norm", "l2_normalize", "matmul",
     "matrix_transpose", "matvec", "norm", "qr", "set_diag", "tensordot", "trace", "transpose",
     "cholesky", "cholesky_solve", "det", "eigh", "eigvalsh", "einsum", "inv", "logdet", "lstsq",
-    "slogdet", "solve", "triangular_solve",
+    "slogdet", "solve", "svd", "triangular_solve",
 ]

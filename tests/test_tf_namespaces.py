@@ -31,7 +31,7 @@ ALIASES = {
         "tables_initializer": "tables_initializer",
     },
     "linalg": {
-        "matmul": "matmul", "qr": "qr", "tensordot": "tensordot", "eye": "eye",
+        "matmul": "matmul", "qr": "qr", "svd": "svd", "tensordot": "tensordot", "eye": "eye",
         "diag": "matrix_diag", "diag_part": "matrix_diag_part", "set_diag": "matrix_set_diag",
         "band_part": "matrix_band_part", "transpose": "matrix_transpose",
         "matrix_transpose": "matrix_transpose", "trace": "trace", "norm": "norm",

@@ -1,10 +1,11 @@
-"""Matrix products: `matmul` (transposes, batched), `tensordot`, and their gradients."""
+"""Matrix products and factorizations: `matmul` (transposes, batched), `tensordot`, `qr` and
+`svd`, with their gradients."""
 
 import numpy as np
 
+from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
-from tensorflux.graph import tensor_shape
-from tensorflux.ops import array_ops, math_ops, registry
+from tensorflux.ops import array_ops, diag_ops, manip_ops, math_ops, registry
 from tensorflux.ops._helpers import convert
 from tensorflux.ops.registry import ShapeError
 
@@ -162,3 +163,121 @@ def qr(input, full_matrices=False, name=None):  # noqa: A002 - TF's keyword
     op = registry.make_op("Qr", [convert(input)], {"full_matrices": bool(full_matrices)},
                           name=name or "Qr")
     return op.outputs[0], op.outputs[1]
+
+
+# --- singular value decomposition --------------------------------------------------------------
+_SVD_TYPES = (dtypes.float64, dtypes.float32, dtypes.float16, dtypes.complex64, dtypes.complex128)
+
+
+def _svd_shape(op):
+    """TF's SvdShapeFn: `s` is `[..., P]` with `P = min(M, N)`; `u` is `[..., M, M or P]` and
+    `v` `[..., N, N or P]` (by `full_matrices`), both `[0]` without `compute_uv`."""
+    a = op.inputs[0]
+    dt = a.dtype.base_dtype
+    shape = a.shape
+    empty = tensor_shape.TensorShape([0])
+    if shape.ndims is None:
+        unknown = tensor_shape.unknown_shape()
+        uv = unknown if op._attrs["compute_uv"] else empty
+        return [(dt, unknown), (dt, uv), (dt, uv)]
+    if shape.ndims < 2:
+        raise ShapeError("Shape must be at least rank 2 but is rank %d" % shape.ndims)
+    *batch, m, n = shape.as_list()
+    p = None if m is None or n is None else min(m, n)
+    s = tensor_shape.TensorShape(batch + [p])
+    if not op._attrs["compute_uv"]:
+        return [(dt, s), (dt, empty), (dt, empty)]
+    full = op._attrs["full_matrices"]
+    u = tensor_shape.TensorShape(batch + [m, m if full else p])
+    v = tensor_shape.TensorShape(batch + [n, n if full else p])
+    return [(dt, s), (dt, u), (dt, v)]
+
+
+def _safe_reciprocal(x):
+    eps = math_ops.cast(1e-20, x.dtype.base_dtype)
+    return x * math_ops.reciprocal(x * x + eps)
+
+
+def _svd_grad(op, grad_s, grad_u, grad_v):
+    """TF's `_SvdGrad` for real input (Giles' and Townsend's derivations).
+
+    For `M > N` the rule is applied to `A^T = V S U^T` and the result transposed. It is
+    undefined (NaN or huge) where singular values repeat, as in TF; with `full_matrices` and
+    `|M - N| > 1` the extra singular vectors are not unique and TF raises NotImplementedError.
+    """
+    from tensorflux.ops import linalg_impl  # linalg_impl imports this module
+
+    a = op.inputs[0]
+    if a.dtype.is_complex:
+        raise NotImplementedError("the Svd gradient of complex input is not implemented in "
+                                  "tensorflux")
+    grad_s_mat = diag_ops.matrix_diag(grad_s)
+    if not op._attrs["compute_uv"]:
+        _, u, v = svd(a, compute_uv=True)
+        return [matmul(u, matmul(grad_s_mat, v, adjoint_b=True))]
+    m, n = a.shape.as_list()[-2:] if a.shape.ndims is not None else (None, None)
+    if m is None or n is None:
+        raise NotImplementedError("SVD gradient has not been implemented for input with "
+                                  "unknown inner matrix shape.")
+    full_matrices = op._attrs["full_matrices"]
+    s, u, v = op.outputs
+    use_adjoint = m > n
+    if use_adjoint:
+        m, n = n, m
+        u, v = v, u
+        grad_u, grad_v = grad_v, grad_u
+    if full_matrices and abs(m - n) > 1:
+        raise NotImplementedError(
+            "svd gradient is not implemented for abs(m - n) > 1 when full_matrices is True. "
+            "Received: m=%d and n=%d from op input=%s with shape=%s." % (m, n, a, a.shape))
+    s_mat = diag_ops.matrix_diag(s)
+    s2 = math_ops.square(s)
+    # f[i, j] = 1 / (s_j^2 - s_i^2) off the diagonal, 0 on it
+    f = _safe_reciprocal(manip_ops.expand_dims(s2, -2) - manip_ops.expand_dims(s2, -1))
+    f = diag_ops.matrix_set_diag(f, array_ops.zeros_like(s))
+    s_inv_mat = diag_ops.matrix_diag(_safe_reciprocal(s))
+    v1, grad_v1 = v[..., :, :m], grad_v[..., :, :m]
+    f_u = f * matmul(u, grad_u, adjoint_a=True)
+    f_v = f * matmul(v1, grad_v1, adjoint_a=True)
+    middle = (grad_s_mat + matmul(f_u + linalg_impl.adjoint(f_u), s_mat)
+              + matmul(s_mat, f_v + linalg_impl.adjoint(f_v)))
+    grad_a = matmul(u, matmul(middle, v1, adjoint_b=True))
+    if m != n:
+        gv1t = linalg_impl.matrix_transpose(grad_v1, conjugate=True)
+        rest = gv1t - matmul(matmul(gv1t, v1), v1, adjoint_b=True)
+        if full_matrices:
+            v2, grad_v2 = v[..., :, m:n], grad_v[..., :, m:n]
+            rest = rest - matmul(matmul(v1, grad_v2, adjoint_a=True), v2, adjoint_b=True)
+        grad_a = grad_a + matmul(matmul(u, s_inv_mat), rest)
+    if use_adjoint:
+        grad_a = linalg_impl.matrix_transpose(grad_a, conjugate=True)
+    return [grad_a]
+
+
+registry.register("Svd", shape=_svd_shape, grad=_svd_grad)
+
+
+def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+    """Singular value decomposition of a batch of matrices: `tensor = u @ diag(s) @ adjoint(v)`.
+
+    Returns `(s, u, v)`, or `s` alone when `compute_uv` is False. `s` (real, descending) is
+    `[..., P]` with `P = min(M, N)`; `u` and `v` hold the leading `P` singular vectors as
+    columns, or all of them (`[..., M, M]`, `[..., N, N]`) with `full_matrices`. Note the order
+    (`s` first) and that `v`, not its adjoint, is returned, unlike `numpy.linalg.svd`.
+
+    Example:
+        >>> s, u, v = tf.linalg.svd([[3., 0.], [0., -2.]])  # s == [3., 2.]
+        >>> tf.matmul(u * s[..., None, :], v, adjoint_b=True)  # the input again
+    """
+    with graph_lib.name_scope(name, "Svd", [tensor]) as scope:
+        a = convert(tensor, name="input")
+        if a.dtype.base_dtype not in _SVD_TYPES:
+            raise TypeError("Value passed to parameter 'input' has DataType %s not in list of "
+                            "allowed values: float64, float32, float16, complex64, complex128"
+                            % a.dtype.base_dtype.name)
+        op = registry.make_op("Svd", [a], {"compute_uv": bool(compute_uv),
+                                           "full_matrices": bool(full_matrices)}, name=scope)
+    s = math_ops.real(op.outputs[0])
+    if compute_uv:
+        return s, op.outputs[1], op.outputs[2]
+    return s

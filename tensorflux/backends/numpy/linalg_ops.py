@@ -85,3 +85,43 @@ def _qr(op):
         q, r = np.linalg.qr(a, mode=mode)
         return q.astype(a.dtype), r.astype(a.dtype)
     return run
+
+
+def _svd_one_by_one(a, full, compute_uv):
+    """`np.linalg.svd` of each matrix of a batch; one that does not converge (NaN or inf input)
+    comes out all NaN, as TF's kernel gives it, instead of failing the whole batch."""
+    m, n = a.shape[-2:]
+    p = min(m, n)
+    batch = a.shape[:-2]
+    s = np.full(batch + (p,), np.nan, a.real.dtype)
+    u = np.full(batch + (m, m if full else p), np.nan, a.dtype)
+    vh = np.full(batch + (n if full else p, n), np.nan, a.dtype)
+    for i in np.ndindex(*batch):
+        try:
+            if compute_uv:
+                u[i], s[i], vh[i] = np.linalg.svd(a[i], full_matrices=full)
+            else:
+                s[i] = np.linalg.svd(a[i], compute_uv=False)
+        except np.linalg.LinAlgError:
+            pass
+    return (u, s, vh) if compute_uv else s
+
+
+@kernel("Svd")
+def _svd(op):
+    full, compute_uv = op._attrs["full_matrices"], op._attrs["compute_uv"]
+
+    def run(a):
+        # LAPACK has no half precision: float16 is decomposed in float32
+        work = a.astype(np.float32) if a.dtype == np.float16 else a
+        try:
+            out = np.linalg.svd(work, full_matrices=full, compute_uv=compute_uv)
+        except np.linalg.LinAlgError:
+            out = _svd_one_by_one(work, full, compute_uv)
+        empty = np.zeros([0], a.dtype)
+        if not compute_uv:
+            return np.asarray(out).astype(a.dtype), empty, empty
+        u, s, vh = out
+        v = np.conj(np.swapaxes(vh, -1, -2))
+        return s.astype(a.dtype), u.astype(a.dtype), v.astype(a.dtype)
+    return run

@@ -29,3 +29,19 @@ def _qr(op):
         q, r = jnp.linalg.qr(a, mode=mode)
         return q.astype(a.dtype), r.astype(a.dtype)
     return run
+
+
+@kernel("Svd")
+def _svd(op):
+    full, compute_uv = op._attrs["full_matrices"], op._attrs["compute_uv"]
+
+    def run(a):
+        work = a.astype(jnp.float32) if a.dtype == jnp.float16 else a
+        empty = jnp.zeros([0], a.dtype)
+        if not compute_uv:
+            s = jnp.linalg.svd(work, full_matrices=full, compute_uv=False)
+            return s.astype(a.dtype), empty, empty
+        u, s, vh = jnp.linalg.svd(work, full_matrices=full)
+        v = jnp.conj(jnp.swapaxes(vh, -1, -2))
+        return s.astype(a.dtype), u.astype(a.dtype), v.astype(a.dtype)
+    return run
