@@ -6,6 +6,7 @@ An explicit re-export list.
 
 # --- saver ---
 from tensorflux.graph.text_format import write_graph
+from tensorflux.train.checkpoint_utils import init_from_checkpoint
 from tensorflux.train.meta_graph import import_meta_graph
 from tensorflux.train.saver import (
     NewCheckpointReader,
