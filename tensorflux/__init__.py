@@ -95,7 +95,8 @@ from tensorflux.graph.importer import import_graph_def
 from tensorflux.graph.operation import Operation
 from tensorflux.graph.tensor import Tensor
 from tensorflux.graph.tensor_shape import Dimension, TensorShape, dimension_value
-from tensorflux.initializers import tables_initializer
+from tensorflux.graph.tensor_util import make_ndarray, make_tensor_proto
+from tensorflux.initializers import initialize_all_tables, tables_initializer
 from tensorflux.ops.array_extras import (
     argsort,
     dynamic_partition,
@@ -107,9 +108,12 @@ from tensorflux.ops.array_extras import (
     roll,
     searchsorted,
     sort,
+    unravel_index,
 )
 from tensorflux.ops.array_ops import (
+    broadcast_dynamic_shape,
     broadcast_gradient_args,
+    broadcast_static_shape,
     concat,
     fill,
     gather,
@@ -124,6 +128,7 @@ from tensorflux.ops.array_ops import (
     rank,
     reshape,
     shape,
+    shape_n,
     size,
     split,
     stack,
@@ -146,6 +151,7 @@ from tensorflux.ops.confusion_matrix import confusion_matrix
 from tensorflux.ops.constant_op import (
     constant,
     convert_to_tensor,
+    get_static_value,
     is_tensor,
     register_tensor_conversion_function,
 )
@@ -195,6 +201,8 @@ from tensorflux.ops.debug_ops import (
 )
 from tensorflux.ops.debug_ops import print_v2 as print  # noqa: A004 - TF's public name
 from tensorflux.ops.diag_ops import (
+    diag,
+    diag_part,
     eye,
     matrix_band_part,
     matrix_diag,
@@ -232,7 +240,7 @@ from tensorflux.ops.init_ops import (
 )
 from tensorflux.ops.io_ops import matching_files, read_file, write_file
 from tensorflux.ops.linalg_impl import matrix_transpose, norm, trace
-from tensorflux.ops.linalg_ops import matmul, qr, tensordot
+from tensorflux.ops.linalg_ops import matmul, qr, svd, tensordot
 from tensorflux.ops.manip_ops import (
     broadcast_to,
     expand_dims,
@@ -275,6 +283,7 @@ from tensorflux.ops.math_ops import (
     exp,
     expm1,
     floor,
+    floor_div,
     floordiv,
     floormod,
     greater,
@@ -315,6 +324,7 @@ from tensorflux.ops.math_ops import (
     subtract,
     tan,
     tanh,
+    to_bfloat16,
     to_double,
     to_float,
     to_int32,
@@ -370,6 +380,8 @@ from tensorflux.ops.reader_ops import (
     WholeFileReader,
 )
 from tensorflux.ops.reduction_ops import (
+    arg_max,
+    arg_min,
     argmax,
     argmin,
     count_nonzero,
@@ -394,6 +406,14 @@ from tensorflux.ops.scatter_ops import (
     scatter_nd_update,
     scatter_sub,
     scatter_update,
+    tensor_scatter_add,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_max,
+    tensor_scatter_nd_min,
+    tensor_scatter_nd_sub,
+    tensor_scatter_nd_update,
+    tensor_scatter_sub,
+    tensor_scatter_update,
 )
 from tensorflux.ops.segment_ops import (
     segment_max,
@@ -445,6 +465,7 @@ from tensorflux.ops.string_ops import strip as string_strip
 from tensorflux.ops.tensor_array_ops import TensorArray
 from tensorflux.platform import app, flags, gfile, test
 from tensorflux.platform import tf_logging as logging
+from tensorflux.platform.tf_logging import get_logger
 from tensorflux.summary.proto import (
     Event,
     HistogramProto,
@@ -455,12 +476,31 @@ from tensorflux.summary.proto import (
     TensorProto,
 )
 from tensorflux.template import make_template
+from tensorflux.util.toggles import (
+    control_flow_v2_enabled,
+    disable_control_flow_v2,
+    disable_eager_execution,
+    disable_resource_variables,
+    disable_tensor_equality,
+    disable_v2_behavior,
+    disable_v2_tensorshape,
+    enable_control_flow_v2,
+    enable_eager_execution,
+    enable_resource_variables,
+    enable_tensor_equality,
+    enable_v2_behavior,
+    enable_v2_tensorshape,
+    executing_eagerly,
+    executing_eagerly_outside_functions,
+    resource_variables_enabled,
+)
 from tensorflux.variable_scope import (
     AUTO_REUSE,
     VariableScope,
     get_local_variable,
     get_variable,
     get_variable_scope,
+    no_regularizer,
     variable_op_scope,
     variable_scope,
 )
@@ -492,26 +532,3 @@ VERSION = "1.15.5"
 GIT_VERSION = "tensorflux-" + __version__
 COMPILER_VERSION = ""
 
-
-def disable_eager_execution():
-    """A no-op: tensorflux always builds graphs, as TF 1.x did."""
-
-
-def enable_eager_execution(*args, **kwargs):
-    raise NotImplementedError("tensorflux runs TF1 graph code; eager execution is not provided")
-
-
-def executing_eagerly():
-    return False
-
-
-def disable_v2_behavior():
-    """A no-op: tensorflux always behaves as TF 1.x."""
-
-
-def enable_resource_variables():
-    """Accepted for compatibility; variables keep TF1 reference semantics."""
-
-
-def disable_resource_variables():
-    """Accepted for compatibility."""

@@ -47,6 +47,11 @@ def tables_initializer(name="init_all_tables"):
     return control_flow_ops.no_op(name=name)
 
 
+def initialize_all_tables(name="init_all_tables"):
+    """TF1's deprecated name of `tables_initializer`."""
+    return tables_initializer(name)
+
+
 constant = constant_initializer
 glorot_normal = glorot_normal_initializer
 glorot_uniform = glorot_uniform_initializer

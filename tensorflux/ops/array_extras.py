@@ -1,6 +1,6 @@
 """Array extras: Roll, LowerBound/UpperBound (tf.searchsorted), DynamicPartition,
-HistogramFixedWidth, EnsureShape and ParallelConcat (one op each), and the composites sort,
-argsort, repeat, histogram_fixed_width_bins and parallel_stack.
+HistogramFixedWidth, EnsureShape, ParallelConcat and UnravelIndex (one op each), and the
+composites sort, argsort, repeat, histogram_fixed_width_bins and parallel_stack.
 
     >>> tf.roll([1, 2, 3, 4], shift=1, axis=0)           # [4, 1, 2, 3]
     >>> tf.searchsorted([1., 3., 3., 7.], [3., 8.])       # [1, 4]
@@ -222,6 +222,44 @@ def parallel_stack(values, name="parallel_stack"):
         return registry.make_tensor("ParallelConcat", parts,
                                     {"T": dtype, "N": len(parts), "shape": shape},
                                     name="ParallelConcat")
+
+
+# --- UnravelIndex --------------------------------------------------------------------------
+def _unravel_shape(op):
+    """A scalar index -> `[len(dims)]`; a vector of n indices -> `[len(dims), n]`."""
+    indices, dims = op.inputs
+    if dims.shape.ndims is not None and dims.shape.ndims != 1:
+        raise registry.ShapeError("Shape must be rank 1 but is rank %d" % dims.shape.ndims)
+    if indices.shape.ndims is not None and indices.shape.ndims > 1:
+        raise registry.ShapeError("Shape must be at most rank 1 but is rank %d"
+                                  % indices.shape.ndims)
+    n = dims.shape[0].value if dims.shape.ndims == 1 else None
+    dt = indices.dtype.base_dtype
+    if indices.shape.ndims is None:
+        return [(dt, tensor_shape.unknown_shape())]
+    if indices.shape.ndims == 0:
+        return [(dt, TS([n]))]
+    return [(dt, TS([n, indices.shape[0].value]))]
+
+
+registry.register("UnravelIndex", shape=_unravel_shape, grad=ND)
+
+
+def unravel_index(indices, dims, name=None):
+    """The coordinates, in an array of shape `dims`, of flat (row-major) `indices`: one row per
+    dimension (op UnravelIndex).
+
+    Example:
+        >>> tf.unravel_index([5, 7], [3, 4])  # [[1, 1], [1, 3]]
+    """
+    with graph_lib.name_scope(name, "UnravelIndex", [indices, dims]) as scope:
+        i = convert(indices, name="indices")
+        if i.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
+            raise TypeError("Value passed to parameter 'indices' has DataType %s not in list of "
+                            "allowed values: int32, int64" % i.dtype.base_dtype.name)
+        d = convert(dims, dtype=i.dtype.base_dtype, name="dims")
+        return registry.make_tensor("UnravelIndex", [i, d], {"Tidx": i.dtype.base_dtype},
+                                    name=scope)
 
 
 # --- sort, argsort, repeat (composites) ---------------------------------------------------------

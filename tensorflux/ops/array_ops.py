@@ -8,7 +8,7 @@ from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import constant_op, registry
-from tensorflux.ops._helpers import apply1, convert, same_shape
+from tensorflux.ops._helpers import apply1, broadcast_shapes, convert, same_shape
 from tensorflux.ops.fill_ops import (  # noqa: F401 - part of this module's interface
     _range,
     fill,
@@ -202,6 +202,74 @@ def broadcast_gradient_args(s0, s1, name=None):
     op = registry.make_op("BroadcastGradientArgs", [convert(s0), convert(s1)],
                           name=name or "BroadcastGradientArgs")
     return op._outputs[0], op._outputs[1]
+
+
+# --- shape_n / broadcast shapes --------------------------------------------------------------
+def _shape_n_shape(op):
+    out_type = _out_type(op)
+    return [(out_type, TS([x.shape.ndims])) for x in op.inputs]
+
+
+def _broadcast_args_shape(op):
+    """BroadcastArgs: two shape vectors -> one as long as the longer (unknown if either is)."""
+    lengths = []
+    for t in op.inputs:
+        if t.shape.ndims is not None and t.shape.ndims != 1:
+            raise registry.ShapeError("Shape must be rank 1 but is rank %d" % t.shape.ndims)
+        lengths.append(t.shape[0].value if t.shape.ndims == 1 else None)
+    out = None if None in lengths else max(lengths)
+    return [(op.inputs[0].dtype.base_dtype, TS([out]))]
+
+
+registry.register("ShapeN", shape=_shape_n_shape, grad=ND)
+registry.register("BroadcastArgs", shape=_broadcast_args_shape, grad=ND)
+
+
+def shape_n(input, out_type=dtypes.int32, name=None):  # noqa: A002 - TF's keyword
+    """The shapes of several tensors, from one ShapeN op (never folded to constants, as in TF).
+
+    Example:
+        >>> tf.shape_n([tf.zeros([2, 3]), tf.zeros([4])])  # [[2, 3], [4]]
+    """
+    out_type = dtypes.as_dtype(out_type).base_dtype
+    with graph_lib.name_scope(name, "ShapeN", list(input)) as scope:
+        xs = [_convert_input(x) for x in input]
+        op = registry.make_op("ShapeN", xs, {"N": len(xs), "out_type": out_type}, name=scope)
+        return list(op._outputs)
+
+
+def broadcast_dynamic_shape(shape_x, shape_y):
+    """The broadcast of two shape vectors, computed when the graph runs (op BroadcastArgs).
+
+    Example:
+        >>> tf.broadcast_dynamic_shape([3, 1], [2, 1, 4])  # [2, 3, 4]
+    """
+    with graph_lib.name_scope(None, "BroadcastArgs", [shape_x, shape_y]) as scope:
+        x = convert(shape_x, name="s0")
+        y = convert(shape_y, dtype=x.dtype.base_dtype, name="s1")
+        return registry.make_tensor("BroadcastArgs", [x, y], {"T": x.dtype.base_dtype},
+                                    name=scope)
+
+
+def broadcast_static_shape(shape_x, shape_y):
+    """The broadcast of two `TensorShape`s, known while building the graph (unknown rank if
+    either rank is unknown).
+
+    Raises:
+        ValueError: If the shapes cannot be broadcast (TF's message).
+
+    Example:
+        >>> tf.broadcast_static_shape(tf.TensorShape([None, 1]), tf.TensorShape([4, 3]))
+        TensorShape([Dimension(4), Dimension(3)])
+    """
+    x, y = tensor_shape.as_shape(shape_x), tensor_shape.as_shape(shape_y)
+    try:
+        return broadcast_shapes(x, y)
+    except registry.ShapeError:
+        received = (tuple(x.as_list()), tuple(y.as_list()))
+        raise ValueError("Incompatible shapes for broadcasting. Two shapes are compatible if for "
+                         "each dimension pair they are either equal or one of them is 1. "
+                         "Received: %s and %s." % received) from None
 
 
 # --- reshape / transpose -----------------------------------------------------------------

@@ -225,6 +225,29 @@ def constant_value(tensor):
     return None
 
 
+def get_static_value(tensor, partial=False):
+    """TF's `tf.get_static_value`: the value of `tensor` known without running the graph
+    (`constant_value`), or None. A value that is not a Tensor comes back as it is.
+
+    With `partial=True` a `tf.stack` (axis 0) of known and unknown parts gives an object array
+    with None for the unknown elements, as TF's does.
+
+    Example:
+        >>> tf.get_static_value(tf.shape(tf.zeros([2, 3])))  # array([2, 3], dtype=int32)
+    """
+    if not isinstance(tensor, Tensor):
+        return tensor
+    value = constant_value(tensor)
+    if value is None and partial and tensor.op.type == "Pack" and tensor.op.inputs and \
+            tensor.op._attrs.get("axis", 0) == 0:
+        parts = [get_static_value(x, partial=True) for x in tensor.op.inputs]
+        try:
+            return np.array(parts)
+        except ValueError:
+            return np.array(parts, dtype=object)
+    return value
+
+
 def constant_value_as_shape(tensor):
     """A TensorShape from a 1-D shape tensor, with partial knowledge where possible."""
     shape = tensor.shape

@@ -1,4 +1,5 @@
-"""Matrix diagonals and bands: matrix_diag(_part), matrix_set_diag, matrix_band_part, eye."""
+"""Matrix diagonals and bands: matrix_diag(_part), matrix_set_diag, matrix_band_part, eye; and
+TF1's tensor diagonals `tf.diag` / `tf.diag_part` (rank k <-> rank 2k)."""
 
 import numpy as np
 
@@ -73,6 +74,62 @@ registry.register("MatrixSetDiag", shape=_set_diag_shape, grad=_set_diag_grad)
 registry.register("MatrixBandPart", shape=same_shape,
                   grad=lambda op, g: [matrix_band_part(g, op.inputs[1], op.inputs[2]), None,
                                       None])
+
+
+def _tensor_diag_shape(op):
+    """Diag: `[D1, ..., Dk]` -> `[D1, ..., Dk, D1, ..., Dk]`."""
+    x = op.inputs[0]
+    _at_least(x, 1)
+    if x.shape.ndims is None:
+        return [(x.dtype.base_dtype, tensor_shape.unknown_shape())]
+    return [(x.dtype.base_dtype, x.shape.concatenate(x.shape))]
+
+
+def _tensor_diag_part_shape(op):
+    """DiagPart: `[D1, ..., Dk, D1, ..., Dk]` -> `[D1, ..., Dk]`; the halves must agree (an
+    unknown dimension takes its partner's size)."""
+    x = op.inputs[0]
+    if x.shape.ndims is None:
+        return [(x.dtype.base_dtype, tensor_shape.unknown_shape())]
+    rank = x.shape.ndims
+    if rank == 0 or rank % 2:
+        raise ShapeError("Input must have even and non-zero rank, input rank is %d" % rank)
+    dims = x.shape.as_list()
+    half = rank // 2
+    out = []
+    for a, b in zip(dims[:half], dims[half:]):
+        if a is not None and b is not None and a != b:
+            raise ShapeError("Dimensions must be equal, but are %d and %d" % (a, b))
+        out.append(a if a is not None else b)
+    return [(x.dtype.base_dtype, TS(out))]
+
+
+registry.register("Diag", shape=_tensor_diag_shape, grad=lambda op, g: [diag_part(g)])
+registry.register("DiagPart", shape=_tensor_diag_part_shape, grad=lambda op, g: [diag(g)])
+
+
+def diag(diagonal, name=None):
+    """TF1's `tf.diag`: a rank-2k tensor with `diagonal` (rank k >= 1) on its diagonal,
+    `out[i1..ik, i1..ik] = diagonal[i1..ik]` and zeros elsewhere (op type Diag).
+
+    Example:
+        >>> tf.diag([1, 2])  # [[1, 0], [0, 2]]
+    """
+    with graph_lib.name_scope(name, "Diag", [diagonal]) as scope:
+        d = convert(diagonal, name="diagonal")
+        return registry.make_tensor("Diag", [d], name=scope)
+
+
+def diag_part(input, name=None):  # noqa: A002 - TF's keyword
+    """TF1's `tf.diag_part`, the inverse of `tf.diag`: rank 2k -> rank k, `out[i1..ik] =
+    input[i1..ik, i1..ik]` (op type DiagPart).
+
+    Example:
+        >>> tf.diag_part([[1, 0], [0, 2]])  # [1, 2]
+    """
+    with graph_lib.name_scope(name, "DiagPart", [input]) as scope:
+        x = convert(input, name="input")
+        return registry.make_tensor("DiagPart", [x], name=scope)
 
 
 def _only_main_diagonal(fn, k, **others):

@@ -159,6 +159,16 @@ def floordiv(x, y, name=None):
         return apply1("FloorDiv", [x, y], name=scope)
 
 
+def floor_div(x, y, name=None):
+    """TF1's `tf.floor_div`: the raw FloorDiv op (named `FloorDiv`, where `floordiv` names its
+    op `floordiv`).
+
+    Example:
+        >>> tf.floor_div([7, -7], [2, 2])  # [3, -4]
+    """
+    return apply1("FloorDiv", [x, y], name=name)
+
+
 def atan2(y, x, name=None):
     return apply1("Atan2", [y, x], name=name, input_names=["y", "x"])
 
@@ -404,6 +414,10 @@ def to_float(x, name="ToFloat"):
 
 def to_double(x, name="ToDouble"):
     return cast(x, dtypes.float64, name=name)
+
+
+def to_bfloat16(x, name="ToBFloat16"):
+    return cast(x, dtypes.bfloat16, name=name)
 
 
 def to_int32(x, name="ToInt32"):

@@ -229,3 +229,18 @@ def _argfn(op_type):
 
 argmax = _argfn("ArgMax")
 argmin = _argfn("ArgMin")
+
+
+def arg_max(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """TF1's deprecated `tf.arg_max` (TF's generated op wrapper, hence `dimension` is required
+    and `output_type` comes before `name`): `argmax` along `dimension`.
+
+    Example:
+        >>> tf.arg_max([[3., 9.], [7., 2.]], 1)  # [1, 0]
+    """
+    return argmax(input, dimension=dimension, output_type=output_type, name=name)
+
+
+def arg_min(input, dimension, output_type=dtypes.int64, name=None):  # noqa: A002
+    """TF1's deprecated `tf.arg_min`: `argmin` along `dimension` (see `arg_max`)."""
+    return argmin(input, dimension=dimension, output_type=output_type, name=name)

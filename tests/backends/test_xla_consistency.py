@@ -230,6 +230,29 @@ def _linalg(x):
             tf.matmul(x.ints((2, 3)), x.ints((3, 2)))]
 
 
+def _svd(x, dtype):
+    # own inputs (see _matrix_ops); singular vectors are compared through sign-free quantities
+    rng = np.random.default_rng(13)
+    a = x(rng.uniform(-1, 1, (2, 4, 3)).astype(dtype))
+    w = x(rng.uniform(-1, 1, (3, 4)).astype(dtype))
+    s, u, v = tf.linalg.svd(a)
+    sf, uf, vf = tf.linalg.svd(w, full_matrices=True)
+    outs = [s, tf.matmul(u * tf.expand_dims(s, -2), v, adjoint_b=True), tf.abs(u), tf.abs(v),
+            sf, tf.abs(uf), tf.abs(vf), tf.linalg.svd(w, compute_uv=False)]
+    loss = tf.add_n([tf.reduce_sum(t) for t in outs])
+    return outs + tf.gradients(loss, [a, w])
+
+
+@case("svd_f64")
+def _svd_f64(x):
+    return _svd(x, np.float64)
+
+
+@case("svd_f32")
+def _svd_f32(x):
+    return _svd(x, np.float32)
+
+
 def _matrix_ops(x, dtype):
     # inputs of their own (not the shared RNG, whose draws depend on the order cases run in),
     # well conditioned: `b` is also the least-squares matrix of matrix_solve_ls(b, g)
@@ -329,6 +352,21 @@ def _diag(x):
             tf.matrix_band_part(m, -1, 1)]
 
 
+@case("tensor_diagonals")
+def _tensor_diag(x):
+    d = x.uniform((2, 3))
+    return [tf.diag(d), tf.diag_part(tf.diag(d) * 2.0), tf.diag(x.ints((3,)))]
+
+
+@case("shape_utilities")
+def _shape_utilities(x):
+    a, b = x.dynamic(np.zeros((3, 1), np.float32)), x.dynamic(np.zeros((2, 1, 4), np.float32))
+    shapes = tf.shape_n([a, b, x.uniform((5,))], out_type=tf.int64)
+    idx = x(np.array([0, 5, 11, 7], np.int32))
+    return shapes + [tf.broadcast_dynamic_shape(tf.shape(a), tf.shape(b)),
+                     tf.unravel_index(idx, [3, 4]), tf.unravel_index(idx[1], [2, 2, 3])]
+
+
 @case("padding")
 def _pad(x):
     a = x.uniform((2, 3, 4))
@@ -366,6 +404,18 @@ def _scatter_variables(x):
     for fn in (tf.scatter_nd_update, tf.scatter_nd_add, tf.scatter_nd_sub):
         with tf.control_dependencies(outs[-1:]):
             outs.append(fn(v, nd_i, x.uniform((2,))))
+    return outs
+
+
+@case("tensor_scatter")
+def _tensor_scatter(x):
+    t = x.uniform((4, 3))
+    rows, elems = x(np.array([[3], [0]], np.int32)), x(np.array([[1, 2], [3, 0]], np.int64))
+    outs = [tf.tensor_scatter_nd_update(t, rows, x.uniform((2, 3)))]
+    for fn in (tf.tensor_scatter_nd_add, tf.tensor_scatter_nd_sub, tf.tensor_scatter_nd_min,
+               tf.tensor_scatter_nd_max):
+        outs += [fn(t, rows, x.uniform((2, 3))), fn(t, elems, x.uniform((2,)))]
+    outs.append(tf.tensor_scatter_nd_add(x.ints((5,)), x(np.array([[1], [1]])), x.ints((2,))))
     return outs
 
 

@@ -88,3 +88,21 @@ def _ensure_shape(op):
 @kernel("ParallelConcat")
 def _parallel_concat(op):
     return lambda *parts: np.concatenate(parts, axis=0)
+
+
+def check_unravel_dims(dims):
+    """The dims as ints; TF's errors for a non-positive one."""
+    dims = [int(d) for d in np.ravel(dims)]
+    if any(d <= 0 for d in dims):
+        raise ValueError("Input dims must be > 0, got %s" % dims)
+    return dims
+
+
+@kernel("UnravelIndex")
+def _unravel_index(op):
+    def run(indices, dims):
+        dims = check_unravel_dims(dims)
+        if np.any((indices < 0) | (indices >= int(np.prod(dims)))):
+            raise ValueError("index is out of bound as with dims")
+        return np.stack(np.unravel_index(indices, dims)).astype(indices.dtype)
+    return run

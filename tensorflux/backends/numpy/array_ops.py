@@ -45,6 +45,31 @@ def _rank(op):
     return lambda x: np.array(x.ndim, dtype=np.int32)
 
 
+@kernel("ShapeN")
+def _shape_n(op):
+    dt = op._attrs.get("out_type").as_numpy_dtype
+
+    def run(*xs):
+        out = [np.array(x.shape, dtype=dt) for x in xs]
+        return out if len(out) != 1 else out[0]  # a one-output op returns its value
+    return run
+
+
+def broadcast_args(s0, s1):
+    """numpy's broadcast of two shape vectors, with TF's message when they cannot agree."""
+    a, b = [int(d) for d in np.ravel(s0)], [int(d) for d in np.ravel(s1)]
+    try:
+        return list(np.broadcast_shapes(tuple(a), tuple(b)))
+    except ValueError:
+        raise ValueError("Incompatible shapes: [%s] vs. [%s]" % (",".join(map(str, a)),
+                                                                ",".join(map(str, b)))) from None
+
+
+@kernel("BroadcastArgs")
+def _broadcast_args(op):
+    return lambda s0, s1: np.array(broadcast_args(s0, s1), dtype=s0.dtype)
+
+
 @kernel("BroadcastGradientArgs")
 def _bga(op):
     def run(s0, s1):

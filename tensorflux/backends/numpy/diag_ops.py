@@ -61,3 +61,28 @@ def _matrix_band_part(op):
         keep = ((lo < 0) | (r - c <= lo)) & ((hi < 0) | (c - r <= hi))
         return np.where(keep, x, np.zeros((), x.dtype))
     return run
+
+
+@kernel("Diag")
+def _diag(op):
+    def run(d):
+        if d.ndim < 1:
+            raise ValueError("Input must be at least rank 1, received shape: %s"
+                             % list(d.shape))
+        n = d.size
+        out = np.zeros((n, n), dtype=d.dtype)
+        out[np.arange(n), np.arange(n)] = d.ravel()
+        return out.reshape(d.shape + d.shape)
+    return run
+
+
+@kernel("DiagPart")
+def _diag_part(op):
+    def run(x):
+        half = x.ndim // 2
+        if x.ndim == 0 or x.ndim % 2 or x.shape[:half] != x.shape[half:]:
+            raise ValueError("Invalid shape %s: dimensions must be equal in pairs of an even "
+                             "rank" % list(x.shape))
+        n = int(np.prod(x.shape[:half]))
+        return np.ascontiguousarray(x.reshape(n, n).diagonal()).reshape(x.shape[:half])
+    return run

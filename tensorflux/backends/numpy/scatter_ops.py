@@ -43,6 +43,18 @@ def _apply_at(mode, new, index, updates):
         np.maximum.at(new, index, updates)
 
 
+def check_nd_indices(indices, shape):
+    """TF's error for the first index tuple (last axis of `indices`) outside `shape`."""
+    depth = indices.shape[-1]
+    tuples = indices.reshape(-1, depth)
+    bad = ((tuples < 0) | (tuples >= np.array(shape[:depth], dtype=np.int64))).any(axis=1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError("indices[%d] = [%s] does not index into shape [%s]"
+                         % (i, ", ".join(str(int(v)) for v in tuples[i]),
+                            ",".join(str(d) for d in shape)))
+
+
 def _scatter(mode):
     def builder(op):
         key = state_ops.variable_key(op.inputs[0])
@@ -76,13 +88,7 @@ def _scatter_nd(mode):
             if depth > old.ndim:
                 raise ValueError("Dimension %d must be <= the rank of ref (%d)"
                                  % (depth, old.ndim))
-            tuples = indices.reshape(-1, depth)
-            bad = ((tuples < 0) | (tuples >= np.array(old.shape[:depth]))).any(axis=1)
-            if bad.any():
-                i = int(np.flatnonzero(bad)[0])
-                raise ValueError("indices[%d] = [%s] does not index into shape [%s]"
-                                 % (i, ", ".join(str(int(v)) for v in tuples[i]),
-                                    ",".join(str(d) for d in old.shape)))
+            check_nd_indices(indices, old.shape)
             want = indices.shape[:-1] + old.shape[depth:]
             if np.shape(updates) != want:
                 raise ValueError("updates.shape %s must be indices.shape[:-1] + "
@@ -100,3 +106,28 @@ for _mode in ("update", "add", "sub", "mul", "div", "min", "max"):
     kernel("Scatter" + _mode.capitalize())(_scatter(_mode))
 for _mode in ("update", "add", "sub"):
     kernel("ScatterNd" + _mode.capitalize())(_scatter_nd(_mode))
+
+
+def _tensor_scatter(mode):
+    def builder(op):
+        def run(tensor, indices, updates):
+            depth = indices.shape[-1] if indices.ndim else 0
+            if indices.ndim == 0 or depth > tensor.ndim:
+                raise ValueError("Index innermost dimension length must be <= tensor rank; saw: "
+                                 "%d vs. %d" % (depth, tensor.ndim))
+            want = indices.shape[:-1] + tensor.shape[depth:]
+            if updates.shape != want:
+                raise ValueError("Inner dimensions of output shape must match inner dimensions "
+                                 "of updates shape. Output: [%s] updates: [%s]"
+                                 % (",".join(map(str, tensor.shape)),
+                                    ",".join(map(str, updates.shape))))
+            check_nd_indices(indices, tensor.shape)
+            out = np.array(tensor)
+            _apply_at(mode, out, tuple(indices[..., k] for k in range(depth)), updates)
+            return out
+        return run
+    return builder
+
+
+for _mode in ("update", "add", "sub", "min", "max"):
+    kernel("TensorScatter" + _mode.capitalize())(_tensor_scatter(_mode))

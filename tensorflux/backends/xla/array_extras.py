@@ -5,7 +5,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from tensorflux.backends.xla.kernel import kernel
+from tensorflux.backends.numpy.array_extras import check_unravel_dims
+from tensorflux.backends.xla.kernel import fail_if, kernel
 
 
 @kernel("Roll", static=(1, 2))
@@ -66,3 +67,12 @@ def _ensure_shape(op):
 @kernel("ParallelConcat")
 def _parallel_concat(op):
     return lambda *parts: jnp.concatenate(parts, axis=0)
+
+
+@kernel("UnravelIndex", static=(1,), checks=True)
+def _unravel_index(op):
+    def run(indices, dims):
+        dims = check_unravel_dims(dims)
+        fail_if((indices < 0) | (indices >= int(np.prod(dims))))
+        return jnp.stack(jnp.unravel_index(indices, dims)).astype(indices.dtype)
+    return run

@@ -3,6 +3,7 @@
 import jax.numpy as jnp
 import numpy as np
 
+from tensorflux.backends.numpy import array_ops as numpy_array_ops
 from tensorflux.backends.xla.kernel import fail_if, kernel
 
 
@@ -30,6 +31,19 @@ def _shape(op):
 def _size(op):
     dt = op._attrs.get("out_type").as_numpy_dtype
     return lambda x: np.array(int(np.prod(x.shape)), dtype=dt)
+
+
+@kernel("ShapeN")
+def _shape_n(op):
+    dt = op._attrs.get("out_type").as_numpy_dtype
+    return lambda *xs: [np.array(x.shape, dtype=dt) for x in xs]
+
+
+@kernel("BroadcastArgs", static=(0, 1))
+def _broadcast_args(op):
+    def run(s0, s1):
+        return np.array(numpy_array_ops.broadcast_args(s0, s1), dtype=np.asarray(s0).dtype)
+    return run
 
 
 @kernel("Rank")

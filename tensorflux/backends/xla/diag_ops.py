@@ -53,3 +53,26 @@ def _matrix_band_part(op):
         keep = ((lo < 0) | (r - c <= lo)) & ((hi < 0) | (c - r <= hi))
         return jnp.where(keep, x, jnp.zeros((), x.dtype))
     return run
+
+
+@kernel("Diag")
+def _diag(op):
+    def run(d):
+        if d.ndim < 1:
+            raise ValueError("Input must be at least rank 1")
+        n = int(np.prod(d.shape))
+        i = np.arange(n)
+        out = jnp.zeros((n, n), dtype=d.dtype).at[i, i].set(jnp.ravel(d))
+        return out.reshape(d.shape + d.shape)
+    return run
+
+
+@kernel("DiagPart")
+def _diag_part(op):
+    def run(x):
+        half = x.ndim // 2
+        if x.ndim == 0 or x.ndim % 2 or x.shape[:half] != x.shape[half:]:
+            raise ValueError("bad DiagPart shape")
+        n = int(np.prod(x.shape[:half]))
+        return jnp.diagonal(x.reshape(n, n)).reshape(x.shape[:half])
+    return run

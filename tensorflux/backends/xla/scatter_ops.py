@@ -66,3 +66,22 @@ for _mode in ("update", "add", "sub", "mul", "div", "min", "max"):
     kernel("Scatter" + _mode.capitalize(), checks=True)(_scatter(_mode))
 for _mode in ("update", "add", "sub"):
     kernel("ScatterNd" + _mode.capitalize(), checks=True)(_scatter_nd(_mode))
+
+
+def _tensor_scatter(mode):
+    def builder(op):
+        def run(tensor, indices, updates):
+            depth = indices.shape[-1] if indices.ndim else 0
+            if indices.ndim == 0 or depth > tensor.ndim or \
+                    updates.shape != indices.shape[:-1] + tensor.shape[depth:]:
+                raise ValueError("bad tensor_scatter shapes")
+            limits = jnp.asarray(tensor.shape[:depth], dtype=indices.dtype)
+            fail_if(((indices < 0) | (indices >= limits)).any(axis=-1))
+            parts = tuple(indices[..., k] for k in range(depth))
+            return _apply(mode, jnp.asarray(tensor).at[parts], updates.astype(tensor.dtype))
+        return run
+    return builder
+
+
+for _mode in ("update", "add", "sub", "min", "max"):
+    kernel("TensorScatter" + _mode.capitalize(), checks=True)(_tensor_scatter(_mode))
