@@ -1,6 +1,6 @@
 """Keras HDF5 files: tensorflux's `save`/`save_weights`/`load_model`/`load_weights` round trips,
 and files, configs and predictions of real tf_keras (fixtures made by
-tools/fixtures/gen_keras_h5.py, whose model builders and `LAYERS` table this file repeats)."""
+tools/fixtures/gen_keras_h5.py from the models in keras_h5_models.py and its `LAYERS` table)."""
 
 import json
 import os
@@ -9,6 +9,7 @@ import sys
 import h5py
 import numpy as np
 import pytest
+from keras_h5_models import MODELS
 
 import tensorflux as tf
 
@@ -25,42 +26,9 @@ def fresh_session():
     K.clear_session()
 
 
-# --- the fixture generator's models (keep in sync with tools/fixtures/gen_keras_h5.py) -------
-def build_cnn(keras):
-    layers = keras.layers
-    model = keras.Sequential([
-        layers.Conv2D(2, 3, activation="relu", input_shape=(6, 6, 1)),
-        layers.BatchNormalization(),
-        layers.MaxPooling2D(),
-        layers.Flatten(),
-        layers.Dropout(0.5),
-        layers.Dense(3, activation="softmax"),
-    ])
-    model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    return model
-
-
-def build_merge(keras):
-    layers = keras.layers
-    a, b = keras.Input((4,)), keras.Input((4,))
-    ha = layers.Dense(3, activation="relu", kernel_regularizer=keras.regularizers.l2(0.01))(a)
-    hb = layers.Dense(3)(b)
-    h = layers.Concatenate()([layers.Add()([ha, hb]), a])
-    out = layers.Dense(2, activation="softmax")(layers.Activation("tanh")(h))
-    model = keras.Model([a, b], out)
-    model.compile(keras.optimizers.SGD(0.1, momentum=0.9), "categorical_crossentropy")
-    return model
-
-
-def build_embedding(keras):
-    layers = keras.layers
-    return keras.Sequential([layers.Embedding(10, 3, input_length=4), layers.Flatten(),
-                             layers.Dense(1, activation="sigmoid")])
-
-
-BUILDERS = {"sequential_cnn": build_cnn, "functional_merge": build_merge,
-            "sequential_embedding": build_embedding}
+def build(name):
+    """The fixture's model `name` built with tensorflux (keras_h5_models.py)."""
+    return MODELS[name](tf.keras)[0]
 
 
 def fixture(name):
@@ -123,7 +91,7 @@ def test_layer_from_tf_keras_config_gives_it_back(expr):
 @pytest.mark.parametrize("name", CASES)
 def test_model_config_is_tf_keras(name):
     meta, _, _ = fixture(name)
-    model = BUILDERS[name](tf.keras)
+    model = build(name)
     assert as_json(model.get_config()) == meta["config"]
     assert [layer.name for layer in model.layers] == meta["layer_names"]
 
@@ -170,7 +138,7 @@ def test_tf_keras_model_file_compiles_from_its_training_config():
 @pytest.mark.parametrize("by_name", [False, True])
 def test_tf_keras_weights_file_loads(name, by_name):
     _, x, y = fixture(name)
-    model = BUILDERS[name](tf.keras)
+    model = build(name)
     model.load_weights(tf_path(name, weights=True), by_name=by_name)
     np.testing.assert_allclose(model.predict(x), y, rtol=1e-5, atol=1e-7)
 
@@ -205,7 +173,7 @@ def root_json(path, key):
 
 @pytest.mark.parametrize("name", CASES)
 def test_tensorflux_files_have_tf_keras_structure(name, tmp_path):
-    model = BUILDERS[name](tf.keras)
+    model = build(name)
     model.load_weights(tf_path(name, weights=True))
     model.save(str(tmp_path / "m.h5"))
     model.save_weights(str(tmp_path / "w.h5"))
@@ -320,7 +288,7 @@ def test_unsavable_model_raises_and_leaves_the_file(tmp_path):
 
 
 def test_model_from_json_round_trip():
-    model = build_merge(tf.keras)
+    model = build("functional_merge")
     clone = tf.keras.models.model_from_json(model.to_json())
     assert as_json(clone.get_config()) == as_json(model.get_config())
     assert clone is not model and clone.layers[2] is not model.layers[2]
