@@ -47,6 +47,8 @@ _OUTPUT_ARGS = {
     "StatelessRandomGetKeyCounter": ("key", "counter"),
     "StatelessRandomGetKeyCounterAlg": ("key", "counter", "alg"),
     "Svd": ("s", "u", "v"), "Qr": ("q", "r"), "SelfAdjointEigV2": ("e", "v"),
+    "TensorListPopBack": ("output_handle", "tensor"),
+    "TensorListConcatV2": ("tensor", "lengths"),
 }
 
 
@@ -148,8 +150,14 @@ def merged_shapes(body_outputs):
 
 
 def loop_shapes(node, inputs):
-    """A While node's loop variable shapes: its `output_shapes` attr, else the inputs'."""
+    """A While node's loop variable shapes: its `output_shapes` attr, else the inputs'. A
+    resource loop variable (a handle, shape []) is an imported reference variable here, so it
+    takes the variable's shape."""
+    given = [tensor_shape.unknown_shape() if t.shape.ndims is None else t.shape for t in inputs]
     av = node.attr.get("output_shapes")
-    if av is not None and len(av.list.shape) == len(inputs):
-        return [attr_values.shape_proto_to_shape(s) for s in av.list.shape]
-    return [tensor_shape.unknown_shape() if t.shape.ndims is None else t.shape for t in inputs]
+    if av is None or len(av.list.shape) != len(inputs):
+        return given
+    types = list(node.attr["T"].list.type) if "T" in node.attr else []
+    resource = dtypes.resource.as_datatype_enum
+    return [given[k] if k < len(types) and types[k] == resource else
+            attr_values.shape_proto_to_shape(s) for k, s in enumerate(av.list.shape)]

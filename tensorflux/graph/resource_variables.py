@@ -17,7 +17,8 @@ from tensorflux.graph import graph_protos
 
 _RENAMED = {"VarHandleOp": "VariableV2", "ReadVariableOp": "Identity",
             "AssignVariableOp": "Assign", "AssignAddVariableOp": "AssignAdd",
-            "AssignSubVariableOp": "AssignSub", "VarIsInitializedOp": "IsVariableInitialized"}
+            "AssignSubVariableOp": "AssignSub", "VarIsInitializedOp": "IsVariableInitialized",
+            "VariableShape": "Shape"}
 # Attributes of the reference op, from the resource op's attributes (None: dropped).
 _ATTRS = {
     "VarHandleOp": {"dtype": "dtype", "shape": "shape", "container": "container",
@@ -26,6 +27,7 @@ _ATTRS = {
     "AssignVariableOp": {"dtype": "T", "validate_shape": "validate_shape"},
     "AssignAddVariableOp": {"dtype": "T"}, "AssignSubVariableOp": {"dtype": "T"},
     "VarIsInitializedOp": {},
+    "VariableShape": {"out_type": "out_type"},
 }
 
 

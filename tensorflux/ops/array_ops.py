@@ -441,6 +441,10 @@ def _concat_grad(op, g):
 
 
 registry.register("ConcatV2", shape=_concat_shape, grad=_concat_grad)
+# ConcatOffset(concat_dim, shape_0, ..., shape_n-1): where each input starts in the
+# concatenation (TF's ConcatV2 gradient uses it; it arrives in imported gradient graphs).
+registry.register("ConcatOffset", grad=registry.NOT_DIFFERENTIABLE, shape=lambda op: [
+    (dtypes.int32, s.shape) for s in op.inputs[1:]])
 
 
 def concat(values, axis, name="concat"):

@@ -112,6 +112,11 @@ registry.register("TensorListConcatV2", shape=_concat_shape,
                   grad=lambda op, g, _lengths: _concat_grad(op, g))
 registry.register("TensorListSplit", shape=lambda op: _VARIANT,
                   grad=lambda op, g: _split_grad(op, g))
+registry.register("TensorListPushBack", shape=lambda op: _VARIANT,
+                  grad=lambda op, g: _push_back_grad(op, g))
+registry.register("TensorListPopBack", grad=lambda op, dlist, ditem: _pop_back_grad(
+    op, dlist, ditem), shape=lambda op: [(dtypes.variant, _SCALAR),
+                                         (op._attrs["element_dtype"], _item_shape(op, 1))])
 registry.register("TensorListResize", shape=lambda op: _VARIANT,
                   grad=lambda op, g: [tensor_list_resize(g, tensor_list_length(op.inputs[0])),
                                       None])
@@ -237,6 +242,25 @@ def tensor_list_split(tensor, element_shape, lengths, name=None):
                  tensor.dtype, _static_shape_or_unknown(element_shape))
 
 
+def tensor_list_push_back(input_handle, tensor, name=None):
+    """A new list: `input_handle` with `tensor` appended (TF 2's while-loop accumulators)."""
+    tensor = convert(tensor)
+    t = registry.make_tensor("TensorListPushBack", [input_handle, tensor],
+                             {"element_dtype": tensor.dtype.base_dtype},
+                             name=name or "TensorListPushBack")
+    return copy_handle_data(input_handle, t)
+
+
+def tensor_list_pop_back(input_handle, element_dtype, element_shape=-1, name=None):
+    """(the list without its last element, that element)."""
+    op = registry.make_op("TensorListPopBack", [input_handle, build_element_shape(
+        None if isinstance(element_shape, int) and element_shape == -1 else element_shape)],
+                          {"element_dtype": dtypes.as_dtype(element_dtype).base_dtype},
+                          name=name or "TensorListPopBack")
+    copy_handle_data(input_handle, op.outputs[0])
+    return op.outputs[0], op.outputs[1]
+
+
 def tensor_list_resize(input_handle, size, name=None):
     t = registry.make_tensor("TensorListResize",
                              [input_handle, convert(size, dtype=dtypes.int32)], {},
@@ -307,6 +331,25 @@ def _concat_grad(op, dtensor):
     return [dlist, None, None]
 
 
+def _push_back_grad(op, dlist):
+    """TF's: pop the pushed element's gradient back off the gradient list."""
+    from tensorflux.ops import array_ops
+
+    item = op.inputs[1]
+    rest, ditem = tensor_list_pop_back(dlist, item.dtype, array_ops.shape(item))
+    return [rest, ditem]
+
+
+def _pop_back_grad(op, dlist, ditem):
+    from tensorflux.ops import array_ops
+
+    if dlist is None:
+        dlist = empty_tensor_list(tensor_list_element_shape(op.outputs[0]), ditem.dtype)
+    if ditem is None:
+        ditem = array_ops.zeros_like(op.outputs[1])
+    return [tensor_list_push_back(dlist, ditem), None]
+
+
 def _split_grad(op, dlist):
     from tensorflux.ops import array_ops, slicing_ops
 
@@ -321,5 +364,6 @@ def _split_grad(op, dlist):
 __all__ = ["build_element_shape", "copy_handle_data", "empty_tensor_list",
            "tensor_list_concat", "tensor_list_element_shape", "tensor_list_from_tensor",
            "tensor_list_gather", "tensor_list_get_item", "tensor_list_length",
+           "tensor_list_pop_back", "tensor_list_push_back",
            "tensor_list_reserve", "tensor_list_resize", "tensor_list_scatter",
            "tensor_list_set_item", "tensor_list_split", "tensor_list_stack"]

@@ -295,6 +295,44 @@ for _name, _grad in _UNARY.items():
     registry.register(_name, shape=_unary_shape, grad=_grad)
 
 
+# TF's dedicated gradient ops of unary functions, `XGrad(y, dy)` with y = X(x): tensorflux's
+# own gradients use ordinary ops, but TF's gradient graphs (imported GraphDefs, function
+# bodies) hold these. Their gradients are TF's (math_grad.py's `_XGradGrad`).
+def _grad_op_shape(op):
+    return [(op.inputs[1].dtype.base_dtype,
+             _helpers.broadcast_shapes(op.inputs[0].shape, op.inputs[1].shape))]
+
+
+_UNARY_GRADS = {
+    "TanhGrad": lambda op, g: [multiply(multiply(multiply(g, _c(-2.0, g)), op.inputs[1]),
+                                        op.inputs[0]), unary_grad("TanhGrad", op.inputs[0], g)],
+    "SigmoidGrad": lambda op, g: _sigmoid_grad_grad(op, g),
+    "SqrtGrad": lambda op, g: [negative(multiply(realdiv(g, op.inputs[0]), op.outputs[0])),
+                               multiply(_c(0.5, g), realdiv(g, op.inputs[0]))],
+    "RsqrtGrad": lambda op, g: [multiply(multiply(multiply(_c(-1.5, g), g), op.inputs[1]),
+                                         square(op.inputs[0])),
+                                unary_grad("RsqrtGrad", op.inputs[0], g)],
+    "ReciprocalGrad": lambda op, g: [multiply(multiply(multiply(g, _c(-2.0, g)), op.inputs[1]),
+                                              op.inputs[0]),
+                                     unary_grad("ReciprocalGrad", op.inputs[0], g)],
+}
+
+
+def _sigmoid_grad_grad(op, g):
+    gb = multiply(g, op.inputs[1])
+    return [subtract(gb, multiply(multiply(_c(2.0, g), gb), op.inputs[0])),
+            unary_grad("SigmoidGrad", op.inputs[0], g)]
+
+
+for _name, _grad in _UNARY_GRADS.items():
+    registry.register(_name, shape=_grad_op_shape, grad=_grad)
+
+
+def unary_grad(op_type, y, dy, name=None):
+    """`TanhGrad(y, dy)` and its kin: the gradient `dy` of X(x) taken through y = X(x)."""
+    return apply1(op_type, [y, dy], name=name)
+
+
 def _c(value, like):
     """A scalar constant of `like`'s dtype."""
     return convert(value, dtype=like.dtype.base_dtype)

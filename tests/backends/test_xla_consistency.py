@@ -150,6 +150,17 @@ def _unary_case(op_type, lo, hi):
 for _t, (_lo, _hi) in UNARY.items():
     case("unary_" + _t)(_unary_case(_t, _lo, _hi))
 
+
+def _unary_grad_case(op_type):
+    """TF's `XGrad(y, dy)` ops (of imported gradient graphs)."""
+    def fn(x):
+        return registry.make_tensor(op_type, [x.uniform((3, 4), 0.2, 0.9), x.uniform((3, 4))])
+    return fn
+
+
+for _t in ("TanhGrad", "SigmoidGrad", "SqrtGrad", "RsqrtGrad", "ReciprocalGrad"):
+    case("unary_grad_" + _t)(_unary_grad_case(_t))
+
 BINARY_FLOAT = ["Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "FloorDiv", "FloorMod",
                 "TruncateDiv", "TruncateMod", "Maximum", "Minimum", "Atan2",
                 "SquaredDifference", "Less", "LessEqual", "Greater", "GreaterEqual", "Equal",

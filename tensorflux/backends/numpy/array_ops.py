@@ -141,6 +141,31 @@ def _invperm(op):
     return run
 
 
+@kernel("ConcatOffset")
+def _concat_offset(op):
+    def run(dim, *shapes):
+        shapes = [np.asarray(x) for x in shapes]
+        rank = shapes[0].size
+        d = int(dim) + rank if int(dim) < 0 else int(dim)
+        if not 0 <= d < rank:
+            raise ValueError("Concat dim is out of range: %d vs. %d" % (int(dim), rank))
+        out, start = [], 0
+        for k, shp in enumerate(shapes):
+            if shp.size != rank:
+                raise ValueError("input %d should contain %d elements, but got %d"
+                                 % (k, rank, shp.size))
+            for j in range(rank):
+                if j != d and shp[j] != shapes[0][j]:
+                    raise ValueError("input[%d,%d] mismatch: %d vs. %d"
+                                     % (k, j, shp[j], shapes[0][j]))
+            offset = np.zeros(rank, shp.dtype)
+            offset[d] = start
+            start += int(shp[d])
+            out.append(offset)
+        return out
+    return run
+
+
 @kernel("ConcatV2")
 def _concat(op):
     def run(*args):

@@ -311,6 +311,29 @@ def _split(op):
     return run
 
 
+@kernel("TensorListPushBack")
+def _push_back(op):
+    def run(lst, tensor):
+        lst = _unwrap(lst)
+        tensor = np.asarray(tensor)
+        _check_item(lst, tensor, lst.dtype)
+        return TensorList(lst.items + (tensor,), lst.dtype, lst.shape)
+    return run
+
+
+@kernel("TensorListPopBack")
+def _pop_back(op):
+    dtype = op._attrs["element_dtype"].as_numpy_dtype
+
+    def run(lst, shape):
+        lst = _unwrap(lst)
+        if not lst.items:
+            raise ValueError("Trying to pop from an empty list.")
+        item = _read(lst, len(lst.items) - 1, _shape_arg(shape), dtype)
+        return [TensorList(lst.items[:-1], lst.dtype, lst.shape), item]
+    return run
+
+
 @kernel("TensorListResize")
 def _resize(op):
     def run(lst, size):

@@ -196,3 +196,19 @@ def _add_n(op):
             out += x
         return out
     return run
+
+
+# TF's gradient ops of unary functions, `XGrad(y, dy)` (ops/math_ops.py)
+def _grad_op(fn):
+    def run(y, dy):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.asarray(fn(y, dy)).astype(np.result_type(y, dy), copy=False)
+    return run
+
+
+for _t, _f in [("TanhGrad", lambda y, dy: dy * (1 - y * y)),
+               ("SigmoidGrad", lambda y, dy: dy * (y * (1 - y))),
+               ("SqrtGrad", lambda y, dy: dy * 0.5 / y),
+               ("RsqrtGrad", lambda y, dy: dy * (-0.5 * (y * y * y))),
+               ("ReciprocalGrad", lambda y, dy: -dy * (y * y))]:
+    kernel(_t)(lambda op, _f=_f: _grad_op(_f))

@@ -133,3 +133,12 @@ def _add_n(op):
             out = out + x
         return out
     return run
+
+
+# TF's gradient ops of unary functions, `XGrad(y, dy)` (ops/math_ops.py)
+for _t, _f in [("TanhGrad", lambda y, dy: dy * (1 - y * y)),
+               ("SigmoidGrad", lambda y, dy: dy * (y * (1 - y))),
+               ("SqrtGrad", lambda y, dy: dy * 0.5 / y),
+               ("RsqrtGrad", lambda y, dy: dy * (-0.5 * (y * y * y))),
+               ("ReciprocalGrad", lambda y, dy: -dy * (y * y))]:
+    kernel(_t)(lambda op, _f=_f: _f)
