@@ -146,6 +146,7 @@ from tensorflux.ops.clip_ops import (
     clip_by_norm,
     global_norm,
 )
+from tensorflux.ops.codec_ops import parse_tensor, serialize_tensor
 from tensorflux.ops.cond_ops import case, cond, while_loop
 from tensorflux.ops.confusion_matrix import confusion_matrix
 from tensorflux.ops.constant_op import (

@@ -6,10 +6,14 @@ Example:
     >>> images = tf.image.random_flip_left_right(image)
 """
 
+from tensorflux.ops.codec_ops import decode_bmp, decode_gif, extract_jpeg_shape, is_jpeg
 from tensorflux.ops.image_box_ops import (
+    combined_non_max_suppression,
     crop_and_resize,
     draw_bounding_boxes,
     non_max_suppression,
+    non_max_suppression_overlaps,
+    non_max_suppression_padded,
     non_max_suppression_with_scores,
     sample_distorted_bounding_box,
 )
@@ -81,9 +85,12 @@ __all__ = [
     "adjust_hue",
     "adjust_saturation",
     "central_crop",
+    "combined_non_max_suppression",
     "convert_image_dtype",
     "crop_and_resize",
     "crop_to_bounding_box",
+    "decode_bmp",
+    "decode_gif",
     "decode_image",
     "decode_jpeg",
     "decode_png",
@@ -91,13 +98,17 @@ __all__ = [
     "encode_jpeg",
     "encode_png",
     "extract_image_patches",
+    "extract_jpeg_shape",
     "extract_patches",
     "flip_left_right",
     "flip_up_down",
     "grayscale_to_rgb",
     "hsv_to_rgb",
     "image_gradients",
+    "is_jpeg",
     "non_max_suppression",
+    "non_max_suppression_overlaps",
+    "non_max_suppression_padded",
     "non_max_suppression_with_scores",
     "pad_to_bounding_box",
     "per_image_standardization",

@@ -10,6 +10,14 @@ Example:
 import types
 
 from tensorflux.graph.text_format import write_graph
+from tensorflux.ops.codec_ops import (
+    decode_bmp,
+    decode_gif,
+    extract_jpeg_shape,
+    is_jpeg,
+    parse_tensor,
+    serialize_tensor,
+)
 from tensorflux.ops.image_ops import decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png
 from tensorflux.ops.io_ops import matching_files, read_file, write_file
 from tensorflux.ops.parsing_ops import (
@@ -39,5 +47,7 @@ gfile = types.SimpleNamespace(
 __all__ = ["TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "decode_image",
            "decode_jpeg", "decode_png", "encode_jpeg", "encode_png", "gfile", "matching_files",
            "read_file", "tf_record_iterator", "write_file", "write_graph"]
+__all__ += ["decode_bmp", "decode_gif", "extract_jpeg_shape", "is_jpeg", "parse_tensor",
+            "serialize_tensor"]
 __all__ += ["FixedLenFeature", "FixedLenSequenceFeature", "VarLenFeature", "decode_csv",
             "decode_raw", "parse_example", "parse_single_example"]

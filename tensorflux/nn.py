@@ -32,6 +32,7 @@ from tensorflux.ops.conv_ops import (
 )
 from tensorflux.ops.ctc_ops import ctc_beam_search_decoder, ctc_greedy_decoder, ctc_loss
 from tensorflux.ops.math_ops import sigmoid, tanh
+from tensorflux.ops.morphology_ops import dilation2d, erosion2d
 from tensorflux.ops.nn_loss_ops import (
     log_poisson_loss,
     sigmoid_cross_entropy_with_logits,

@@ -5,6 +5,10 @@ consistent unit for non-max suppression. None of these ops is differentiable in 
 marked so. Kernels: backends/*/image_box_ops.py.
 """
 
+import collections
+
+import numpy as np
+
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
 from tensorflux.ops import registry
@@ -39,22 +43,66 @@ def _nms_shape(op):
     _rank_check(scores.shape, 1)
     for t in op.inputs[2:]:
         _rank_check(t.shape, 0)
-    if op.type == "NonMaxSuppressionV3":
+    if op.type in ("NonMaxSuppressionV3", "NonMaxSuppressionWithOverlaps"):
         return [(dtypes.int32, TS([None]))]
-    size = None
-    if op._attrs["pad_to_max_output_size"]:
-        from tensorflux.ops import constant_op
-
-        value = constant_op.constant_value(op.inputs[2])
-        size = None if value is None else int(value)
+    size = _scalar_value(op.inputs[2]) if op._attrs["pad_to_max_output_size"] else None
+    if op.type == "NonMaxSuppressionV4":
+        return [(dtypes.int32, TS([size])), (dtypes.int32, TS([]))]
     return [(dtypes.int32, TS([size])), (scores.dtype.base_dtype, TS([size])),
             (dtypes.int32, TS([]))]
+
+
+def _scalar_value(t):
+    """The int value of a scalar tensor known at graph-building time, else None."""
+    from tensorflux.ops import constant_op
+
+    value = constant_op.constant_value(t)
+    return None if value is None else int(value)
+
+
+def _overlaps_shape(op):
+    overlaps = op.inputs[0].shape
+    _rank_check(overlaps, 2)
+    if overlaps.ndims == 2:
+        rows, cols = overlaps.as_list()
+        if rows is not None and cols is not None and rows != cols:
+            raise ShapeError("Dimensions must be equal, but are %d and %d" % (rows, cols))
+    return _nms_shape(op)
+
+
+def _combined_shape(op):
+    """[batch, size, 4], [batch, size] x 2, [batch]: `size` is max_total_size, capped with
+    `pad_per_class` at max_output_size_per_class * num_classes."""
+    boxes, scores = op.inputs[0].shape, op.inputs[1].shape
+    _rank_check(boxes, 4)
+    _rank_check(scores, 3)
+    for t in op.inputs[2:]:
+        _rank_check(t.shape, 0)
+    b = boxes.as_list() if boxes.ndims else [None] * 4
+    s = scores.as_list() if scores.ndims else [None] * 3
+    if b[3] is not None and b[3] != 4:
+        raise ShapeError("Dimension must be 4 but is %d" % b[3])
+    if b[2] is not None and s[2] is not None and b[2] not in (1, s[2]):
+        raise ShapeError("third dimension of boxes must be either 1 or equal to the third "
+                         "dimension of scores")
+    batch = b[0] if b[0] is not None else s[0]
+    size = _scalar_value(op.inputs[3])
+    if size is not None and size <= 0:
+        raise ShapeError("max_total_size should be > 0 ")
+    per_class = _scalar_value(op.inputs[2])
+    if op._attrs["pad_per_class"] and size is not None:
+        size = None if per_class is None or s[2] is None else min(size, per_class * s[2])
+    return [(dtypes.float32, TS([batch, size, 4])), (dtypes.float32, TS([batch, size])),
+            (dtypes.float32, TS([batch, size])), (dtypes.int32, TS([batch]))]
 
 
 registry.register("DrawBoundingBoxes", shape=_draw_shape, grad=ND)
 registry.register("DrawBoundingBoxesV2", shape=_draw_shape, grad=ND)
 registry.register("NonMaxSuppressionV3", shape=_nms_shape, grad=ND)
+registry.register("NonMaxSuppressionV4", shape=_nms_shape, grad=ND)
 registry.register("NonMaxSuppressionV5", shape=_nms_shape, grad=ND)
+registry.register("NonMaxSuppressionWithOverlaps", shape=_overlaps_shape, grad=ND)
+registry.register("CombinedNonMaxSuppression", shape=_combined_shape, grad=ND)
 
 
 def _float_images(images, what="images"):
@@ -126,6 +174,89 @@ def non_max_suppression_with_scores(boxes, scores, max_output_size, iou_threshol
                               {"T": inputs[0].dtype.base_dtype, "pad_to_max_output_size": False},
                               name="NonMaxSuppressionV5")
         return op.outputs[0], op.outputs[1]
+
+
+def non_max_suppression_padded(boxes, scores, max_output_size, iou_threshold=0.5,
+                               score_threshold=float("-inf"), pad_to_max_output_size=False,
+                               name=None):
+    """`(selected_indices, valid_outputs)` of greedy NMS (TF 1.15's op NonMaxSuppressionV4).
+
+    With `pad_to_max_output_size`, `selected_indices` has `max_output_size` entries: the
+    `valid_outputs` selected ones first, then zeros (a static shape, for TPUs and batching).
+
+    Example:
+        >>> idx, n = tf.image.non_max_suppression_padded(boxes, scores, 10,
+        ...                                              pad_to_max_output_size=True)
+        >>> kept = tf.gather(boxes, idx[:n])
+    """
+    with graph_lib.name_scope(name, "non_max_suppression_padded"):
+        rank = getattr(getattr(boxes, "shape", None), "ndims", np.ndim(boxes))
+        if not pad_to_max_output_size and rank is not None and rank > 2:
+            raise ValueError("'pad_to_max_output_size' (value False) must be True for batched "
+                             "input")
+        inputs = _nms_inputs(boxes, scores, max_output_size, iou_threshold, score_threshold)
+        op = registry.make_op("NonMaxSuppressionV4", inputs,
+                              {"T": inputs[0].dtype.base_dtype,
+                               "pad_to_max_output_size": bool(pad_to_max_output_size)},
+                              name="NonMaxSuppressionV4")
+        return op.outputs[0], op.outputs[1]
+
+
+def non_max_suppression_overlaps(overlaps, scores, max_output_size, overlap_threshold=0.5,
+                                 score_threshold=float("-inf"), name=None):
+    """Greedy NMS on a precomputed `[N, N]` overlap matrix instead of boxes: a candidate `i` is
+    dropped when `overlaps[i, j] > overlap_threshold` for an already selected `j`.
+
+    Example:
+        >>> keep = tf.image.non_max_suppression_overlaps(iou_matrix, scores, 10)
+    """
+    with graph_lib.name_scope(name, "non_max_suppression_overlaps"):
+        inputs = [convert(overlaps, dtype=dtypes.float32, name="overlaps"),
+                  convert(scores, dtype=dtypes.float32, name="scores"),
+                  convert(max_output_size, dtype=dtypes.int32, name="max_output_size"),
+                  convert(overlap_threshold, dtype=dtypes.float32, name="overlap_threshold"),
+                  convert(score_threshold, dtype=dtypes.float32, name="score_threshold")]
+        return registry.make_tensor("NonMaxSuppressionWithOverlaps", inputs, {},
+                                    name="NonMaxSuppressionWithOverlaps")
+
+
+CombinedNonMaxSuppression = collections.namedtuple(
+    "CombinedNonMaxSuppression", ["nmsed_boxes", "nmsed_scores", "nmsed_classes",
+                                  "valid_detections"])
+
+
+def combined_non_max_suppression(boxes, scores, max_output_size_per_class, max_total_size,
+                                 iou_threshold=0.5, score_threshold=float("-inf"),
+                                 pad_per_class=False, clip_boxes=True, name=None):
+    """Per-class greedy NMS over a batch, then the best `max_total_size` detections of each
+    image across classes (zero-padded; `valid_detections` counts the real ones).
+
+    `boxes` is `[batch, num_boxes, q, 4]` (q = 1 shares boxes between classes, else one box per
+    class) and `scores` `[batch, num_boxes, num_classes]`; `clip_boxes` clips to [0, 1].
+
+    Example:
+        >>> boxes, scores, classes, n = tf.image.combined_non_max_suppression(
+        ...     boxes, scores, max_output_size_per_class=10, max_total_size=20)
+    """
+    with graph_lib.name_scope(name, "combined_non_max_suppression"):
+        iou = convert(iou_threshold, dtype=dtypes.float32, name="iou_threshold")
+        score = convert(score_threshold, dtype=dtypes.float32, name="score_threshold")
+        total = convert(max_total_size)
+        g = graph_lib._graph_from_values([boxes, scores])
+        with g.as_default(), g.name_scope("CombinedNonMaxSuppression") as scope:
+            inputs = [convert(boxes, dtype=dtypes.float32, name="boxes"),
+                      convert(scores, dtype=dtypes.float32, name="scores"),
+                      convert(max_output_size_per_class, dtype=dtypes.int32,
+                              name="max_output_size_per_class"),
+                      total, iou, score]
+            if total.dtype.base_dtype != dtypes.int32:
+                raise TypeError("Input 'max_total_size' of 'CombinedNonMaxSuppression' Op has "
+                                "type %s that does not match expected type of int32."
+                                % total.dtype.base_dtype.name)
+            op = registry.make_op("CombinedNonMaxSuppression", inputs,
+                                  {"pad_per_class": bool(pad_per_class),
+                                   "clip_boxes": bool(clip_boxes)}, name=scope)
+        return CombinedNonMaxSuppression(*op.outputs)
 
 
 # --- crop and resize ----------------------------------------------------------------------------

@@ -651,6 +651,14 @@ def _pool_argmax(x):
     return [out, arg, out_b, arg_b, g, tf.gradients(tf.reduce_sum(g * g), img)[0]]
 
 
+@case("dilation2d")
+def _dilation2d(x):
+    img, w = x.uniform((2, 6, 7, 3)), x.uniform((3, 2, 3))
+    outs = [tf.nn.dilation2d(img, w, [1, 2, 1, 1], [1, 1, 2, 1], "SAME"),
+            tf.nn.erosion2d(img, w, [1, 1, 2, 1], [1, 2, 1, 1], "VALID")]
+    return outs + tf.gradients([tf.reduce_sum(o * o) for o in outs], [img, w])
+
+
 # --- images, debugging, control flow --------------------------------------------------------------
 @case("resize")
 def _resize(x):

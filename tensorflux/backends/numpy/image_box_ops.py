@@ -125,9 +125,12 @@ def check_nms_inputs(boxes, scores, max_output_size, iou_threshold, score_thresh
         raise ValueError("max_output_size must be non-negative")
 
 
-def hard_nms(boxes, scores, max_output_size, iou_threshold, score_threshold):
-    """Greedy NMS: best score first (lower index on ties); drop boxes with IOU > threshold."""
-    iou = _iou_matrix(boxes)
+def hard_nms(boxes, scores, max_output_size, iou_threshold, score_threshold, iou=None):
+    """Greedy NMS: best score first (lower index on ties); drop boxes with IOU > threshold.
+
+    `iou` replaces the boxes' IOU matrix by a given similarity (NonMaxSuppressionWithOverlaps).
+    """
+    iou = _iou_matrix(boxes) if iou is None else iou.astype(F32)
     scores = scores.astype(F32)
     order = [i for i in np.lexsort((np.arange(len(scores)), -scores))
              if scores[i] > F32(score_threshold)]
@@ -190,6 +193,101 @@ def _nms_v5(op):
             idx = np.pad(idx, (0, size - len(idx)))
             kept = np.pad(kept, (0, size - len(kept)))
         return idx, kept.astype(scores.dtype), valid
+    return run
+
+
+@registry.kernel("NonMaxSuppressionV4")
+def _nms_v4(op):
+    pad = op._attrs["pad_to_max_output_size"]
+
+    def run(boxes, scores, max_output_size, iou_threshold, score_threshold):
+        check_nms_inputs(boxes, scores, max_output_size, iou_threshold, score_threshold)
+        size = int(max_output_size)
+        idx = hard_nms(boxes, scores, size, iou_threshold, score_threshold)[0]
+        valid = np.int32(len(idx))
+        return (np.pad(idx, (0, size - len(idx))) if pad else idx), valid
+    return run
+
+
+def check_overlaps_inputs(overlaps, scores, max_output_size, threshold, score_threshold):
+    for value, what in ((max_output_size, "max_output_size"), (threshold, "overlap_threshold"),
+                        (score_threshold, "score_threshold")):
+        if np.ndim(value) != 0:
+            raise ValueError("%s must be 0-D, got shape %s" % (what, list(np.shape(value))))
+    if overlaps.ndim != 2:
+        raise ValueError("overlaps must be 2-D%s" % list(overlaps.shape))
+    if overlaps.shape[0] != overlaps.shape[1]:
+        raise ValueError("overlaps must be square%s" % list(overlaps.shape))
+    if scores.ndim != 1:
+        raise ValueError("scores must be 1-D%s" % list(scores.shape))
+    if scores.shape[0] != overlaps.shape[0]:
+        raise ValueError("scores has incompatible shape")
+    if int(max_output_size) < 0:
+        raise ValueError("max_output_size must be non-negative")
+
+
+@registry.kernel("NonMaxSuppressionWithOverlaps")
+def _nms_overlaps(op):
+    def run(overlaps, scores, max_output_size, threshold, score_threshold):
+        check_overlaps_inputs(overlaps, scores, max_output_size, threshold, score_threshold)
+        return hard_nms(None, scores, int(max_output_size), threshold, score_threshold,
+                        iou=overlaps)[0]
+    return run
+
+
+def check_combined_inputs(boxes, scores, per_class, total):
+    if boxes.ndim != 4:
+        raise ValueError("boxes must be 4-D%s" % list(boxes.shape))
+    if scores.ndim != 3:
+        raise ValueError("scores must be 3-D%s" % list(scores.shape))
+    if boxes.shape[3] != 4:
+        raise ValueError("boxes must have 4 coordinates%s" % list(boxes.shape))
+    if boxes.shape[2] not in (1, scores.shape[2]):
+        raise ValueError("third dimension of boxes must be either 1 or equal to the third "
+                         "dimension of scores")
+    if boxes.shape[:2] != scores.shape[:2]:
+        raise ValueError("boxes and scores must agree in batch size and number of boxes")
+    if int(per_class) <= 0:
+        raise ValueError("max_size_per_class should be > 0")
+    if int(total) <= 0:
+        raise ValueError("max_total_size should be > 0")
+
+
+def combined_nms_image(boxes, scores, per_class, iou_threshold, score_threshold):
+    """(score, class, box) of every detection of one image, best first: per-class greedy NMS,
+    then one stable sort across classes."""
+    found = []
+    for c in range(scores.shape[1]):
+        class_boxes = boxes[:, 0 if boxes.shape[1] == 1 else c]
+        idx, kept = hard_nms(class_boxes, scores[:, c], per_class, iou_threshold,
+                             score_threshold)
+        found += [(float(k), c, class_boxes[i]) for i, k in zip(idx, kept)]
+    order = sorted(range(len(found)), key=lambda n: -found[n][0])
+    return [found[n] for n in order]
+
+
+@registry.kernel("CombinedNonMaxSuppression")
+def _combined_nms(op):
+    pad_per_class, clip = op._attrs["pad_per_class"], op._attrs["clip_boxes"]
+
+    def run(boxes, scores, per_class, total, iou_threshold, score_threshold):
+        check_combined_inputs(boxes, scores, per_class, total)
+        per_class, size = int(per_class), int(total)
+        if pad_per_class:
+            size = min(size, per_class * scores.shape[2])
+        batch = boxes.shape[0]
+        out_boxes = np.zeros((batch, size, 4), F32)
+        out_scores = np.zeros((batch, size), F32)
+        out_classes = np.zeros((batch, size), F32)
+        valid = np.zeros(batch, np.int32)
+        for b in range(batch):
+            found = combined_nms_image(boxes[b], scores[b], per_class, iou_threshold,
+                                       score_threshold)[:size]
+            valid[b] = len(found)
+            for n, (score, c, box) in enumerate(found):
+                out_boxes[b, n] = np.clip(box, 0, 1) if clip else box
+                out_scores[b, n], out_classes[b, n] = score, c
+        return out_boxes, out_scores, out_classes, valid
     return run
 
 

@@ -28,6 +28,7 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     manip_ops,
     math_ops,
     matrix_ops,
+    morphology_ops,
     nn_loss_ops,
     nn_ops,
     norm_ops,
