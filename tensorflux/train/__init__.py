@@ -1,12 +1,12 @@
 """`tf.train`: the Saver and checkpoint helpers, optimizers, schedules, the global step, and
-the training loop (SessionRunHooks, MonitoredSession, MonitoredTrainingSession).
+the training loops (SessionRunHooks, MonitoredSession, MonitoredTrainingSession, Supervisor).
 
 An explicit re-export list.
 """
 
 # --- saver ---
 from tensorflux.graph.text_format import write_graph
-from tensorflux.train.checkpoint_utils import init_from_checkpoint
+from tensorflux.train.checkpoint_utils import checkpoints_iterator, init_from_checkpoint
 from tensorflux.train.meta_graph import import_meta_graph
 from tensorflux.train.saver import (
     NewCheckpointReader,
@@ -27,6 +27,7 @@ from tensorflux.train.saver import (
 # isort: split
 # --- training loops: hooks, monitored sessions ---
 from tensorflux.train import queue_runner  # noqa: F401 - tf.train.queue_runner.QueueRunner
+from tensorflux.train.basic_loops import basic_train_loop
 from tensorflux.train.basic_session_run_hooks import (
     CheckpointSaverHook,
     CheckpointSaverListener,
@@ -41,7 +42,7 @@ from tensorflux.train.basic_session_run_hooks import (
     StopAtStepHook,
     SummarySaverHook,
 )
-from tensorflux.train.coordinator import Coordinator, start_queue_runners
+from tensorflux.train.coordinator import Coordinator, LooperThread, start_queue_runners
 from tensorflux.train.example_protos import (
     BytesList,
     Example,
@@ -82,6 +83,7 @@ from tensorflux.train.session_run_hook import (
     SessionRunHook,
     SessionRunValues,
 )
+from tensorflux.train.supervisor import Supervisor
 
 # isort: split
 # --- optimizers, schedules, global step ---

@@ -1,5 +1,6 @@
 """`tf.train.init_from_checkpoint`: TF 1.x's fine-tuning entry point, which makes variables'
-initializers load their values from a checkpoint.
+initializers load their values from a checkpoint; `tf.train.checkpoints_iterator`, which
+yields a directory's checkpoints as they appear (see the end of the file).
 
     >>> with tf.variable_scope("new"):
     ...     w = tf.get_variable("w", [3, 4])
@@ -13,9 +14,11 @@ raises and leaves all variables as they were.
 
 import collections.abc
 import os
+import time
 
 from tensorflux.graph import tensor_shape
 from tensorflux.ops import io_ops, partitioned_variables, slicing_ops, state_ops
+from tensorflux.platform import tf_logging as logging
 from tensorflux.train import saver as saver_lib
 from tensorflux.variable_scope import _get_default_variable_store
 from tensorflux.variables import Variable
@@ -199,3 +202,55 @@ def _set_checkpoint_initializer(variable, ckpt_file, tensor_name):
                                       validate_shape=part.shape.is_fully_defined())
             part._initializer_op = assign.op
             part._initial_value = value
+
+
+# --- waiting for checkpoints -----------------------------------------------------------------
+def wait_for_new_checkpoint(checkpoint_dir, last_checkpoint=None, seconds_to_sleep=1,
+                            timeout=None):
+    """The latest checkpoint of `checkpoint_dir` once it is not `last_checkpoint`, polling
+    every `seconds_to_sleep`; None when the next poll would pass `timeout` seconds.
+
+    Example:
+        >>> path = wait_for_new_checkpoint("/tmp/model", last_checkpoint=path, timeout=60)
+    """
+    logging.info("Waiting for new checkpoint at %s", checkpoint_dir)
+    stop_time = time.time() + timeout if timeout is not None else None
+    while True:
+        checkpoint_path = saver_lib.latest_checkpoint(checkpoint_dir)
+        if checkpoint_path is not None and checkpoint_path != last_checkpoint:
+            logging.info("Found new checkpoint at %s", checkpoint_path)
+            return checkpoint_path
+        if stop_time is not None and time.time() + seconds_to_sleep > stop_time:
+            return None
+        time.sleep(seconds_to_sleep)
+
+
+def checkpoints_iterator(checkpoint_dir, min_interval_secs=0, timeout=None, timeout_fn=None):
+    """Yields each new latest checkpoint of `checkpoint_dir` as it appears (an evaluator's
+    loop), at most one per `min_interval_secs`.
+
+    It only looks when the caller asks for the next one, so checkpoints written in between
+    are skipped. After waiting `timeout` seconds in vain it ends, or, with a `timeout_fn`,
+    ends if `timeout_fn()` is true and waits again otherwise. As in TF, `timeout_fn` is also
+    asked after each checkpoint yielded.
+
+    Example:
+        >>> for path in tf.train.checkpoints_iterator("/tmp/model", timeout=600):
+        ...     evaluate(path)
+    """
+    checkpoint_path = None
+    while True:
+        new_path = wait_for_new_checkpoint(checkpoint_dir, checkpoint_path, timeout=timeout)
+        if new_path:
+            start = time.time()
+            checkpoint_path = new_path
+            yield checkpoint_path
+            time_to_next = start + min_interval_secs - time.time()
+            if time_to_next > 0:
+                time.sleep(time_to_next)
+        elif timeout_fn is None:
+            logging.info("Timed-out waiting for a checkpoint (without timeout_fn).")
+            return
+        if timeout_fn is not None and timeout_fn():
+            logging.info("Done. No new checkpoints will be generated.")
+            return

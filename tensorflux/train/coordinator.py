@@ -1,4 +1,5 @@
-"""`tf.train.Coordinator`: a stop flag shared by threads, and the exception that stopped them.
+"""`tf.train.Coordinator`: a stop flag shared by threads, and the exception that stopped them;
+`tf.train.LooperThread`: a thread that calls a function repeatedly until the stop.
 
 `start_queue_runners` is re-exported from `train/queue_runner.py`, where the threads it starts are.
 
@@ -92,6 +93,69 @@ class Coordinator:
                 raise ex.with_traceback(tb)
 
 
+class LooperThread(threading.Thread):
+    """A daemon thread that calls `run_loop()` (by default `target(*args, **kwargs)`) until the
+    coordinator asks for a stop: back to back, or every `timer_interval_secs` seconds with the
+    first call at once. An exception stops the coordinator (`join()` re-raises it).
+
+    Subclasses (the Supervisor's services) override `start_loop`, `run_loop` and `stop_loop`.
+
+    Example:
+        >>> coord = tf.train.Coordinator()
+        >>> looper = tf.train.LooperThread.loop(coord, 60, print_loss, (sess,))
+        >>> ...; coord.request_stop(); coord.join([looper])
+    """
+
+    def __init__(self, coord, timer_interval_secs, target=None, args=None, kwargs=None):
+        if not isinstance(coord, Coordinator):
+            raise ValueError("'coord' argument must be a Coordinator: %s" % coord)
+        super().__init__()
+        self.daemon = True
+        self._coord = coord
+        self._timer_interval_secs = timer_interval_secs
+        self._target = target
+        if target:
+            self._args = args or ()
+            self._kwargs = kwargs or {}
+        elif args or kwargs:
+            raise ValueError("'args' and 'kwargs' argument require that you also pass "
+                             "'target'")
+        coord.register_thread(self)
+
+    @staticmethod
+    def loop(coord, timer_interval_secs, target, args=None, kwargs=None):
+        """Starts and returns a LooperThread calling `target(*args, **kwargs)`."""
+        looper = LooperThread(coord, timer_interval_secs, target=target, args=args,
+                              kwargs=kwargs)
+        looper.start()
+        return looper
+
+    def run(self):
+        with self._coord.stop_on_exception():
+            self.start_loop()
+            if self._timer_interval_secs is None:
+                while not self._coord.should_stop():
+                    self.run_loop()
+            else:
+                # Calls fall on fixed time boundaries: a slow call does not shift later ones.
+                next_time = time.time()
+                while not self._coord.wait_for_stop(max(0.0, next_time - time.time())):
+                    next_time += self._timer_interval_secs
+                    self.run_loop()
+            self.stop_loop()
+
+    def start_loop(self):
+        """Called once when the thread starts."""
+
+    def stop_loop(self):
+        """Called once when the thread stops (not after an exception)."""
+
+    def run_loop(self):
+        """Called at each boundary: runs `target`, if one was given."""
+        if self._target:
+            self._target(*self._args, **self._kwargs)
+
+
 def start_queue_runners(sess=None, coord=None, daemon=True, start=True,
                         collection="queue_runners"):
     """See `tensorflux.train.queue_runner.start_queue_runners`."""
@@ -100,4 +164,4 @@ def start_queue_runners(sess=None, coord=None, daemon=True, start=True,
     return queue_runner.start_queue_runners(sess, coord, daemon, start, collection)
 
 
-__all__ = ["Coordinator", "start_queue_runners"]
+__all__ = ["Coordinator", "LooperThread", "start_queue_runners"]
