@@ -779,3 +779,49 @@ def test_read_only_weights_are_reordered_once_each(monkeypatch):
     gc.collect()
     assert not any(k in p._reordered for p, k in ours)
     assert all(ref() is not None for p in prims for ref, _ in p._reordered.values())
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_depthwise_conv_and_gradients_match_reference(monkeypatch, seed):
+    """Depthwise convolutions run as oneDNN grouped convolutions (one group per channel, the
+    `[KH, KW, C, M]` filter read in place), forward and both gradients."""
+    rng = np.random.RandomState(100 + seed)
+    n, c, m = rng.randint(1, 3), rng.randint(1, 6), rng.randint(1, 4)
+    k = [rng.randint(1, 4), rng.randint(1, 4)]
+    rate = [1, 1] if seed % 3 else [2, 1]
+    stride = [1, 1] if rate != [1, 1] else [rng.randint(1, 3)] * 2
+    size = [rng.randint((kk - 1) * r + 1, 11) for kk, r in zip(k, rate)]
+    padding = ["SAME", "VALID"][seed % 2]
+    fmt = "NCHW" if seed % 4 == 3 else "NHWC"
+    used = []
+    forward = onednn_conv.forward
+
+    def spy(*a, **kw):
+        used.append(kw.get("depthwise", False))
+        return forward(*a, **kw)
+    monkeypatch.setattr(onednn_conv, "forward", spy)
+    xs = [n] + size + [c] if fmt == "NHWC" else [n, c] + size
+    x = tf.placeholder(tf.float32, xs)
+    w = tf.placeholder(tf.float32, k + [c, m])
+    strides = [1] + stride + [1] if fmt == "NHWC" else [1, 1] + stride
+    y = tf.nn.depthwise_conv2d(x, w, strides, padding, rate=rate, data_format=fmt)
+    dy = tf.placeholder(tf.float32, y.shape)
+    dx, dw = tf.gradients(y, [x, w], grad_ys=dy)
+    feeds = {x: _rand(rng, *xs), w: _rand(rng, *(k + [c, m])),
+             dy: _rand(rng, *y.shape.as_list())}
+    fast, ref = run_modes(monkeypatch, [y, dx, dw], feeds)
+    assert_close(fast, ref)
+    assert used and all(used)
+
+
+def test_relu6_grad_matches_reference_on_finite_gradients(monkeypatch):
+    rng = np.random.RandomState(7)
+    x = tf.placeholder(tf.float32, [300, 4000])
+    g = tf.placeholder(tf.float32, [300, 4000])
+    y = tf.nn.relu6(x)
+    dx, = tf.gradients(y, x, grad_ys=g)
+    xv = rng.uniform(-3, 9, (300, 4000)).astype(np.float32)
+    xv[0, :4] = [0.0, 6.0, np.nan, -0.0]
+    fast, ref = run_modes(monkeypatch, [y, dx], {x: xv, g: _rand(rng, 300, 4000)})
+    np.testing.assert_array_equal(fast[0], ref[0])
+    np.testing.assert_array_equal(fast[1], ref[1])

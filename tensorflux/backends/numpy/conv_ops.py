@@ -396,6 +396,46 @@ def depthwise_backprop_filter(x, w_shape, dy, geo):
     return dw
 
 
-kernel("DepthwiseConv2dNative")(_forward_kernel(4, depthwise_forward))
-kernel("DepthwiseConv2dNativeBackpropInput")(_input_kernel(4, depthwise_backprop_input))
-kernel("DepthwiseConv2dNativeBackpropFilter")(_filter_kernel(4, depthwise_backprop_filter))
+def fast_depthwise_forward(rt, x, w, geo):
+    """oneDNN grouped convolution for a depthwise `[KH, KW, C, M]` filter; None if not handled."""
+    ks, (c, m) = w.shape[:2], w.shape[2:]
+    _check_depth(x.shape[-1], c)
+    g = _fast_geometry(geo, x.shape[1:-1], ks)
+    if g is None or x.shape[0] == 0 or c * m == 0:
+        return None
+    out, geom = g
+    return onednn_conv.forward(rt, onednn_prims.as_usable(x), onednn_prims.as_usable(w), geom,
+                               (x.shape[0],) + tuple(out) + (c * m,), geo.channels_first,
+                               depthwise=True)
+
+
+def fast_depthwise_backprop_input(rt, in_shape, w, dy, geo):
+    ks, (c, m) = w.shape[:2], w.shape[2:]
+    _check_depth(in_shape[-1], c)
+    g = _fast_geometry(geo, in_shape[1:-1], ks)
+    if g is None or in_shape[0] == 0 or c * m == 0:
+        return None
+    out, geom = g
+    _check_out(dy, in_shape, out, c * m)
+    return onednn_conv.backward_data(rt, tuple(in_shape), onednn_prims.as_usable(w),
+                                     onednn_prims.as_usable(dy), geom, geo.channels_first,
+                                     depthwise=True)
+
+
+def fast_depthwise_backprop_filter(rt, x, w_shape, dy, geo):
+    ks, (c, m) = tuple(w_shape[:2]), tuple(w_shape[2:])
+    _check_depth(x.shape[-1], c)
+    g = _fast_geometry(geo, x.shape[1:-1], ks)
+    if g is None or x.shape[0] == 0 or c * m == 0:
+        return None
+    out, geom = g
+    _check_out(dy, x.shape, out, c * m)
+    return onednn_conv.backward_weights(rt, onednn_prims.as_usable(x), w_shape,
+                                        onednn_prims.as_usable(dy), geom, depthwise=True)
+
+
+kernel("DepthwiseConv2dNative")(_forward_kernel(4, depthwise_forward, fast_depthwise_forward))
+kernel("DepthwiseConv2dNativeBackpropInput")(
+    _input_kernel(4, depthwise_backprop_input, fast_depthwise_backprop_input))
+kernel("DepthwiseConv2dNativeBackpropFilter")(
+    _filter_kernel(4, depthwise_backprop_filter, fast_depthwise_backprop_filter))

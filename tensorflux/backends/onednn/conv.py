@@ -4,7 +4,9 @@ Arrays come in tensorflux's kernel layout: activations channels-last `[N, *spati
 channels-first tensor arrives as a transposed view, which is described to oneDNN by its strides,
 so neither layout is copied) and filters `[*K, C, O]`. Activations stay in their plain layout,
 which oneDNN's AVX-512/AVX2 convolutions handle natively; filters are given the `any` format, so
-oneDNN picks its blocked weight layout and reorders the (small) filter on each call.
+oneDNN picks its blocked weight layout and reorders the (small) filter on each call. A
+depthwise filter `[*K, C, M]` is a grouped one (one group per input channel), described in
+place by its strides.
 
 `geom` is `(strides, dilations, pads)` per spatial axis, pads as `(before, after)` pairs.
 """
@@ -48,12 +50,19 @@ def act_md(rt, shape, strides):
                       (strides[0], strides[-1]) + tuple(strides[1:-1]))
 
 
-def filter_dims(shape):
-    """oneDNN logical dims (O, I, *K) of a `[*K, C, O]` filter."""
+def filter_dims(shape, depthwise=False):
+    """oneDNN logical dims (O, I, *K) of a `[*K, C, O]` filter; a depthwise `[*K, C, M]`
+    filter is grouped, one group per input channel: (G=C, M, 1, *K)."""
+    if depthwise:
+        return (shape[-2], shape[-1], 1) + tuple(shape[:-2])
     return (shape[-1], shape[-2]) + tuple(shape[:-2])
 
 
-def filter_md(rt, shape, strides):
+def filter_md(rt, shape, strides, depthwise=False):
+    """The filter as it lies (element `strides` of its `[*K, C, O]` array): no copy."""
+    if depthwise:
+        return strided_md(rt, filter_dims(shape, True),
+                          (strides[-2], strides[-1], strides[-1]) + tuple(strides[:-2]))
     return strided_md(rt, filter_dims(shape), (strides[-1], strides[-2]) + tuple(strides[:-2]))
 
 
@@ -96,14 +105,14 @@ def post_ops_attr(rt, add_dst=False, relu=False):
 
 
 def forward(rt, x, w, geom, out_shape, channels_first, bias=None, add_to=None, relu=False,
-            into_add_to=False):
+            into_add_to=False, depthwise=False):
     """Convolution of channels-last `x` with `w` (plus a contiguous `[O]` `bias`, if given)
     into a new `[N, *out, O]` array. With `add_to` (an array of the output's shape) the result
     is added to a copy of it (to `add_to` itself with `into_add_to`, when its layout is the
     output's), and with `relu` ReLU follows, both inside the primitive."""
     ys = activation_layout(out_shape, channels_first)
     key = ("conv_fwd", x.shape, x.strides, w.shape, w.strides, geom, tuple(out_shape), ys,
-           bias is not None, add_to is not None, relu)
+           bias is not None, add_to is not None, relu, depthwise)
 
     def make():
         x_md = act_md(rt, x.shape, elem_strides(x))
@@ -111,13 +120,13 @@ def forward(rt, x, w, geom, out_shape, channels_first, bias=None, add_to=None, r
         b_md = strided_md(rt, (out_shape[-1],), (1,)) if bias is not None else None
         attr = post_ops_attr(rt, add_to is not None, relu)
         try:
-            pd = _forward_pd(rt, x_md, any_md(rt, filter_dims(w.shape)), b_md, y_md, geom,
-                             attr)
+            pd = _forward_pd(rt, x_md, any_md(rt, filter_dims(w.shape, depthwise)), b_md, y_md,
+                             geom, attr)
         finally:
             if attr is not None:
                 rt.lib.primitive_attr_destroy(attr)
         args = [(C.ARG_SRC, x_md, False),
-                (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w)), False)]
+                (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w), depthwise), False)]
         if bias is not None:
             args.append((C.ARG_BIAS, b_md, False))
         return Primitive(rt, pd, args + [(C.ARG_DST, y_md, True)])
@@ -137,15 +146,16 @@ def forward(rt, x, w, geom, out_shape, channels_first, bias=None, add_to=None, r
     return y
 
 
-def backward_data(rt, in_shape, w, dy, geom, channels_first):
+def backward_data(rt, in_shape, w, dy, geom, channels_first, depthwise=False):
     """Gradient with respect to the input (channels-last `in_shape`) of `forward`."""
     xs = activation_layout(in_shape, channels_first)
-    key = ("conv_bwd_data", tuple(in_shape), xs, w.shape, w.strides, dy.shape, dy.strides, geom)
+    key = ("conv_bwd_data", tuple(in_shape), xs, w.shape, w.strides, dy.shape, dy.strides, geom,
+           depthwise)
 
     def make():
         dx_md = act_md(rt, in_shape, xs)
         dy_md = act_md(rt, dy.shape, elem_strides(dy))
-        w_any = any_md(rt, filter_dims(w.shape))
+        w_any = any_md(rt, filter_dims(w.shape, depthwise))
         hint = _forward_pd(rt, dx_md, w_any, None, dy_md, geom)
         st, dl, pl, pr = _geom_args(geom)
         try:
@@ -156,7 +166,7 @@ def backward_data(rt, in_shape, w, dy, geom, channels_first):
             rt.lib.primitive_desc_destroy(hint)
         return Primitive(rt, pd, [
             (C.ARG_DIFF_DST, dy_md, False),
-            (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w)), False),
+            (C.ARG_WEIGHTS, filter_md(rt, w.shape, elem_strides(w), depthwise), False),
             (C.ARG_DIFF_SRC, dx_md, True)])
 
     prim = rt.cached(key, make)
@@ -165,15 +175,16 @@ def backward_data(rt, in_shape, w, dy, geom, channels_first):
     return dx
 
 
-def backward_weights(rt, x, w_shape, dy, geom):
+def backward_weights(rt, x, w_shape, dy, geom, depthwise=False):
     """Gradient with respect to the `[*K, C, O]` filter of `forward`, as a new array."""
     w_shape = tuple(int(d) for d in w_shape)
-    key = ("conv_bwd_weights", x.shape, x.strides, w_shape, dy.shape, dy.strides, geom)
+    key = ("conv_bwd_weights", x.shape, x.strides, w_shape, dy.shape, dy.strides, geom,
+           depthwise)
 
     def make():
         x_md = act_md(rt, x.shape, elem_strides(x))
         dy_md = act_md(rt, dy.shape, elem_strides(dy))
-        w_any = any_md(rt, filter_dims(w_shape))
+        w_any = any_md(rt, filter_dims(w_shape, depthwise))
         hint = _forward_pd(rt, x_md, w_any, None, dy_md, geom)
         st, dl, pl, pr = _geom_args(geom)
         try:
@@ -185,7 +196,8 @@ def backward_weights(rt, x, w_shape, dy, geom):
         return Primitive(rt, pd, [
             (C.ARG_SRC, x_md, False),
             (C.ARG_DIFF_DST, dy_md, False),
-            (C.ARG_DIFF_WEIGHTS, filter_md(rt, w_shape, contiguous_strides(w_shape)), True)])
+            (C.ARG_DIFF_WEIGHTS, filter_md(rt, w_shape, contiguous_strides(w_shape), depthwise),
+             True)])
 
     prim = rt.cached(key, make)
     dw = np.empty(w_shape, np.float32)
