@@ -10,11 +10,12 @@ an alias of the fused output.
 Batch norm for inference: a channels-last `Conv2D` whose only consumer is a
 `FusedBatchNormV3` with `is_training=False` (whose statistics outputs nobody reads), optionally
 followed by an `Add`/`AddV2` with another tensor of the same shape (a residual connection) and
-then a `Relu`, becomes one `_FusedConvBN`: the backends fold the normalization into the
-convolution's weights and bias and add the residual in the same step (on oneDNN: a sum post-op
-of the convolution primitive, into the residual's own buffer when it dies there). The ReLU is
-oneDNN's post-op when no input can hold NaN (that post-op turns NaN into 0, where TF's fused
-kernels keep it), else a NaN-keeping numpy pass; see backends/numpy/fused_ops.py.
+then a `Relu` or `Relu6`, becomes one `_FusedConvBN`: the backends fold the normalization into
+the convolution's weights and bias and add the residual in the same step (on oneDNN: a sum
+post-op of the convolution primitive, into the residual's own buffer when it dies there). The
+activation is oneDNN's post-op (ReLU, or a clip to [0, 6]) when no input can hold NaN (that
+post-op turns NaN into a number, where TF's fused kernels keep it), else a NaN-keeping numpy
+pass; see backends/numpy/fused_ops.py.
 
 Gradient through `max_pool(relu(x))`: `ReluGrad(MaxPoolGrad(t, p, g), t)` whose MaxPoolGrad
 output nothing else reads becomes `_MaskedMaxPoolGrad` (ops/fused_ops.py): the ReLU mask is
@@ -151,7 +152,8 @@ def _bn_chain(conv, plan, sole_user, used, claimed):
     if add is not None and (add in claimed or not _is_residual_add(add, y, plan)):
         add = None
     act = sole_user((add or bn).outputs[0])
-    if act is not None and (act in claimed or act.type != "Relu" or act._control_inputs):
+    if act is not None and (act in claimed or act.type not in ("Relu", "Relu6")
+                            or act._control_inputs):
         act = None
     return conv, bn, add, act
 

@@ -825,3 +825,32 @@ def test_relu6_grad_matches_reference_on_finite_gradients(monkeypatch):
     fast, ref = run_modes(monkeypatch, [y, dx], {x: xv, g: _rand(rng, 300, 4000)})
     np.testing.assert_array_equal(fast[0], ref[0])
     np.testing.assert_array_equal(fast[1], ref[1])
+
+
+def test_conv_batch_norm_relu6_is_one_primitive_with_a_clip(monkeypatch):
+    """MobileNet's conv + inference batch norm + Relu6: the folded convolution clips to [0, 6]
+    as a oneDNN post-op (the fusion pass makes it one _FusedConvBN step)."""
+    rng = np.random.RandomState(21)
+    x = tf.placeholder(tf.float32, [2, 7, 7, 8])
+    w = tf.Variable(_rand(rng, 1, 1, 8, 16) * 3)
+    scale, offset = tf.constant(_rand(rng, 16)), tf.constant(_rand(rng, 16))
+    mean, var = tf.constant(_rand(rng, 16)), tf.constant(np.abs(_rand(rng, 16)) + 0.1)
+    y, _, _ = tf.nn.fused_batch_norm(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME"), scale, offset,
+                                     mean, var, is_training=False)
+    out = tf.nn.relu6(y)
+    posts = []
+    forward = onednn_conv.forward
+
+    def spy(*a, **kw):
+        posts.append(a[8] if len(a) > 8 else kw.get("relu", False))
+        return forward(*a, **kw)
+    monkeypatch.setattr(onednn_conv, "forward", spy)
+    out_fast, out_ref = {}, {}
+    for mode, store in (("reference", out_ref), ("fast", out_fast)):
+        monkeypatch.setenv("TENSORFLUX_KERNELS", mode)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            store["y"] = sess.run(out, {x: _rand(np.random.RandomState(1), 2, 7, 7, 8)})
+    assert_close([out_fast["y"]], [out_ref["y"]])
+    assert out_ref["y"].max() == 6.0 and out_ref["y"].min() == 0.0  # the clip bites
+    assert posts == [6.0]

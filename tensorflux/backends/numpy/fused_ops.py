@@ -1,5 +1,5 @@
 """numpy kernels for plan-local fused ops (ops/fused_ops.py): conv + bias + activation in place,
-conv + inference batch norm (folded into the weights) + residual + ReLU, and training-mode
+conv + inference batch norm (folded into the weights) + residual + ReLU or Relu6, and training-mode
 batch norm + ReLU with its gradient (one oneDNN pass each way)."""
 
 import weakref
@@ -15,6 +15,9 @@ _IN_PLACE = {
     "Relu6": lambda y: np.clip(y, 0, 6, out=y),
     "Tanh": lambda y: np.tanh(y, out=y),
 }
+# Activations oneDNN applies as a post-op of the convolution: the `relu` argument of the fast
+# kernels (True: ReLU; a number: also clipped above, Relu6).
+_POST_OPS = {"Relu": True, "Relu6": 6.0}
 
 
 # Fast paths (oneDNN) computing conv/matmul + bias in one primitive: builder(conv, bias) -> run.
@@ -36,12 +39,12 @@ def _fused_conv(op):
     fast = _FAST_BIAS[conv.type](conv, bias) if conv.type in _FAST_BIAS else None
     # a convolution followed by ReLU: oneDNN's ReLU post-op when nothing can hold NaN (as in
     # _FusedConvBN below)
-    post_relu = (fast is not None and act is not None and act.type == "Relu"
+    post_relu = (fast is not None and act is not None and act.type in _POST_OPS
                  and conv.type in ("Conv2D", "Conv3D"))
 
     def run(*args):
         if post_relu and _nan_free(args[0]) and _all_finite(*args[1:n + 1]):
-            y = fast(*args, relu=True)
+            y = fast(*args, relu=_POST_OPS[act.type])
             if y is not None:
                 if y.flags.owndata:
                     _seal(y)
@@ -124,7 +127,8 @@ def _fused_conv_bn(op):
     eps = bn._attrs["epsilon"]
     conv_fn = conv.op_def.kernels["numpy"](conv)
     fast = conv_ops.fused_bias_kernel(conv)
-    relu = act is not None
+    relu = _POST_OPS[act.type] if act is not None else False
+    in_place = _IN_PLACE[act.type] if act is not None else None
     cache = _FoldCache()
 
     def run(x, w, scale, offset, mean, var, *residual, into_residual=False):
@@ -137,12 +141,12 @@ def _fused_conv_bn(op):
             if into_residual and not r.flags.writeable:  # ours alone now (the interpreter)
                 _NAN_FREE.pop(id(r), None)
                 r.setflags(write=True)
-            y = fast(x, w2, b2, r, post, into_residual)
+            y = fast(x, w2, b2, r, relu if post else False, into_residual)
             if y is not None:
                 if post:
                     _seal(y)
                 elif relu:
-                    nn_ops.relu_in_place(y)
+                    in_place(y)
                 return y
         y = conv_fn(x, w2)
         if not (isinstance(y, np.ndarray) and y.flags.writeable and y.flags.c_contiguous):
@@ -151,7 +155,7 @@ def _fused_conv_bn(op):
         if r is not None:
             np.add(y, r, out=y)
         if relu:
-            nn_ops.relu_in_place(y)
+            in_place(y)
         return y
 
     if add is not None:  # the residual's buffer, when it dies here, takes the result

@@ -80,7 +80,8 @@ def _forward_pd(rt, x_md, w_md, b_md, y_md, geom, attr=None):
 
 
 def post_ops_attr(rt, add_dst=False, relu=False):
-    """A primitive attr with the post-ops `dst += result` (sum) then ReLU, or None."""
+    """A primitive attr with the post-ops `dst += result` (sum) then ReLU, or None. `relu` is
+    False, True (ReLU) or a number: an upper bound too, `min(max(y, 0), relu)` (Relu6: 6)."""
     if not (add_dst or relu):
         return None
     lib = rt.lib
@@ -91,8 +92,11 @@ def post_ops_attr(rt, add_dst=False, relu=False):
         lib.check(lib.post_ops_create(ctypes.byref(po)), "post_ops_create")
         if add_dst:
             lib.check(lib.post_ops_append_sum(po, 1.0, 0, C.DATA_TYPE_UNDEF), "append_sum")
-        if relu:
+        if relu is True:
             lib.check(lib.post_ops_append_eltwise(po, C.ELTWISE_RELU, 0.0, 0.0),
+                      "append_eltwise")
+        elif relu:
+            lib.check(lib.post_ops_append_eltwise(po, C.ELTWISE_CLIP_V2, 0.0, float(relu)),
                       "append_eltwise")
         lib.check(lib.primitive_attr_set_post_ops(attr, po), "set_post_ops")
     except Exception:
