@@ -7,7 +7,8 @@ the last dimension, as in `tf.nn.conv2d(...) + b`), take it; if that result's on
 plan-local `_FusedConv` op placed where its last member was; the last member's output becomes
 an alias of the fused output.
 
-Batch norm for inference: a channels-last `Conv2D` whose only consumer is a
+Batch norm for inference: a channels-last `Conv2D` or `DepthwiseConv2dNative` whose only
+consumer is a
 `FusedBatchNormV3` with `is_training=False` (whose statistics outputs nobody reads), optionally
 followed by an `Add`/`AddV2` with another tensor of the same shape (a residual connection) and
 then a `Relu` or `Relu6`, becomes one `_FusedConvBN`: the backends fold the normalization into
@@ -137,7 +138,7 @@ def fuse(plan, config=None):
 def _bn_chain(conv, plan, sole_user, used, claimed):
     """(conv, batch norm, add or None, relu or None) of an inference batch-norm chain, or None.
     Ops in `claimed` already belong to another chain (a residual sum of two batch norms)."""
-    if conv.type != "Conv2D" or not _channels_last(conv):
+    if conv.type not in ("Conv2D", "DepthwiseConv2dNative") or not _channels_last(conv):
         return None
     bn = sole_user(conv.outputs[0])
     if (bn is None or bn.type != "FusedBatchNormV3" or bn._control_inputs

@@ -854,3 +854,42 @@ def test_conv_batch_norm_relu6_is_one_primitive_with_a_clip(monkeypatch):
     assert_close([out_fast["y"]], [out_ref["y"]])
     assert out_ref["y"].max() == 6.0 and out_ref["y"].min() == 0.0  # the clip bites
     assert posts == [6.0]
+
+
+@pytest.mark.parametrize("multiplier", [1, 2])
+def test_depthwise_batch_norm_relu6_folds_into_one_primitive(monkeypatch, multiplier):
+    """MobileNet's depthwise conv + inference batch norm + Relu6: the batch norm folds into the
+    depthwise filter (output channel c*M + m scales filter [.., c, m]), one oneDNN primitive;
+    the same values on the reference kernels and on XLA."""
+    rng = np.random.RandomState(22)
+    c, m = 6, multiplier
+    x = tf.placeholder(tf.float32, [2, 9, 9, c])
+    w = tf.Variable(_rand(rng, 3, 3, c, m) * 3)
+    bn = [tf.constant(v) for v in (_rand(rng, c * m), _rand(rng, c * m), _rand(rng, c * m),
+                                   np.abs(_rand(rng, c * m)) + 0.1)]
+    conv = tf.nn.depthwise_conv2d(x, w, [1, 2, 2, 1], "SAME")
+    y, _, _ = tf.nn.fused_batch_norm(conv, *bn, is_training=False)
+    out = tf.nn.relu6(y)
+    calls = []
+    forward = onednn_conv.forward
+
+    def spy(*a, **kw):
+        calls.append((a[8] if len(a) > 8 else kw.get("relu"), kw.get("depthwise", a[-1])))
+        return forward(*a, **kw)
+    monkeypatch.setattr(onednn_conv, "forward", spy)
+    xv = _rand(np.random.RandomState(2), 2, 9, 9, c)
+    results = {}
+    pytest.importorskip("jax")  # the test extra installs it
+    xla = tf.ConfigProto()
+    xla.graph_options.optimizer_options.global_jit_level = tf.OptimizerOptions.ON_1
+    configs = {"reference": None, "fast": None, "xla": xla}
+    for mode, config in configs.items():
+        monkeypatch.setenv("TENSORFLUX_KERNELS", "reference" if mode == "reference" else "fast")
+        with tf.Session(config=config) as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(3 if mode == "xla" else 1):  # XLA compiles after a few runs
+                results[mode] = sess.run(out, {x: xv})
+    assert_close([results["fast"]], [results["reference"]])
+    np.testing.assert_allclose(results["xla"], results["reference"], rtol=1e-4, atol=1e-4)
+    assert results["reference"].max() == 6.0
+    assert calls[0] == (6.0, True)

@@ -212,11 +212,14 @@ def _fast_geometry(geo, sizes, ks):
     return out, (tuple(geo.strides), tuple(geo.dilations), tuple(map(tuple, pads)))
 
 
-def fast_conv_forward(rt, x, w, geo, bias=None, add_to=None, relu=False, into_add_to=False):
+def fast_conv_forward(rt, x, w, geo, bias=None, add_to=None, relu=False, into_add_to=False,
+                      depthwise=False):
     """oneDNN `conv_forward` (plus `bias`, plus `add_to`, then ReLU if asked) of channels-last
-    float32 `x`, `w`; None if not handled."""
+    float32 `x`, `w` (a depthwise `[*K, C, M]` filter with `depthwise`); None if not handled."""
     ks, (c, o) = w.shape[:-2], w.shape[-2:]
     _check_depth(x.shape[-1], c)
+    if depthwise:
+        o = c * o
     g = _fast_geometry(geo, x.shape[1:-1], ks)
     if g is None or x.shape[0] == 0 or o == 0 or c == 0:
         return None
@@ -227,7 +230,8 @@ def fast_conv_forward(rt, x, w, geo, bias=None, add_to=None, relu=False, into_ad
     if add_to is not None and tuple(add_to.shape) != out_shape:
         return None
     return onednn_conv.forward(rt, onednn_prims.as_usable(x), onednn_prims.as_usable(w), geom,
-                               out_shape, geo.channels_first, bias, add_to, relu, into_add_to)
+                               out_shape, geo.channels_first, bias, add_to, relu, into_add_to,
+                               depthwise)
 
 
 def fused_bias_kernel(conv, bias_op=None):
@@ -238,9 +242,10 @@ def fused_bias_kernel(conv, bias_op=None):
     is off or `bias_op` (a BiasAdd or an Add; None: channels last) does not add along the
     channels."""
     rt = onednn.runtime()
-    rank = {"Conv2D": 4, "Conv3D": 5}.get(conv.type)
+    rank = {"Conv2D": 4, "Conv3D": 5, "DepthwiseConv2dNative": 4}.get(conv.type)
     if rt is None or rank is None:
         return None
+    depthwise = conv.type == "DepthwiseConv2dNative"
     geo = Geometry(conv, rank)
     fmt = "NHWC"
     if bias_op is not None and bias_op.type == "BiasAdd":
@@ -250,11 +255,13 @@ def fused_bias_kernel(conv, bias_op=None):
 
     def run(x, w, b, add_to=None, relu=False, into_add_to=False):
         arrays = (x, w, b) + ((add_to,) if add_to is not None else ())
-        if not _is_f32(*arrays) or x.ndim != rank or w.ndim != rank or b.shape != w.shape[-1:]:
+        outs = w.shape[-2] * w.shape[-1] if depthwise and w.ndim == rank else w.shape[-1]
+        if not _is_f32(*arrays) or x.ndim != rank or w.ndim != rank or b.shape != (outs,):
             return None
         if add_to is not None:
             add_to = geo.to_last(add_to)
-        y = _fast(rt, fast_conv_forward, geo.to_last(x), w, geo, b, add_to, relu, into_add_to)
+        y = _fast(rt, fast_conv_forward, geo.to_last(x), w, geo, b, add_to, relu, into_add_to,
+                  depthwise)
         return None if y is None else geo.from_last(y)
     return run
 

@@ -97,12 +97,17 @@ class _FoldCache:
     """The folded (weights, bias) of one `_FusedConvBN`, kept while its inputs are the same
     arrays and no variable of any session changed since (`variables_generation`)."""
 
-    __slots__ = ("key", "value", "finite")
+    __slots__ = ("key", "value", "finite", "depthwise")
 
-    def __init__(self):
+    def __init__(self, depthwise=False):
         self.key = None  # (generation, the input arrays themselves)
         self.value = None
         self.finite = False  # the folded weights and bias hold no NaN or infinity
+        self.depthwise = depthwise
+
+    def out_axes(self, w):
+        """The shape that lays per-output-channel values over the filter's output axes."""
+        return w.shape[-2:] if self.depthwise else w.shape[-1:]
 
     def get(self, eps, w, scale, offset, mean, var):
         arrays = (w, scale, offset, mean, var)
@@ -111,7 +116,9 @@ class _FoldCache:
         if key is not None and key[0] == gen and all(a is b for a, b in zip(key[1], arrays)):
             return self.value
         s = np.asarray(scale, np.float32) / np.sqrt(np.asarray(var, np.float32) + np.float32(eps))
-        w2 = (w * s.astype(w.dtype, copy=False)).astype(w.dtype, copy=False)
+        # output channel o of a depthwise [*K, C, M] filter is (c, m) = divmod(o, M)
+        w2 = (w * s.astype(w.dtype, copy=False).reshape(self.out_axes(w))).astype(
+            w.dtype, copy=False)
         b2 = (np.asarray(offset, np.float32) - np.asarray(mean, np.float32) * s).astype(
             w.dtype, copy=False)
         w2.setflags(write=False)  # nothing writes it: oneDNN may keep its reordered copy
@@ -129,7 +136,7 @@ def _fused_conv_bn(op):
     fast = conv_ops.fused_bias_kernel(conv)
     relu = _POST_OPS[act.type] if act is not None else False
     in_place = _IN_PLACE[act.type] if act is not None else None
-    cache = _FoldCache()
+    cache = _FoldCache(depthwise=conv.type == "DepthwiseConv2dNative")
 
     def run(x, w, scale, offset, mean, var, *residual, into_residual=False):
         r = residual[0] if residual else None
