@@ -10,14 +10,20 @@ graph as it was.
 TF 2's functional control flow (If/While over FunctionDefs of the `library`) and function
 calls (PartitionedCall) are rebuilt by `functions.py`. TF 1.x conditionals (Switch/Merge, as
 `tf.cond` writes them without control flow v2) are ordinary ops (ops/switch_merge_ops.py); TF 1.x
-while loops (Enter/Exit/NextIteration/LoopCond frames) are not supported: they raise a
-ValueError that names the node.
+while loops (Enter/Exit/NextIteration/LoopCond frames) are first rewritten into functional While
+nodes (`functionalize.py`).
 TF 2's resource-variable ops are imported as reference-variable ops (`resource_variables.py`).
 """
 
 import contextlib
 
-from tensorflux.graph import attr_values, functions, graph_protos, resource_variables
+from tensorflux.graph import (
+    attr_values,
+    functionalize,
+    functions,
+    graph_protos,
+    resource_variables,
+)
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.operation import Operation
 from tensorflux.graph.tensor import Tensor
@@ -75,7 +81,7 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         ...                              return_elements=["y:0"])
     """
     del op_dict, producer_op_list
-    gd = graph_protos.as_graph_def_message(graph_def)
+    gd = functionalize.functionalize_while_loops(graph_protos.as_graph_def_message(graph_def))
     input_map = _normalize_input_map(input_map)
     nodes, library = _check_nodes(gd)
     _check_names(input_map, return_elements, nodes)
