@@ -11,7 +11,8 @@ TF 2's functional control flow (If/While over FunctionDefs of the `library`) and
 calls (PartitionedCall) are rebuilt by `functions.py`. TF 1.x conditionals (Switch/Merge, as
 `tf.cond` writes them without control flow v2) are ordinary ops (ops/switch_merge_ops.py); TF 1.x
 while loops (Enter/Exit/NextIteration/LoopCond frames) are first rewritten into functional While
-nodes (`functionalize.py`).
+nodes (`functionalize.py`), after their TF 1.x TensorArrays become TensorLists
+(`tensor_arrays_v1.py`).
 TF 2's resource-variable ops are imported as reference-variable ops (`resource_variables.py`).
 """
 
@@ -23,6 +24,7 @@ from tensorflux.graph import (
     functions,
     graph_protos,
     resource_variables,
+    tensor_arrays_v1,
 )
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.operation import Operation
@@ -81,7 +83,8 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
         ...                              return_elements=["y:0"])
     """
     del op_dict, producer_op_list
-    gd = functionalize.functionalize_while_loops(graph_protos.as_graph_def_message(graph_def))
+    gd = graph_protos.as_graph_def_message(graph_def)
+    gd = functionalize.functionalize_while_loops(tensor_arrays_v1.rewrite_tensor_arrays(gd))
     input_map = _normalize_input_map(input_map)
     nodes, library = _check_nodes(gd)
     _check_names(input_map, return_elements, nodes)

@@ -1,7 +1,8 @@
 """TF 1.x while loops (Enter/Merge/Switch/LoopCond/NextIteration/Exit frames, as TF 1.x and TF 2
 without control flow v2 write them) imported as functional While ops
-(tensorflux/graph/functionalize.py): graphs and values from TensorFlow 2.21 with control flow
-v1 (tools/fixtures/gen_graph_def_v1_loops.py)."""
+(tensorflux/graph/functionalize.py), their TensorArrays as TensorLists
+(tensorflux/graph/tensor_arrays_v1.py): graphs and values from TensorFlow 2.21 with control
+flow v1 (tools/fixtures/gen_graph_def_v1_loops.py)."""
 
 import json
 import os
@@ -33,6 +34,7 @@ def test_tf1_loops_run_as_in_tensorflow(name):
         tf.import_graph_def(gd, name="")
         ops = {op.type for op in g.get_operations()}
         assert "While" in ops and not ops & {"Enter", "Exit", "NextIteration", "LoopCond"}
+        assert not any(t.startswith("TensorArray") for t in ops)
         with tf.Session() as sess:
             for _ in range(2):  # a second run of the same plan gives the same values
                 got = sess.run(case["fetches"], case["feeds"])
