@@ -16,9 +16,10 @@ the form TF 2 writes (TF's own functionalization in tf2xla does the same):
   Identity after a Switch) are dropped; each Exit becomes an Identity of the While's output,
   under the Exit's own name, so the rest of the graph reads it unchanged.
 
-Loop-variable shapes are the entering tensors' shapes (TF 1.x GraphDefs do not record shape
-invariants). Nested frames and loops whose frame has no LoopCond raise ValueError naming the
-frame.
+Nested loops are rewritten inner first: the inner While then sits in the outer frame like any
+other node, and ends up in the outer body. Loop-variable shapes are the entering tensors' shapes
+(TF 1.x GraphDefs do not record shape invariants). A frame without one LoopCond raises a
+ValueError naming the frame.
 
 Example:
     >>> gd = functionalize_while_loops(graph_def)   # graph_def itself when it has no frames
@@ -145,33 +146,33 @@ def functionalize_while_loops(graph_def):
     two FunctionDefs (see the module docstring); `graph_def` itself when it holds no frame."""
     if not any(n.op in _ENTER for n in graph_def.node):
         return graph_def
-    by_name = {n.name: n for n in graph_def.node}
     frame, parent = _assign_frames(graph_def.node)
-    nested = sorted(f for f, p in parent.items() if p is not None)
-    if nested:
-        raise ValueError("TF 1.x while loop '%s' is nested in another; tensorflux imports "
-                         "nested TF 1.x loops only when written with control flow v2."
-                         % nested[0])
-    consumers = {}
-    for node in graph_def.node:
-        for inp in node.input:
-            consumers.setdefault(_split(inp)[0], []).append(node)
     library = _Library(graph_def)
-    removed, added = set(), []
-    for f in sorted(parent):
-        members = [n for n in graph_def.node if frame.get(n.name) == f]
-        loop = _Loop(f, members, by_name, consumers)
-        nodes, gone = _rewrite(loop, by_name, library)
-        added.extend(nodes)
-        removed.update(gone)
+    nodes = list(graph_def.node)
+    for f in sorted(parent, key=lambda f: (-_depth(f, parent), f)):  # inner loops first
+        by_name = {n.name: n for n in nodes}
+        consumers = {}
+        for node in nodes:
+            for inp in node.input:
+                consumers.setdefault(_split(inp)[0], []).append(node)
+        loop = _Loop(f, [n for n in nodes if frame.get(n.name) == f], by_name, consumers)
+        new, gone = _rewrite(loop, by_name, library)
+        for node in new:  # the While and the Exits' Identities live in the enclosing frame
+            frame[node.name] = parent[f]
+        nodes = [n for n in nodes if n.name not in gone] + new
     out = graph_protos.GraphDef()
     out.versions = graph_def.versions
-    for node in graph_def.node:
-        if node.name not in removed:
-            out.node.append(node)
-    out.node.extend(added)
+    out.node.extend(nodes)
     out.library = library.finish()
     return out
+
+
+def _depth(f, parent):
+    depth = 0
+    while parent.get(f) is not None:
+        f = parent[f]
+        depth += 1
+    return depth
 
 
 class _Library:

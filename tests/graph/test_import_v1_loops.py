@@ -58,8 +58,20 @@ def test_exit_names_stay_and_the_graph_def_is_rewritten_once():
     assert functionalize.functionalize_while_loops(pgd) is pgd
 
 
-def test_nested_tf1_loops_are_reported_and_nothing_is_imported():
+def test_nested_loops_become_a_while_inside_a_while_body():
+    out = functionalize.functionalize_while_loops(_graph_def("nested"))
+    whiles = [n for n in out.node if n.op == "While"]
+    assert len(whiles) == 1 and len(out.library.function) == 4  # two conds, two bodies
+    fdefs = out.library.function_defs()
+    body = fdefs[whiles[0].attr["body"].func.name]
+    assert [n.op for n in body.node_def].count("While") == 1
+
+
+def test_a_frame_without_its_loop_cond_is_reported_and_nothing_is_imported():
+    gd = _graph_def("simple")
+    broken = tf.GraphDef()
+    broken.node.extend(n for n in gd.node if n.op != "LoopCond")
     with tf.Graph().as_default() as g:
-        with pytest.raises(ValueError, match="is nested in another"):
-            tf.import_graph_def(_graph_def("nested"), name="")
+        with pytest.raises(ValueError, match="has 0 LoopCond nodes"):
+            tf.import_graph_def(broken, name="")
         assert g.get_operations() == []
