@@ -435,6 +435,17 @@ from tensorflux.ops.space_batch_ops import (
     space_to_batch,
     space_to_batch_nd,
 )
+from tensorflux.ops.sparse_math_ops import (
+    sparse_mask,
+    sparse_maximum,
+    sparse_merge,
+    sparse_minimum,
+    sparse_reduce_max,
+    sparse_reduce_max_sparse,
+    sparse_reduce_sum_sparse,
+    sparse_softmax,
+    sparse_to_indicator,
+)
 from tensorflux.ops.sparse_ops import (
     sparse_add,
     sparse_placeholder,
@@ -443,6 +454,21 @@ from tensorflux.ops.sparse_ops import (
     sparse_tensor_dense_matmul,
     sparse_tensor_to_dense,
     sparse_to_dense,
+)
+from tensorflux.ops.sparse_segment_ops import (
+    sparse_segment_mean,
+    sparse_segment_sqrt_n,
+    sparse_segment_sum,
+)
+from tensorflux.ops.sparse_structure_ops import (
+    sparse_concat,
+    sparse_fill_empty_rows,
+    sparse_reset_shape,
+    sparse_reshape,
+    sparse_retain,
+    sparse_slice,
+    sparse_split,
+    sparse_transpose,
 )
 from tensorflux.ops.sparse_tensor import (
     SparseTensor,

@@ -3,8 +3,9 @@
     >>> import tensorflux as tf
     >>> noise = tf.random.normal([2, 3], stddev=0.1, seed=1)
 
-TF's stateless ops (`stateless_*`), the `Generator` API and the gamma/poisson samplers are not
-provided: tensorflux has no kernels for them.
+The `stateless_*` samplers give TF's exact numbers for a given seed (Philox, as TF's CPU
+kernels). The `Generator` API, the gamma/poisson/binomial samplers and their stateless forms are
+not provided: tensorflux has no kernels for them.
 """
 
 from tensorflux.ops.candidate_sampling_ops import (
@@ -21,6 +22,13 @@ from tensorflux.ops.random_ops import (
     set_random_seed,
     truncated_normal,
 )
+from tensorflux.ops.stateless_random_ops import (
+    stateless_categorical,
+    stateless_multinomial,
+    stateless_truncated_normal,
+)
+from tensorflux.ops.stateless_random_ops import stateless_random_normal as stateless_normal
+from tensorflux.ops.stateless_random_ops import stateless_random_uniform as stateless_uniform
 
 normal = random_normal
 uniform = random_uniform
@@ -28,5 +36,7 @@ shuffle = random_shuffle
 
 __all__ = [
     "categorical", "get_seed", "log_uniform_candidate_sampler", "multinomial", "normal",
-    "set_random_seed", "shuffle", "truncated_normal", "uniform", "uniform_candidate_sampler",
+    "set_random_seed", "shuffle", "stateless_categorical", "stateless_multinomial",
+    "stateless_normal", "stateless_truncated_normal", "stateless_uniform", "truncated_normal",
+    "uniform", "uniform_candidate_sampler",
 ]

@@ -356,7 +356,10 @@ def sparse_reorder(sp_input, name=None):
         idx, val = registry.make_op("SparseReorder", [sp.indices, sp.values, sp.dense_shape],
                                     {"T": sp.dtype.base_dtype},
                                     name=name or "SparseReorder").outputs
-    out = SparseTensor(idx, val, sp.dense_shape)
+        # As TF: a statically known dense shape becomes a new constant.
+        static = sp.get_shape()
+        dense_shape = static.as_list() if static.is_fully_defined() else sp.dense_shape
+        out = SparseTensor(idx, val, dense_shape)
     out._shape_hint = sp._shape_hint
     return out
 

@@ -5,7 +5,8 @@ TF 2 writes these into TF1-style graphs (`tf.compat.v1` variable initializers ca
 2-element `seed`; the V2 ops take the `key` and `counter` that `StatelessRandomGetKeyCounter`
 derives from a seed, and an `alg` (1 = Philox, 3 = auto; both mean Philox here). The kernels
 reproduce TF's CPU Philox-4x32-10 streams (`backends/numpy/philox.py`), so the values equal
-TF's. The ops are stateless (constant folding and CSE may treat them as pure) and not
+TF's. `stateless_random_uniform` & co. below are `tf.random.stateless_*`, built as TF 2 builds
+them. The ops are stateless (constant folding and CSE may treat them as pure) and not
 differentiable, as in TF.
 
 Example:
@@ -14,6 +15,7 @@ Example:
 """
 
 from tensorflux.graph import dtypes, tensor_shape
+from tensorflux.graph import graph as graph_lib
 from tensorflux.ops import constant_op, registry
 from tensorflux.ops._helpers import convert
 
@@ -107,3 +109,126 @@ def stateless_random_v1(op_type, shape, seed, dtype=dtypes.float32, name=None):
     seed = _seed(seed)
     attrs = {"dtype": dtypes.as_dtype(dtype).base_dtype, "T": shape.dtype, "Tseed": seed.dtype}
     return registry.make_tensor(op_type, [shape, seed], attrs, name=name or op_type)
+
+
+# --- tf.random.stateless_* (TF 2's graph: key/counter from the seed, then a V2 op) -------------
+def _multinomial_shape(op):
+    logits = op.inputs[0]
+    batch = logits.shape[0].value if logits.shape.ndims == 2 else None
+    if logits.shape.ndims not in (None, 2):
+        raise registry.ShapeError("Shape must be rank 2 but is rank %d" % logits.shape.ndims)
+    n = constant_op.constant_value(op.inputs[1])
+    return [(op._attrs["output_dtype"], TS([batch, None if n is None else int(n)]))]
+
+
+registry.register("StatelessMultinomial", shape=_multinomial_shape, grad=ND)
+
+
+def _affine(sample, scale, offset, name):
+    """`sample * scale + offset` as TF writes it (Mul, then an AddV2 named `name`)."""
+    scaled = sample * scale
+    return registry.make_tensor("AddV2", [scaled, offset], {"T": scaled.dtype.base_dtype},
+                                name=name)
+
+
+def _key_counter_alg(seed, op_type=None):
+    key, counter = stateless_random_get_key_counter(seed)
+    alg_name = (op_type + "/alg") if op_type else "alg"
+    return key, counter, convert(PHILOX, dtype=dtypes.int32, name=alg_name)
+
+
+def stateless_random_uniform(shape, seed, minval=0, maxval=None, dtype=dtypes.float32,
+                             name=None):
+    """Uniform values in [minval, maxval) that depend only on `shape`, `seed` (2 ints) and
+    `dtype`: the same numbers as TF's for the same arguments.
+
+    Integer dtypes need both bounds (TF's full-range ints, both None, are not provided).
+
+    Example:
+        >>> tf.random.stateless_uniform([2, 3], seed=[1, 2])  # same values on every run
+    """
+    dtype = dtypes.as_dtype(dtype).base_dtype
+    if dtype.is_integer and (minval is None) != (maxval is None):
+        raise ValueError("For integer `dtype` argument <dtype: '%s'>, argument `minval` and "
+                         "`maxval` must be both None or not None. Got `minval`=%s and "
+                         "`maxval`=%s." % (dtype.name, minval, maxval))
+    if dtype.is_integer and maxval is None:
+        raise ValueError("tensorflux does not provide full-range integer stateless_uniform; "
+                         "give minval and maxval")
+    with graph_lib.name_scope(name, "stateless_random_uniform", []) as scope:
+        shape = _shape(shape)
+        minval = convert(minval, dtype=dtype, name="min")
+        maxval = convert(1 if maxval is None else maxval, dtype=dtype, name="max")
+        if dtype.is_integer:
+            key, counter, alg = _key_counter_alg(seed)
+            return registry.make_tensor(
+                "StatelessRandomUniformIntV2", [shape, key, counter, alg, minval, maxval],
+                {"dtype": dtype, "Tshape": shape.dtype}, name=scope)
+        key, counter, alg = _key_counter_alg(seed, "StatelessRandomUniformV2")
+        rnd = _v2("StatelessRandomUniformV2", shape, key, counter, alg, dtype, None)
+        return _affine(rnd, maxval - minval, minval, scope)
+
+
+def _shape(shape):
+    if isinstance(shape, TS):
+        shape = shape.as_list()
+    if hasattr(shape, "dtype") and hasattr(shape, "op"):
+        return shape
+    return convert(shape, dtype=dtypes.int32, name="shape")
+
+
+def _stateless_normal(op_type, scope_name, shape, seed, mean, stddev, dtype, name):
+    dtype = dtypes.as_dtype(dtype).base_dtype
+    with graph_lib.name_scope(name, scope_name, []) as scope:
+        shape = _shape(shape)
+        mean = convert(mean, dtype=dtype, name="mean")
+        stddev = convert(stddev, dtype=dtype, name="stddev")
+        key, counter, alg = _key_counter_alg(seed, op_type)
+        rnd = _v2(op_type, shape, key, counter, alg, dtype, None)
+        return _affine(rnd, stddev, mean, scope)
+
+
+def stateless_random_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32,
+                            name=None):
+    """Normal values that depend only on `shape`, `seed` (2 ints) and `dtype` (TF's numbers).
+
+    Example:
+        >>> tf.random.stateless_normal([3], seed=[1, 2], stddev=0.1)
+    """
+    return _stateless_normal("StatelessRandomNormalV2", "stateless_random_normal", shape, seed,
+                             mean, stddev, dtype, name)
+
+
+def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32,
+                               name=None):
+    """Normal values within 2 standard deviations of `mean`, a pure function of `seed`."""
+    return _stateless_normal("StatelessTruncatedNormalV2", "stateless_truncated_normal", shape,
+                             seed, mean, stddev, dtype, name)
+
+
+def _multinomial(logits, num_samples, seed, output_dtype, scope_name, name):
+    with graph_lib.name_scope(name, scope_name, [logits]):
+        logits = convert(logits, name="logits")
+        with graph_lib.name_scope(None, "StatelessMultinomial", []) as scope:
+            num_samples = convert(num_samples, dtype=dtypes.int32, name="num_samples")
+            seed = _seed(seed)
+            output_dtype = dtypes.as_dtype(output_dtype).base_dtype
+            return registry.make_tensor(
+                "StatelessMultinomial", [logits, num_samples, seed],
+                {"T": logits.dtype.base_dtype, "output_dtype": output_dtype,
+                 "Tseed": seed.dtype.base_dtype}, name=scope)
+
+
+def stateless_categorical(logits, num_samples, seed, dtype=dtypes.int64, name=None):
+    """`num_samples` class ids per row of `logits` [batch, classes], a pure function of `seed`
+    (TF's numbers).
+
+    Example:
+        >>> tf.random.stateless_categorical([[0.0, 1.0]], 5, seed=[7, 8])  # shape [1, 5]
+    """
+    return _multinomial(logits, num_samples, seed, dtype, "stateless_categorical", name)
+
+
+def stateless_multinomial(logits, num_samples, seed, output_dtype=dtypes.int64, name=None):
+    """TF 1's deprecated name of `stateless_categorical`."""
+    return _multinomial(logits, num_samples, seed, output_dtype, "stateless_multinomial", name)

@@ -139,11 +139,17 @@ def uniform_int(key, counter, size, lo, hi, dtype, xp):
     return (xp.asarray(lo).astype(xp.int64) + off).astype(dtype)
 
 
+def _f32(fn, x, xp):
+    """`fn` of float32 `x` rounded to float32 through float64: the correctly rounded result
+    that TF's C library `logf` / `sincosf` give (numpy's float32 loops can be 1 ulp off)."""
+    return fn(x.astype(xp.float64)).astype(xp.float32)
+
+
 def _box_muller32(x0, x1, xp):
     u1 = xp.maximum(_unit_float32(x0, xp), xp.float32(1e-7))
     v1 = (2.0 * np.pi * _unit_float32(x1, xp).astype(xp.float64)).astype(xp.float32)
-    u2 = xp.sqrt(xp.float32(-2.0) * xp.log(u1))
-    return xp.sin(v1) * u2, xp.cos(v1) * u2
+    u2 = _f32(xp.sqrt, xp.float32(-2.0) * _f32(xp.log, u1, xp), xp)
+    return _f32(xp.sin, v1, xp) * u2, _f32(xp.cos, v1, xp) * u2
 
 
 def _box_muller64(w, xp):

@@ -106,3 +106,40 @@ def _get_key_counter_alg(op):
 @kernel("StatelessRandomGetAlg")
 def _get_alg(op):
     return lambda: np.int32(sro.PHILOX)
+
+
+def multinomial(logits, num_samples, key, counter):
+    """TF's CPU multinomial on one Philox stream: sample j of row b reads 32-bit words
+    `2 * (b * num_samples + j)` and the next as a double in [0, 1) (TF runs the rows as one
+    shard for batches this small), then takes the class whose running sum of
+    `exp(logit - max)` first exceeds it; non-finite logits get no mass."""
+    logits = np.asarray(logits)
+    batch, classes = logits.shape
+    n_words = 2 * batch * num_samples
+    words = philox.blocks(key, counter, np.arange(-(-n_words // 4), dtype=np.uint64),
+                          np).reshape(-1)[:n_words].reshape(batch, num_samples, 2)
+    unit = philox._unit_float64(words[..., 0], words[..., 1], np)
+    out = np.zeros((batch, num_samples), np.int64)
+    for b in range(batch):
+        row = logits[b]
+        finite = np.isfinite(row)
+        top = float(row[finite].max()) if finite.any() else float(np.finfo(row.dtype).min)
+        mass = np.where(finite, np.exp(row.astype(np.float64) - top), 0.0)
+        cdf = np.cumsum(mass)
+        out[b] = np.searchsorted(cdf, unit[b] * cdf[-1], side="right")
+    return out
+
+
+@kernel("StatelessMultinomial")
+def _stateless_multinomial(op):
+    npd = op._attrs["output_dtype"].as_numpy_dtype
+
+    def run(logits, num_samples, seed):
+        n = int(num_samples)
+        if n < 0:
+            raise ValueError("num_samples should be nonnegative, got %d" % n)
+        if np.asarray(logits).shape[1] == 0 and np.asarray(logits).shape[0]:
+            raise ValueError("num_classes should be positive, got 0")
+        key, counter = philox.seed_to_key_counter(seed, np)
+        return multinomial(logits, n, key, counter).astype(npd)
+    return run
