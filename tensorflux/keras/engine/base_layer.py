@@ -8,8 +8,14 @@ Keras layers differ from `tf.layers` in how they name things, not in their math:
 - updates (BatchNormalization's moving averages) and losses stay on the layer (`layer.updates`,
   `layer.losses`, gathered by `Model`), not in the UPDATE_OPS / REGULARIZATION_LOSSES collections;
 - weight values are read and written in the Keras session (`tf.keras.backend.get_session()`);
-- every call is recorded as a `Node`, which the functional `Model` walks.
+- every call is recorded as a `Node`, which the functional `Model` walks;
+- a layer's `compute_mask` gives its outputs a Keras mask (`Embedding(mask_zero=True)`,
+  `Masking`), kept in a weak table beside the tensor; a later layer whose `call` takes `mask`
+  receives its inputs' masks (an `LSTM` skips padded steps). The mask is not a call argument
+  of the node, so model configs stay as tf_keras writes them.
 """
+
+import weakref
 
 import numpy as np
 
@@ -20,6 +26,27 @@ from tensorflux.keras import backend, initializers, regularizers
 from tensorflux.keras.engine import node as node_lib
 from tensorflux.layers import base as tf_base
 from tensorflux.ops import constant_op, init_ops
+
+_MASKS = weakref.WeakKeyDictionary()   # tensor -> its Keras mask (a bool tensor)
+
+
+def get_mask(tensor):
+    """The Keras mask of `tensor` (what `tensor._keras_mask` is in tf_keras), or None."""
+    try:
+        return _MASKS.get(tensor)
+    except TypeError:
+        return None
+
+
+def _set_masks(tensors, masks):
+    tensors = tensors if isinstance(tensors, (list, tuple)) else [tensors]
+    masks = masks if isinstance(masks, (list, tuple)) else [masks] * len(tensors)
+    for tensor, mask in zip(tensors, masks):
+        if mask is not None:
+            try:
+                _MASKS[tensor] = mask
+            except TypeError:  # not a weak-referencable tensor
+                pass
 
 
 class Layer(tf_base.Layer):
@@ -38,6 +65,9 @@ class Layer(tf_base.Layer):
     _absent_config = {}
     # Whether tf_keras' class has its own `build` (a model config then records `build_config`).
     _records_build_shape = False
+    # Whether the outputs keep the inputs' Keras mask (tf_keras' `supports_masking` of a layer
+    # that works per time step: Dense, Dropout, activations, normalizations).
+    _passes_mask = False
 
     def _init_set_name(self, name):
         if not name:
@@ -109,17 +139,29 @@ class Layer(tf_base.Layer):
             inputs = constant_op.convert_to_tensor(inputs)
         first = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
         g = getattr(first, "graph", None) or graph_lib.get_default_graph()
+        input_mask = _input_masks(inputs)
+        call_kwargs = kwargs
+        if "mask" not in kwargs and input_mask is not None and self._call_accepts("mask"):
+            call_kwargs = dict(kwargs, mask=input_mask)
         with g.as_default(), g.name_scope(self.name):
             tf_base.assert_input_compatibility(self.input_spec, inputs, self.name)
             if not self.built:
                 self._maybe_build(inputs)
-            outputs = self.call(inputs, *args, **kwargs)
+            outputs = self.call(inputs, *args, **call_kwargs)
             if outputs is None:
                 raise ValueError("A layer's `call` method should return a Tensor or a list of "
                                  "Tensors, not None (layer: " + self.name + ").")
             self._handle_activity_regularization(outputs)
+            if input_mask is not None or type(self).compute_mask is not Layer.compute_mask:
+                _set_masks(outputs, self.compute_mask(inputs, call_kwargs.get("mask",
+                                                                                input_mask)))
         node_lib.Node(self, inputs, outputs, args, kwargs)
         return outputs
+
+    def compute_mask(self, inputs, mask=None):
+        """The outputs' mask: the input mask where the layer `supports_masking`, else None
+        (tf_keras raises TypeError for a mask reaching such a layer; tensorflux drops it)."""
+        return mask if self.supports_masking or self._passes_mask else None
 
     def _maybe_build(self, inputs):
         xs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
@@ -189,6 +231,14 @@ class Layer(tf_base.Layer):
 
     def __repr__(self):
         return "<tensorflux.keras.layers.%s object at %#x>" % (type(self).__name__, id(self))
+
+
+def _input_masks(inputs):
+    """The inputs' masks (a list for a list of inputs), None when no input has one."""
+    if isinstance(inputs, (list, tuple)):
+        masks = [get_mask(t) for t in inputs]
+        return masks if any(m is not None for m in masks) else None
+    return get_mask(inputs)
 
 
 def _shapes(tensors):

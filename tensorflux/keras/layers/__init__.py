@@ -89,6 +89,17 @@ from tensorflux.keras.layers.pooling import (
     MaxPooling2D,
     MaxPooling3D,
 )
+from tensorflux.keras.layers.recurrent import (
+    GRU,
+    LSTM,
+    RNN,
+    GRUCell,
+    LSTMCell,
+    Masking,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+)
 from tensorflux.keras.layers.regularization import (
     ActivityRegularization,
     AlphaDropout,
@@ -107,11 +118,14 @@ from tensorflux.keras.layers.reshaping import (
     ZeroPadding1D,
     ZeroPadding3D,
 )
+from tensorflux.keras.layers.wrappers import Bidirectional, TimeDistributed
 
 __all__ = [
     "Activation", "ActivityRegularization", "Add", "AlphaDropout", "Average", "AveragePooling1D",
     "AveragePooling2D", "AveragePooling3D", "AvgPool1D", "AvgPool2D", "AvgPool3D",
-    "BatchNormalization", "Concatenate", "Conv1D", "Conv2D", "Conv2DTranspose", "Conv3D",
+    "BatchNormalization", "Bidirectional", "GRU", "GRUCell", "LSTM", "LSTMCell", "Masking",
+    "RNN", "SimpleRNN", "SimpleRNNCell", "StackedRNNCells", "TimeDistributed",
+    "Concatenate", "Conv1D", "Conv2D", "Conv2DTranspose", "Conv3D",
     "Convolution1D", "Convolution2D", "Convolution2DTranspose", "Convolution3D", "Cropping1D",
     "Cropping2D", "Cropping3D", "Dense", "DepthwiseConv2D", "Dot", "Dropout", "ELU", "Embedding",
     "Flatten", "GaussianDropout", "GaussianNoise", "GlobalAveragePooling1D",

@@ -17,6 +17,8 @@ class ReLU(Layer):
         >>> tf.keras.layers.ReLU(max_value=6.0)(x)
     """
 
+    _passes_mask = True
+
     def __init__(self, max_value=None, negative_slope=0, threshold=0, **kwargs):
         super().__init__(**kwargs)
         self.max_value = max_value
@@ -37,6 +39,8 @@ class ReLU(Layer):
 class LeakyReLU(Layer):
     """`x` for positive inputs, `alpha * x` otherwise (Keras' default `alpha=0.3`)."""
 
+    _passes_mask = True
+
     def __init__(self, alpha=0.3, **kwargs):
         super().__init__(**kwargs)
         self.alpha = float(alpha)
@@ -52,6 +56,8 @@ class LeakyReLU(Layer):
 
 class ELU(Layer):
     """Exponential linear unit with scale `alpha`."""
+
+    _passes_mask = True
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
@@ -76,6 +82,8 @@ class PReLU(Layer):
     Example:
         >>> tf.keras.layers.PReLU(shared_axes=[1, 2])(feature_maps)
     """
+
+    _passes_mask = True
 
     def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None,
                  shared_axes=None, **kwargs):
@@ -118,6 +126,8 @@ class ThresholdedReLU(Layer):
         >>> tf.keras.layers.ThresholdedReLU(theta=0.5)(x)
     """
 
+    _passes_mask = True
+
     def __init__(self, theta=1.0, **kwargs):
         super().__init__(**kwargs)
         if theta is None or theta < 0:
@@ -138,6 +148,8 @@ class ThresholdedReLU(Layer):
 
 class Softmax(Layer):
     """Softmax over `axis`."""
+
+    _passes_mask = True
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)

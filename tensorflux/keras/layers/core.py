@@ -251,6 +251,8 @@ class Activation(Layer):
         >>> tf.keras.layers.Activation("relu")(x)
     """
 
+    _passes_mask = True
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)

@@ -18,8 +18,8 @@ class Embedding(Layer):
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform",
                  embeddings_regularizer=None, activity_regularizer=None,
                  embeddings_constraint=None, mask_zero=False, input_length=None, **kwargs):
-        if "input_shape" not in kwargs and input_length is not None:
-            kwargs["input_shape"] = (input_length,)
+        if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
+            kwargs["input_shape"] = (input_length,)  # as tf_keras: even (None,)
         args = weight_args(embeddings_initializer=embeddings_initializer,
                            embeddings_regularizer=embeddings_regularizer)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
@@ -54,6 +54,12 @@ class Embedding(Layer):
     def _maybe_build(self, inputs):
         self._dtype = self._dtype or "float32"  # the indices' dtype is not the layer's
         super()._maybe_build(inputs)
+
+    def compute_mask(self, inputs, mask=None):
+        """With `mask_zero`, index 0 is padding: the mask is `inputs != 0`."""
+        if not self.mask_zero:
+            return None
+        return math_ops.not_equal(inputs, 0)
 
     def call(self, inputs):
         if inputs.dtype.base_dtype not in (dtypes.int32, dtypes.int64):

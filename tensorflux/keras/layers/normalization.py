@@ -65,6 +65,8 @@ class LayerNormalization(Layer):
         >>> h = tf.keras.layers.LayerNormalization(axis=[1, 2, 3])(images)
     """
 
+    _passes_mask = True
+
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):

@@ -86,6 +86,8 @@ class GaussianNoise(Layer):
         >>> h = tf.keras.layers.GaussianNoise(0.1)(x)
     """
 
+    _passes_mask = True
+
     _records_build_shape = True  # tf_keras' random layers have a `build`
 
     def __init__(self, stddev, seed=None, **kwargs):
@@ -115,6 +117,8 @@ class GaussianDropout(Layer):
     Example:
         >>> h = tf.keras.layers.GaussianDropout(0.2)(h)
     """
+
+    _passes_mask = True
 
     _records_build_shape = True  # tf_keras' random layers have a `build`
 
@@ -150,6 +154,8 @@ class AlphaDropout(Layer):
     Example:
         >>> h = tf.keras.layers.AlphaDropout(0.1)(tf.keras.layers.Dense(64, "selu")(x))
     """
+
+    _passes_mask = True
 
     _records_build_shape = True  # tf_keras' random layers have a `build`
 
@@ -188,6 +194,8 @@ class ActivityRegularization(Layer):
     Example:
         >>> h = tf.keras.layers.ActivityRegularization(l1=1e-4)(h)
     """
+
+    _passes_mask = True
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):  # noqa: E741 - Keras' names
         super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
