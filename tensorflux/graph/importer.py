@@ -40,16 +40,8 @@ def _div_no_nan(inputs, attrs, name):
     return math_ops.div_no_nan(inputs[0], inputs[1], name=name).op
 
 
-def _shape_n(inputs, attrs, name):
-    from tensorflux.ops import array_ops, debug_ops
-
-    out_type = attrs.get("out_type")
-    shapes = [array_ops.shape(x, out_type=out_type) for x in inputs]
-    return debug_ops.identity_n(shapes, name=name)[0].op
-
-
 # TF primitives that tensorflux builds from other ops: op type -> builder(inputs, attrs, name).
-_COMPOSITES = {"DivNoNan": _div_no_nan, "ShapeN": _shape_n}
+_COMPOSITES = {"DivNoNan": _div_no_nan}
 
 
 def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,

@@ -89,3 +89,20 @@ def test_concat_offset():
                                                 tf.constant([4, 5])], {"N": 2}).outputs
         with pytest.raises(tf.errors.InvalidArgumentError, match=r"input\[1,0\] mismatch"):
             sess.run(bad)
+
+
+def test_shape_n_imports_as_the_shape_n_op():
+    """TF's conv gradients hold ShapeN; it imports as tensorflux's ShapeN op (one node, N
+    outputs), not a rebuilt composite."""
+    with tf.Graph().as_default() as g:
+        x = tf.placeholder(tf.float32, [2, 3], name="x")
+        y = tf.placeholder(tf.float32, [None], name="y")
+        tf.shape_n([x, y], name="shapes")
+        gd = g.as_graph_def()
+    with tf.Graph().as_default() as g2:
+        tf.import_graph_def(gd, name="")
+        op = g2.get_operation_by_name("shapes")
+        assert op.type == "ShapeN" and [t.shape.as_list() for t in op.outputs] == [[2], [1]]
+        with tf.Session() as sess:
+            got = sess.run(list(op.outputs), {"x:0": np.zeros((2, 3)), "y:0": [1.0, 2.0]})
+    assert [v.tolist() for v in got] == [[2, 3], [2]]
