@@ -11,7 +11,6 @@ Example:
 """
 
 import os
-import time
 
 from tensorflux import variables as variables_lib
 from tensorflux.graph import dtypes
@@ -20,6 +19,10 @@ from tensorflux.graph.graph import GraphKeys
 from tensorflux.ops import init_ops
 from tensorflux.platform import tf_logging as logging
 from tensorflux.train import saver as saver_lib
+from tensorflux.train.checkpoint_utils import (  # noqa: F401 - slim.evaluation's names too
+    checkpoints_iterator,
+    wait_for_new_checkpoint,
+)
 
 _USE_DEFAULT = 0
 
@@ -83,39 +86,6 @@ def evaluate_once(master, checkpoint_path, logdir, num_evals=1, initial_op=None,
     return _evaluate(checkpoint_path, num_evals, initial_op, initial_op_feed_dict, eval_op,
                      eval_op_feed_dict, final_op, final_op_feed_dict, variables_to_restore,
                      session_config)
-
-
-def wait_for_new_checkpoint(checkpoint_dir, last_checkpoint=None, seconds_to_sleep=1,
-                            timeout=None):
-    """Waits until `checkpoint_dir` has a checkpoint other than `last_checkpoint`; returns its
-    path, or None after `timeout` seconds."""
-    stop_time = time.time() + timeout if timeout is not None else None
-    while True:
-        checkpoint_path = saver_lib.latest_checkpoint(checkpoint_dir)
-        if checkpoint_path is not None and checkpoint_path != last_checkpoint:
-            return checkpoint_path
-        if stop_time is not None and time.time() + seconds_to_sleep > stop_time:
-            return None
-        time.sleep(seconds_to_sleep)
-
-
-def checkpoints_iterator(checkpoint_dir, min_interval_secs=0, timeout=None, timeout_fn=None):
-    """Yields each new checkpoint of `checkpoint_dir`, at most one per `min_interval_secs`,
-    until none arrives for `timeout` seconds (and `timeout_fn`, if given, returns True)."""
-    checkpoint_path = None
-    while True:
-        new_checkpoint = wait_for_new_checkpoint(checkpoint_dir, checkpoint_path,
-                                                 timeout=timeout)
-        if new_checkpoint is None:
-            if not timeout_fn or timeout_fn():
-                return
-            continue
-        start = time.time()
-        checkpoint_path = new_checkpoint
-        yield checkpoint_path
-        time_to_next_eval = start + min_interval_secs - time.time()
-        if time_to_next_eval > 0:
-            time.sleep(time_to_next_eval)
 
 
 def evaluation_loop(master, checkpoint_dir, logdir, num_evals=1, initial_op=None,
