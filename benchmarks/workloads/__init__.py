@@ -20,7 +20,8 @@ its own `VARIANTS` (peer -> names); any other variant is reported as not impleme
 device raises `Unsupported`.
 """
 
-WORKLOADS = ("overhead", "cnn_train", "resnet50_infer", "resnet50_train", "augment")
+WORKLOADS = ("overhead", "cnn_train", "resnet50_infer", "resnet50_train", "augment",
+             "mobilenet_infer")
 PEERS = ("tensorflux", "tensorflow", "torch", "jax")
 VARIANTS = {"tensorflux": ("mixed", "serial", "nchw"), "tensorflow": ("mixed", "serial", "nchw"),
             "torch": ("bf16",)}
