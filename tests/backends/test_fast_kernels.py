@@ -563,8 +563,8 @@ def test_fused_conv_bias_relu_matches_reference(monkeypatch, fmt, bias_kind):
     out = tf.nn.relu(y)
     biases = []
     fwd = onednn_conv.forward
-    monkeypatch.setattr(onednn_conv, "forward",
-                        lambda *a: biases.append(a[6] if len(a) > 6 else None) or fwd(*a))
+    monkeypatch.setattr(onednn_conv, "forward", lambda *a, **kw: biases.append(
+        a[6] if len(a) > 6 else None) or fwd(*a, **kw))
     fast, ref = run_modes(monkeypatch, [out], {x: _rand(rng, *shape)})
     assert_close(fast, ref)
     assert fast[0].flags.c_contiguous

@@ -7,6 +7,7 @@ input gradient multiplies by the transposed filter and scatters the columns back
 only over the kernel window; the filter gradient is `cols^T @ dy`.
 """
 
+import functools
 import itertools
 
 import numpy as np
@@ -231,7 +232,7 @@ def fast_conv_forward(rt, x, w, geo, bias=None, add_to=None, relu=False, into_ad
         return None
     return onednn_conv.forward(rt, onednn_prims.as_usable(x), onednn_prims.as_usable(w), geom,
                                out_shape, geo.channels_first, bias, add_to, relu, into_add_to,
-                               depthwise)
+                               depthwise=depthwise)
 
 
 def fused_bias_kernel(conv, bias_op=None):
@@ -266,28 +267,33 @@ def fused_bias_kernel(conv, bias_op=None):
     return run
 
 
-def fast_conv_backprop_input(rt, in_shape, w, dy, geo):
+def fast_conv_backprop_input(rt, in_shape, w, dy, geo, depthwise=False):
     ks, (c, o) = w.shape[:-2], w.shape[-2:]
     _check_depth(in_shape[-1], c)
+    if depthwise:
+        o = c * o
     g = _fast_geometry(geo, in_shape[1:-1], ks)
     if g is None or in_shape[0] == 0 or o == 0 or c == 0:
         return None
     out, geom = g
     _check_out(dy, in_shape, out, o)
     return onednn_conv.backward_data(rt, tuple(in_shape), onednn_prims.as_usable(w),
-                                     onednn_prims.as_usable(dy), geom, geo.channels_first)
+                                     onednn_prims.as_usable(dy), geom, geo.channels_first,
+                                     depthwise=depthwise)
 
 
-def fast_conv_backprop_filter(rt, x, w_shape, dy, geo):
+def fast_conv_backprop_filter(rt, x, w_shape, dy, geo, depthwise=False):
     ks, (c, o) = tuple(w_shape[:-2]), tuple(w_shape[-2:])
     _check_depth(x.shape[-1], c)
+    if depthwise:
+        o = c * o
     g = _fast_geometry(geo, x.shape[1:-1], ks)
     if g is None or x.shape[0] == 0 or o == 0 or c == 0:
         return None
     out, geom = g
     _check_out(dy, x.shape, out, o)
     return onednn_conv.backward_weights(rt, onednn_prims.as_usable(x), w_shape,
-                                        onednn_prims.as_usable(dy), geom)
+                                        onednn_prims.as_usable(dy), geom, depthwise=depthwise)
 
 
 def _fast(rt, fn, *args):
@@ -403,42 +409,10 @@ def depthwise_backprop_filter(x, w_shape, dy, geo):
     return dw
 
 
-def fast_depthwise_forward(rt, x, w, geo):
-    """oneDNN grouped convolution for a depthwise `[KH, KW, C, M]` filter; None if not handled."""
-    ks, (c, m) = w.shape[:2], w.shape[2:]
-    _check_depth(x.shape[-1], c)
-    g = _fast_geometry(geo, x.shape[1:-1], ks)
-    if g is None or x.shape[0] == 0 or c * m == 0:
-        return None
-    out, geom = g
-    return onednn_conv.forward(rt, onednn_prims.as_usable(x), onednn_prims.as_usable(w), geom,
-                               (x.shape[0],) + tuple(out) + (c * m,), geo.channels_first,
-                               depthwise=True)
-
-
-def fast_depthwise_backprop_input(rt, in_shape, w, dy, geo):
-    ks, (c, m) = w.shape[:2], w.shape[2:]
-    _check_depth(in_shape[-1], c)
-    g = _fast_geometry(geo, in_shape[1:-1], ks)
-    if g is None or in_shape[0] == 0 or c * m == 0:
-        return None
-    out, geom = g
-    _check_out(dy, in_shape, out, c * m)
-    return onednn_conv.backward_data(rt, tuple(in_shape), onednn_prims.as_usable(w),
-                                     onednn_prims.as_usable(dy), geom, geo.channels_first,
-                                     depthwise=True)
-
-
-def fast_depthwise_backprop_filter(rt, x, w_shape, dy, geo):
-    ks, (c, m) = tuple(w_shape[:2]), tuple(w_shape[2:])
-    _check_depth(x.shape[-1], c)
-    g = _fast_geometry(geo, x.shape[1:-1], ks)
-    if g is None or x.shape[0] == 0 or c * m == 0:
-        return None
-    out, geom = g
-    _check_out(dy, x.shape, out, c * m)
-    return onednn_conv.backward_weights(rt, onednn_prims.as_usable(x), w_shape,
-                                        onednn_prims.as_usable(dy), geom, depthwise=True)
+# Depthwise convolutions on oneDNN: the same calls with the filter as a grouped one.
+fast_depthwise_forward = functools.partial(fast_conv_forward, depthwise=True)
+fast_depthwise_backprop_input = functools.partial(fast_conv_backprop_input, depthwise=True)
+fast_depthwise_backprop_filter = functools.partial(fast_conv_backprop_filter, depthwise=True)
 
 
 kernel("DepthwiseConv2dNative")(_forward_kernel(4, depthwise_forward, fast_depthwise_forward))
