@@ -34,15 +34,7 @@ _MERGE = ("Merge", "RefMerge")
 _SWITCH = ("Switch", "RefSwitch")
 
 
-def _split(name):
-    """`"^a"` -> ("a", -1); `"a:1"` -> ("a", 1); `"a"` -> ("a", 0)."""
-    if name.startswith("^"):
-        return name[1:], -1
-    if ":" in name:
-        op_name, idx = name.rsplit(":", 1)
-        if idx.isdigit():
-            return op_name, int(idx)
-    return name, 0
+_split = graph_protos.split_input
 
 
 def _frame_name(node):

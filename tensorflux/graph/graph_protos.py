@@ -315,6 +315,18 @@ class SavedModel(Message):
               Field("meta_graphs", 2, MetaGraphDef, repeated=True))
 
 
+def split_input(name):
+    """A NodeDef input as (node name, output index): `"^a"` -> ("a", -1) for a control input,
+    `"a:1"` -> ("a", 1), `"a"` -> ("a", 0)."""
+    if name.startswith("^"):
+        return name[1:], -1
+    if ":" in name:
+        op_name, idx = name.rsplit(":", 1)
+        if idx.isdigit():
+            return op_name, int(idx)
+    return name, 0
+
+
 def as_graph_def_message(graph_def):
     """`graph_def` as a `GraphDef` message (from a message, bytes, or any object that has
     `SerializeToString`, like the view `Graph.as_graph_def()` returns)."""

@@ -130,15 +130,7 @@ def _as_tensor(value, key):
     return value
 
 
-def _split_input(name):
-    """`"^a"` -> ("a", -1); `"a:1"` -> ("a", 1); `"a"` -> ("a", 0)."""
-    if name.startswith("^"):
-        return name[1:], -1
-    if ":" in name:
-        op_name, idx = name.rsplit(":", 1)
-        if idx.isdigit():
-            return op_name, int(idx)
-    return name, 0
+_split_input = graph_protos.split_input
 
 
 def check_op_type(node, library, where=None):

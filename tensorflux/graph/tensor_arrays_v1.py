@@ -29,14 +29,7 @@ _PLUMBING = {"Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "RefNextIt
              "Merge", "RefMerge", "Switch", "RefSwitch", "Identity", "RefIdentity"}
 
 
-def _split(name):
-    if name.startswith("^"):
-        return name[1:], -1
-    if ":" in name:
-        op_name, idx = name.rsplit(":", 1)
-        if idx.isdigit():
-            return op_name, int(idx)
-    return name, 0
+_split = graph_protos.split_input
 
 
 def _const(name, values, anchor):
