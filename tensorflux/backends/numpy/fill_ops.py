@@ -22,12 +22,8 @@ def _zeros_like(op):
     if op.inputs[0].dtype.base_dtype.name == "variant":  # a TensorList, or an Optional (TF 2
         from tensorflux.backends.numpy import list_ops, optional_ops  # cond gradients)
 
-        def run(x):
-            v = x.item() if isinstance(x, np.ndarray) and x.dtype == object else x
-            if isinstance(v, list_ops.TensorList):
-                return list_ops.zeros_like(v)
-            return optional_ops.zeros_like(x)
-        return run
+        return lambda x: (list_ops.zeros_like(x) if list_ops.is_list(x) else
+                          optional_ops.zeros_like(x))
     return lambda x: np.zeros_like(x)
 
 

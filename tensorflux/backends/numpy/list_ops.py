@@ -82,12 +82,15 @@ def zeros_like(lst):
                       lst.dtype, lst.shape)
 
 
+def is_list(v):
+    """Whether `v` is a list value (possibly constant-folded into a 0-d object array)."""
+    return isinstance(v, TensorList) or (isinstance(v, np.ndarray) and v.dtype == object and
+                                         v.ndim == 0 and isinstance(v.item(), TensorList))
+
+
 def zeros_like_value(v):
     """`np.zeros_like` that also takes list values (the control-flow gradient kernels')."""
-    if isinstance(v, TensorList) or (isinstance(v, np.ndarray) and v.dtype == object and
-                                     v.ndim == 0 and isinstance(v.item(), TensorList)):
-        return zeros_like(v)
-    return np.zeros_like(v)
+    return zeros_like(v) if is_list(v) else np.zeros_like(v)
 
 
 def _index(lst, index, what="access"):
