@@ -41,13 +41,19 @@ def _momentum(attrs, var, accum, lr, grad, momentum):
     return {"var": var, "accum": accum}
 
 
+def _adam_scalars(dtype, lr, beta1_power, beta2_power, beta1, beta2):
+    """Adam's step size and (1 - beta1), (1 - beta2), in the variable's dtype: one formula for
+    the reference rule and both fast paths, which must agree bit for bit."""
+    one = np.ones((), dtype)
+    return (lr * np.sqrt(one - beta2_power) / (one - beta1_power), one - beta1, one - beta2)
+
+
 def _adam(attrs, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad):
-    one = np.ones((), var.dtype)
-    alpha = lr * np.sqrt(one - beta2_power) / (one - beta1_power)
-    m = m + (grad - m) * (one - beta1)
-    v = v + (np.square(grad) - v) * (one - beta2)
+    alpha, b1c, b2c = _adam_scalars(var.dtype, lr, beta1_power, beta2_power, beta1, beta2)
+    m = m + (grad - m) * b1c
+    v = v + (np.square(grad) - v) * b2c
     if attrs.get("use_nesterov"):
-        var = var - (m * beta1 + (one - beta1) * grad) * alpha / (np.sqrt(v) + epsilon)
+        var = var - (m * beta1 + b1c * grad) * alpha / (np.sqrt(v) + epsilon)
     else:
         var = var - (m * alpha) / (np.sqrt(v) + epsilon)
     return {"var": var, "m": m, "v": v}
@@ -229,9 +235,9 @@ def _fast_momentum(attrs, cur, inp, out, chunks):
 def _fast_adam(attrs, cur, inp, out, chunks):
     var, m, v = cur["var"], cur["m"], cur["v"]
     grad = inp["grad"]
-    one = np.ones((), var.dtype)
-    alpha = inp["lr"] * np.sqrt(one - inp["beta2_power"]) / (one - inp["beta1_power"])
-    b1c, b2c, eps = one - inp["beta1"], one - inp["beta2"], inp["epsilon"]
+    alpha, b1c, b2c = _adam_scalars(var.dtype, inp["lr"], inp["beta1_power"],
+                                    inp["beta2_power"], inp["beta1"], inp["beta2"])
+    eps = inp["epsilon"]
     nvar, nm, nv = out["var"], out["m"], out["v"]
     t = np.empty(_CHUNK, var.dtype)
     u = np.empty(_CHUNK, var.dtype)
@@ -267,11 +273,10 @@ def _run_compiled(op_type, attrs, cur, inp, out, n):
         fn = jit_loops.loop("adam", var.dtype)
         if fn is None:
             return False
-        one = np.ones((), var.dtype)
-        alpha = inp["lr"] * np.sqrt(one - inp["beta2_power"]) / (one - inp["beta1_power"])
-        args = (var, cur["m"], cur["v"], inp["grad"], scalar(alpha), scalar(one - inp["beta1"]),
-                scalar(one - inp["beta2"]), scalar(inp["epsilon"]), out["var"], out["m"],
-                out["v"])
+        alpha, b1c, b2c = _adam_scalars(var.dtype, inp["lr"], inp["beta1_power"],
+                                        inp["beta2_power"], inp["beta1"], inp["beta2"])
+        args = (var, cur["m"], cur["v"], inp["grad"], scalar(alpha), scalar(b1c), scalar(b2c),
+                scalar(inp["epsilon"]), out["var"], out["m"], out["v"])
     elif op_type == "ApplyMomentum":
         fn = jit_loops.loop("momentum_nesterov" if attrs.get("use_nesterov") else "momentum",
                             var.dtype)
