@@ -158,7 +158,7 @@ def available_devices(config=None):
     return device_lib.device_names(config)
 
 
-def place(ops, config, backend="numpy", logged=None):
+def place(ops, config, backend="numpy", logged=None, devices=None):
     """Maps each op onto an available device (TF's placement rules); returns {op: device}.
 
     - An op without a device request goes to the default device: GPU:0 when a GPU exists and
@@ -176,8 +176,11 @@ def place(ops, config, backend="numpy", logged=None):
     - `log_device_placement` prints TF's `name: (Type): device` lines (stdout, and stderr as
       TF's INFO log), each op once per `logged` set (one per session).
     """
-    need_gpu = backend == "xla" or any("GPU" in op.device.upper() for op in ops)
-    avail = device_lib.device_names(config, need_gpu)
+    if devices is not None:  # a task of a cluster: its devices, the first the default
+        need_gpu, avail = False, list(devices)
+    else:
+        need_gpu = backend == "xla" or any("GPU" in op.device.upper() for op in ops)
+        avail = device_lib.device_names(config, need_gpu)
     cpu_default = default = avail[0]
     if need_gpu:
         default = next((d for d in avail if "/device:GPU:" in d), default)
@@ -188,7 +191,10 @@ def place(ops, config, backend="numpy", logged=None):
     soft = bool(config is not None and config.allow_soft_placement)
     placed = {}
     deferred = []
+    pinned = set()  # a distributed plan's ops that stay with their variable
     for members, outside in _colocation_groups(ops):
+        if devices is not None and any(op.type in _VARIABLE_OPS for op in members + outside):
+            pinned.update(members)
         if len(members) == 1 and not outside:
             op = members[0]
             if not op.device:
@@ -207,13 +213,15 @@ def place(ops, config, backend="numpy", logged=None):
         where = {placed[c] for t in op._outputs for c in t._consumers if c in placed}
         placed[op] = where.pop() if len(where) == 1 else default
     if len(set(placed.values())) > 1 and _has_control_flow(ops):
-        placed = dict.fromkeys(placed, default)
+        # Across tasks, variables (and the ops they are colocated with) stay on their task.
+        placed = {op: dev if op in pinned else default for op, dev in placed.items()}
     if config is not None and config.log_device_placement:
         _log_placement(ops, placed, logged)
     return placed
 
 
 _PLAN_LEVEL = frozenset(("VariableV2", "Placeholder", "Const", "NoOp"))
+_VARIABLE_OPS = frozenset(("VariableV2", "VarHandleOp"))
 
 
 def _has_control_flow(ops):
@@ -325,8 +333,8 @@ def _place_one(op, avail, soft, default=None):
     spec = device_spec.DeviceSpec.from_string(op.device)
     for name in ([default] if default else []) + avail:
         cand = device_spec.DeviceSpec.from_string(name)
-        if (spec.job in (None, "localhost") and spec.replica in (None, 0)
-                and spec.task in (None, 0)
+        if (spec.job in (None, cand.job) and spec.replica in (None, cand.replica)
+                and spec.task in (None, cand.task)
                 and (spec.device_type is None or spec.device_type == cand.device_type)
                 and (spec.device_index is None or spec.device_index == cand.device_index)):
             return name

@@ -68,6 +68,12 @@ class BaseSession:
         self._default_ctx = None
         self._graph_ctx = None
         self._logged = set()  # ops whose placement log_device_placement already printed
+        self._devices = None  # the devices to place on (None: this process's)
+        self._master = None  # a distributed session's master (distributed/master.py)
+        if target:
+            from tensorflux.distributed import master
+
+            self._master = master.connect(target, self._config)
 
     # --- properties ---------------------------------------------------------------------
     @property
@@ -226,7 +232,30 @@ class BaseSession:
                 runner = self._runners[key] = self._new_runner(elements, feed_tensors)
             return runner
 
-    def _new_runner(self, elements, feed_tensors):
+    def _partition_runner(self, ops, feeds, fetches):
+        """The runner of one partition of a distributed step (distributed/worker.py): the ops
+        named `ops`, in that order, fed the tensors named `feeds`, fetching those named
+        `fetches`; ops that nothing in the partition reads are its targets."""
+        key = ("partition", ops, feeds, fetches)
+        runner = self._runners.get(key)
+        if runner is not None:
+            return runner
+        with self._compile_lock:
+            g = self._graph
+            op_list = [g.get_operation_by_name(n) for n in ops]
+            fetch_tensors = [g.get_tensor_by_name(n) for n in fetches]
+            fetched = {t.op for t in fetch_tensors}
+            inside = set(op_list)
+            read = {t.op for op in op_list for t in op._inputs} | {
+                c for op in op_list for c in op._control_inputs}
+            targets = [op for op in op_list if op not in read and op not in fetched]
+            feed_tensors = tuple(g.get_tensor_by_name(n) for n in feeds)
+            runner = self._new_runner(fetch_tensors + targets, feed_tensors,
+                                      ops=[op for op in op_list if op in inside])
+            self._runners[key] = runner
+        return runner
+
+    def _new_runner(self, elements, feed_tensors, ops=None):
         fetches, targets, layout = [], [], []
         index = {}
         for el in elements:
@@ -238,14 +267,19 @@ class BaseSession:
                     index[el] = len(fetches)
                     fetches.append(el)
                 layout.append(index[el])
-        ops = plan_lib.prune(fetches, targets, feed_tensors)
+        if ops is None:
+            ops = plan_lib.prune(fetches, targets, feed_tensors)
+        if self._master is not None:
+            return self._master.runner(self._graph, ops, feed_tensors, fetches, targets,
+                                       tuple(layout), self._logged)
         for op in ops:
             if op.type == "Placeholder":  # unfed: fail before anything runs
                 raise array_ops.unfed_placeholder_error(op)
         from tensorflux.passes import pipeline
 
         # Place before the passes (as TF does): a folded op must still fail on a bad device.
-        placed = plan_lib.place(ops, self._config, self._backend_name, self._logged)
+        placed = plan_lib.place(ops, self._config, self._backend_name, self._logged,
+                                devices=self._devices)
         plan = plan_lib.Plan(ops, feed_tensors, fetches, targets, devices=placed)
         plan = pipeline.run(plan, self._config)
         if plan_lib.debug_enabled():
@@ -336,6 +370,8 @@ class BaseSession:
 
     # --- hooks for the Saver and initializers -------------------------------------------------
     def _variable_value(self, key):
+        if self._master is not None:  # the task that holds the variable has its value
+            return self._master.read_variable(self._graph, key)
         try:
             return self._state.variables[key]
         except KeyError:
@@ -343,6 +379,9 @@ class BaseSession:
                 None, None, "Attempting to use uninitialized value %s" % key) from None
 
     def _set_variable_values(self, values):
+        if self._master is not None:
+            self._master.assign_variables(self._graph, values)
+            return
         self._state.variables.update(values)
 
 
@@ -554,7 +593,13 @@ class Session(BaseSession):
 
     @staticmethod
     def reset(target, containers=None, config=None):
-        pass
+        """Clears the state (variables, queues) of every task of `target`'s cluster, as TF's
+        `Session.reset` clears their resource containers. Sessions on them see it at once."""
+        if not target:
+            return
+        from tensorflux.distributed import master
+
+        master.connect(target, config).reset(containers)
 
 
 class InteractiveSession(BaseSession):

@@ -93,14 +93,15 @@ class Graph:
         control = [c for c in self._scopes.current_control_inputs()
                    if all(c is not t._op for t in inputs)]
         op = Operation(self, name, op_type, inputs, attrs, "", control, op_def)
+        outputs = op_def.infer(op) if op_def is not None else []
+        op._outputs = [Tensor(op, i, dt, shp) for i, (dt, shp) in enumerate(outputs)]
+        # After the outputs exist: a device function may look at them (TF's byte_size_load_fn).
         op._device = self._scopes.current_device(op)
         if self._scopes.colocation:
             loc = self._scopes.colocation[-1]
             op._colocation = loc._colocation or loc.name
             if loc.device:
                 op._device = loc.device
-        outputs = op_def.infer(op) if op_def is not None else []
-        op._outputs = [Tensor(op, i, dt, shp) for i, (dt, shp) in enumerate(outputs)]
         for t in inputs:
             t._consumers.append(op)
         for c in control:
@@ -175,11 +176,15 @@ class Graph:
             op = op._as_graph_element()
         if isinstance(op, Tensor):
             op = op.op
+        # As TF: device scopes and functions from outside do not apply inside (a device
+        # function, e.g. a ps strategy, is not even called); scopes opened inside do.
+        outer_devices, self._scopes.devices = self._scopes.devices, []
         self._scopes.colocation.append(op)
         try:
             yield
         finally:
             self._scopes.colocation.pop()
+            self._scopes.devices = outer_devices
 
     def control_dependencies(self, control_inputs):
         """Ops created inside run after `control_inputs` (`None` clears the outer ones)."""

@@ -206,3 +206,13 @@ def test_src_dir_path(relative_path):
 
 Benchmark = object
 StubOutForTesting = None
+
+
+def create_local_cluster(num_workers, num_ps, protocol="grpc", worker_config=None,
+                         ps_config=None):
+    """Starts `num_workers` worker and `num_ps` ps servers of one cluster on unused localhost
+    ports; returns (worker servers, ps servers) (TF's `tf.test.create_local_cluster`)."""
+    from tensorflux.distributed import server
+
+    return server.create_local_cluster(num_workers, num_ps, protocol, worker_config,
+                                       ps_config)

@@ -117,3 +117,9 @@ from tensorflux.train.training_util import (
     get_or_create_global_step,
     global_step,
 )
+
+# isort: split
+# --- distributed: cluster descriptions, replica placement ---
+from tensorflux.distributed.cluster import ClusterDef, ClusterSpec, JobDef, ServerDef
+from tensorflux.distributed.device_setter import replica_device_setter
+from tensorflux.distributed.server import Server

@@ -339,6 +339,25 @@ def test_optimizer_updates_are_bitwise_the_references(monkeypatch, opt_fn, split
     assert all(used) and len(used) == (10 if split == "compiled" else 0)
 
 
+@pytest.mark.parametrize("op_type", ["ApplyGradientDescent", "ApplyMomentum", "ApplyAdam"])
+def test_scalar_variable_updates_take_zero_dim_arrays(monkeypatch, op_type):
+    """A 0-d gradient array (what a distributed task receives for a scalar variable) takes
+    the reference rule: the fast rules slice their arrays."""
+    monkeypatch.setenv("TENSORFLUX_KERNELS", "fast")
+    opt = {"ApplyGradientDescent": tf.train.GradientDescentOptimizer(0.1),
+           "ApplyMomentum": tf.train.MomentumOptimizer(0.1, 0.9),
+           "ApplyAdam": tf.train.AdamOptimizer(0.1)}[op_type]
+    with tf.Graph().as_default():
+        v = tf.Variable(2.0, name="v")
+        g = tf.placeholder(tf.float32, [])
+        train = opt.apply_gradients([(g, v)])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            sess.run(train, {g: np.array(1.0, np.float32)})
+            got = sess.run(v)
+    assert got == np.float32(1.9) if op_type != "ApplyAdam" else abs(got - 1.9) < 1e-6
+
+
 def test_numba_compiles_every_optimizer_loop():
     """The `test` extra installs numba (the `fast` extra's single-pass optimizer updates)."""
     for rule in jit_loops._PYTHON:

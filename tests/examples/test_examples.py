@@ -23,6 +23,7 @@ EXPECTED = {
                            "Model restored.", "v1 : [1. 1. 1.]", "v2 : [0. 0. 0. 0. 0.]"],
     "08_cnn_layers.py": ["(?, 28, 28, 32) (?, 14, 14, 32) (?, 14, 14, 32) (?, 28, 28, 8)",
                          "conv2d/kernel:0", "step 4 loss"],
+    "11_distributed_training.py": ["workers exited with [0, 0]", "worker 0:", "worker 1:"],
     "09_batch_norm.py": ["[-1.2238274  0.         1.2238274]",
                          "[-0.7356431   0.39381903  1.5232811 ]"],
 }

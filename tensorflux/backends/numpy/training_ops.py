@@ -303,8 +303,8 @@ def _fast_ok(attrs, cur, inputs, gname):
     if attrs.get("use_nesterov") and "m" in cur:
         return False  # Nesterov Adam: reference only
     var = cur["var"]
-    if var.dtype not in (np.float32, np.float64) or var.size == 0:
-        return False
+    if var.dtype not in (np.float32, np.float64) or var.ndim == 0 or var.size == 0:
+        return False  # (a scalar gains nothing, and its 0-d arrays cannot be sliced)
     for a in cur.values():
         if type(a) is not np.ndarray or a.dtype != var.dtype or not a.flags.c_contiguous:
             return False

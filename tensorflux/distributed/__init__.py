@@ -1,0 +1,1 @@
+"""Distributed execution: cluster descriptions, device placement for replicas, servers."""

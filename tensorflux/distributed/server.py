@@ -1,0 +1,327 @@
+"""`tf.train.Server`: one task of a cluster, serving its runtime (worker.py) over gRPC.
+
+gRPC is the engine, as in TF: a task listens at its ClusterSpec address, and masters
+(distributed sessions, master.py) in any process reach it there; `server.target`
+("grpc://host:port") is what `tf.Session(target)` and `MonitoredTrainingSession(master=...)`
+take. Methods carry protocol.py's messages as bytes through gRPC's generic handlers, so no
+code is generated. grpcio is the `distributed` extra, imported when a server or a remote
+session is first made.
+
+Example:
+    >>> cluster = tf.train.ClusterSpec({"ps": ["localhost:2222"], "worker": ["localhost:2223"]})
+    >>> server = tf.train.Server(cluster, job_name="ps", task_index=0)
+    >>> server.join()  # serves until the process ends
+"""
+
+import concurrent.futures
+import logging
+import socket
+import threading
+import time
+import weakref
+
+from tensorflux import errors
+from tensorflux.distributed import cluster as cluster_lib
+from tensorflux.distributed import protocol as wire_protocol
+from tensorflux.distributed.worker import Worker
+
+_servers = weakref.WeakValueDictionary()  # target -> the Server of this process serving it
+_lock = threading.Lock()
+_log = logging.getLogger("tensorflux")
+
+
+def local_server(target):
+    """The Server of this process whose target is `target`, or None."""
+    return _servers.get(target)
+
+
+def _grpc():
+    try:
+        import grpc
+    except ImportError:
+        raise ImportError("Distributed TensorFlow needs grpcio: pip install "
+                          "'tensorflux[distributed]'") from None
+    return grpc
+
+
+class Server:
+    """An in-process server: one task of a cluster (TF's `tf.train.Server`).
+
+    Args:
+        server_or_cluster_def: A `tf.train.ServerDef`, `ClusterDef` or `ClusterSpec` (or a
+            dict a ClusterSpec takes).
+        job_name, task_index, protocol: override or complete the definition; a job with one
+            task needs no `task_index`, a cluster with one job no `job_name`.
+        config: the default `ConfigProto` of the sessions that run partitions here.
+        start: start serving now (the default).
+    """
+
+    def __init__(self, server_or_cluster_def, job_name=None, task_index=None, protocol=None,
+                 config=None, start=True):
+        self._server_def = _make_server_def(server_or_cluster_def, job_name, task_index,
+                                            protocol, config)
+        sd = self._server_def
+        if sd.protocol != "grpc":
+            raise errors.InvalidArgumentError(
+                None, None, "Could not start server because protocol %s is not supported; "
+                "tensorflux serves grpc" % sd.protocol)
+        self._cluster = cluster_lib.ClusterSpec(sd.cluster)
+        try:
+            address = self._cluster.task_address(sd.job_name, sd.task_index)
+        except ValueError as e:
+            raise errors.InvalidArgumentError(None, None, str(e)) from None
+        self._host, _, port = address.rpartition(":")
+        self._worker = Worker(sd.job_name, sd.task_index, config)
+        self._worker.cluster = self._cluster
+        grpc = _grpc()
+        self._grpc = grpc.server(concurrent.futures.ThreadPoolExecutor(max_workers=16),
+                                 options=wire_protocol.CHANNEL_OPTIONS)
+        self._grpc.add_generic_rpc_handlers([_handler(grpc, self._worker)])
+        bind = "%s:%s" % (self._host, port) if self._host in ("localhost", "127.0.0.1") \
+            else "[::]:%s" % port
+        try:
+            self._port = self._grpc.add_insecure_port(bind)
+        except RuntimeError:
+            self._port = 0
+        if not self._port:
+            raise errors.UnknownError(None, None, "Could not start gRPC server: %s: address "
+                                      "already in use or unavailable" % address)
+        self._started = False
+        self._stopped = threading.Event()
+        with _lock:
+            _servers[self.target] = self
+        if start:
+            self.start()
+
+    @staticmethod
+    def create_local_server(config=None, start=True):
+        """A server of a one-task cluster on an unused port of localhost."""
+        return Server({"localhost": ["localhost:0"]}, protocol="grpc", config=config,
+                      start=start)
+
+    @property
+    def server_def(self):
+        return self._server_def
+
+    @property
+    def target(self):
+        """The session target of this server: "grpc://host:port"."""
+        return "grpc://%s:%d" % (self._host, self._port)
+
+    def start(self):
+        if not self._started:
+            self._grpc.start()
+            self._started = True
+
+    def join(self):
+        """Blocks until the server shuts down (for a ps task: until the process ends)."""
+        self.start()
+        self._stopped.wait()
+
+    def _stop(self):
+        """Stops serving (tests; TF's servers stop only with their process)."""
+        self._grpc.stop(None)
+        self._stopped.set()
+        with _lock:
+            if _servers.get(self.target) is self:
+                del _servers[self.target]
+
+
+def _make_server_def(server_or_cluster_def, job_name, task_index, protocol, config):
+    """A ServerDef from the arguments of `Server` (TF's rules and messages)."""
+    if isinstance(server_or_cluster_def, cluster_lib.ServerDef):
+        sd = cluster_lib.ServerDef.FromString(server_or_cluster_def.SerializeToString())
+        if job_name is not None:
+            sd.job_name = job_name
+        if task_index is not None:
+            sd.task_index = task_index
+        if protocol is not None:
+            sd.protocol = protocol
+        return sd
+    try:
+        spec = cluster_lib.ClusterSpec(server_or_cluster_def)
+    except TypeError:
+        raise TypeError("Could not convert `server_or_cluster_def` to a `tf.train.ServerDef` "
+                        "or `tf.train.ClusterSpec`.") from None
+    if job_name is None:
+        if len(spec.jobs) != 1:
+            raise ValueError("Must specify an explicit `job_name`.")
+        job_name = spec.jobs[0]
+    if task_index is None:
+        indices = spec.task_indices(job_name)
+        if len(indices) != 1:
+            raise ValueError("Must specify an explicit `task_index`.")
+        task_index = indices[0]
+    return cluster_lib.ServerDef(cluster=spec.as_cluster_def(), job_name=job_name,
+                                 task_index=task_index, protocol=protocol or "grpc")
+
+
+def create_local_cluster(num_workers, num_ps, protocol="grpc", worker_config=None,
+                         ps_config=None):
+    """`tf.test.create_local_cluster`: servers of a cluster on unused localhost ports.
+
+    Returns:
+        (worker servers, ps servers), started.
+    """
+    ports = [_unused_port() for _ in range(num_workers + num_ps)]
+    spec = {"worker": ["localhost:%d" % p for p in ports[:num_workers]]}
+    if num_ps > 0:
+        spec["ps"] = ["localhost:%d" % p for p in ports[num_workers:]]
+    cluster = cluster_lib.ClusterSpec(spec)
+    workers = [Server(cluster, "worker", i, protocol=protocol, config=worker_config)
+               for i in range(num_workers)]
+    ps = [Server(cluster, "ps", i, protocol=protocol, config=ps_config)
+          for i in range(num_ps)]
+    return workers, ps
+
+
+def _unused_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("localhost", 0))
+        return s.getsockname()[1]
+
+
+# --- the service -------------------------------------------------------------------------------
+def _handler(grpc, worker):
+    """gRPC's generic handler for the worker service's methods, each bytes -> bytes."""
+
+    def status(data, context):
+        cluster_def = worker.cluster.as_cluster_def().SerializeToString()
+        return wire_protocol.StatusResponse(
+            cluster_def=cluster_def, job_name=worker.job_name, task_index=worker.task_index,
+            device=list(worker.devices)).SerializeToString()
+
+    def register(data, context):
+        req = wire_protocol.RegisterGraphRequest.FromString(data)
+        return wire_protocol.RegisterGraphResponse(
+            graph_handle=worker.register_graph(req.graph_def)).SerializeToString()
+
+    def run(data, context):
+        req = wire_protocol.RunGraphRequest.FromString(data)
+        resp = wire_protocol.RunGraphResponse()
+        try:
+            feeds = [(n.name, wire_protocol.decode(n)) for n in req.send]
+            values = worker.run_partition(req.graph_handle, tuple(req.op), feeds,
+                                          tuple(req.recv_key), req.timeout_in_ms)
+            resp.recv = [wire_protocol.encode(name, v, req.wire_dtype)
+                         for name, v in zip(req.recv_key, values)]
+        except Exception as e:  # noqa: BLE001 - every failure goes back to the master
+            resp.error_code, resp.error_message, resp.error_node = wire_protocol.error_fields(e)
+        return resp.SerializeToString()
+
+    def variables(data, context):
+        req = wire_protocol.VariablesRequest.FromString(data)
+        resp = wire_protocol.VariablesResponse()
+        try:
+            if req.value:
+                worker.assign_variables({n.name: wire_protocol.decode(n) for n in req.value})
+            else:
+                resp.value = [wire_protocol.encode(name, v) for name, v in
+                              zip(req.name, worker.read_variables(req.name))]
+        except Exception as e:  # noqa: BLE001
+            resp.error_code, resp.error_message, _ = wire_protocol.error_fields(e)
+        return resp.SerializeToString()
+
+    def reset(data, context):
+        worker.reset(list(wire_protocol.ResetRequest.FromString(data).container) or None)
+        return b""
+
+    methods = {"GetStatus": status, "RegisterGraph": register, "RunGraph": run,
+               "Variables": variables, "Reset": reset}
+    return grpc.method_handlers_generic_handler(
+        wire_protocol.SERVICE.strip("/"),
+        {name: grpc.unary_unary_rpc_method_handler(fn) for name, fn in methods.items()})
+
+
+# --- the client side ---------------------------------------------------------------------------
+class RemoteWorker:
+    """A task in another process (or behind its own server), reached over gRPC; the same
+    methods as worker.Worker."""
+
+    in_process = False
+
+    def __init__(self, address, name, timeout_ms=0):
+        grpc = _grpc()
+        self._grpc = grpc
+        self.address, self.name = address, name
+        self._timeout = timeout_ms / 1000.0 if timeout_ms else None
+        self._channel = grpc.insecure_channel(address, options=wire_protocol.CHANNEL_OPTIONS)
+        self._ready = False
+        self._calls = {}
+
+    def _call(self, method, request, response_cls, timeout=None):
+        if not self._ready:
+            self._wait_ready()
+        fn = self._calls.get(method)
+        if fn is None:
+            fn = self._calls[method] = self._channel.unary_unary(
+                wire_protocol.SERVICE + method, request_serializer=lambda m: m.SerializeToString(),
+                response_deserializer=response_cls.FromString)
+        try:
+            return fn(request, timeout=timeout or self._timeout, wait_for_ready=True)
+        except self._grpc.RpcError as e:
+            code = e.code()
+            if code == self._grpc.StatusCode.DEADLINE_EXCEEDED:
+                raise errors.DeadlineExceededError(None, None, "Timed out waiting for %s (%s)"
+                                                   % (self.name, self.address)) from None
+            raise errors.UnavailableError(None, None, "%s (%s): %s" % (
+                self.name, self.address, e.details())) from None
+
+    def _wait_ready(self):
+        """Waits for the task to come up, saying so every 10 s, as TF's CreateSession does."""
+        start = time.monotonic()
+        future = self._grpc.channel_ready_future(self._channel)
+        while True:
+            wait = 10.0
+            if self._timeout is not None:
+                wait = min(wait, self._timeout - (time.monotonic() - start))
+                if wait <= 0:
+                    raise errors.DeadlineExceededError(
+                        None, None, "Timed out waiting for %s (%s) to come up"
+                        % (self.name, self.address))
+            try:
+                future.result(timeout=wait)
+                break
+            except self._grpc.FutureTimeoutError:
+                _log.warning("CreateSession still waiting for response from worker: %s",
+                             self.name)
+        self._ready = True
+
+    def status(self):
+        resp = self._call("GetStatus", wire_protocol.StatusRequest(), wire_protocol.StatusResponse)
+        cluster = cluster_lib.ClusterSpec(cluster_lib.ClusterDef.FromString(resp.cluster_def))
+        return cluster, resp.job_name, resp.task_index
+
+    def register_graph(self, graph_def_bytes):
+        resp = self._call("RegisterGraph", wire_protocol.RegisterGraphRequest(
+            graph_def=graph_def_bytes), wire_protocol.RegisterGraphResponse)
+        return resp.graph_handle
+
+    def run_partition(self, handle, ops, feeds, fetches, timeout_in_ms=0, wire="",
+                      graph=None):
+        req = wire_protocol.RunGraphRequest(
+            graph_handle=handle, op=list(ops), recv_key=list(fetches), wire_dtype=wire,
+            send=[wire_protocol.encode(name, value, wire) for name, value in feeds],
+            timeout_in_ms=timeout_in_ms)
+        resp = self._call("RunGraph", req, wire_protocol.RunGraphResponse)
+        if resp.error_code:
+            wire_protocol.raise_error(resp.error_code, resp.error_message, resp.error_node, graph)
+        return [wire_protocol.decode(n) for n in resp.recv]
+
+    def read_variables(self, names):
+        resp = self._call("Variables", wire_protocol.VariablesRequest(name=list(names)),
+                          wire_protocol.VariablesResponse)
+        if resp.error_code:
+            wire_protocol.raise_error(resp.error_code, resp.error_message)
+        return [wire_protocol.decode(n) for n in resp.value]
+
+    def assign_variables(self, values):
+        resp = self._call("Variables", wire_protocol.VariablesRequest(
+            value=[wire_protocol.encode(k, v) for k, v in values.items()]),
+            wire_protocol.VariablesResponse)
+        if resp.error_code:
+            wire_protocol.raise_error(resp.error_code, resp.error_message)
+
+    def reset(self, containers=None):
+        self._call("Reset", wire_protocol.ResetRequest(container=list(containers or ())),
+                   wire_protocol.ResetResponse)
