@@ -1,5 +1,7 @@
 """`tf.Variable` (TF1 reference-variable semantics), initializers and collection helpers."""
 
+import contextlib
+
 import numpy as np
 
 from tensorflux.graph import dtypes, tensor_shape
@@ -7,6 +9,27 @@ from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.graph import GraphKeys
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import array_ops, constant_op, control_flow_ops, math_ops, state_ops
+
+
+class _PendingOp:
+    """Stands in the colocation stack for an op about to be made (the variable)."""
+
+    _colocation = None
+    device = ""
+
+    def __init__(self, name):
+        self.name = name
+
+
+@contextlib.contextmanager
+def _colocated_with_name(g, name):
+    """Ops made inside are colocated with the op `name` (not made yet), as TF marks a
+    variable's initializer ops (`_class: loc:@name`), so they run where the variable lives."""
+    g._scopes.colocation.append(_PendingOp(name))
+    try:
+        yield
+    finally:
+        g._scopes.colocation.pop()
 
 
 class VariableSynchronization:
@@ -67,7 +90,8 @@ class Variable:
                 g = g.outer_graph
         with lift, g.as_default(), g.name_scope(name or "Variable") as scope:
             if init_from_fn:
-                with g.name_scope("Initializer"), g.device(None):
+                with g.name_scope("Initializer"), g.device(None), \
+                        _colocated_with_name(g, scope.rstrip("/")):
                     initial_value = initial_value()
                     if hasattr(initial_value, "_as_graph_element") and not isinstance(
                             initial_value, Tensor):

@@ -21,7 +21,7 @@ device raises `Unsupported`.
 """
 
 WORKLOADS = ("overhead", "cnn_train", "resnet50_infer", "resnet50_train", "augment",
-             "mobilenet_infer")
+             "mobilenet_infer", "ps_train")
 PEERS = ("tensorflux", "tensorflow", "torch", "jax")
 VARIANTS = {"tensorflux": ("mixed", "serial", "nchw"), "tensorflow": ("mixed", "serial", "nchw"),
             "torch": ("bf16",)}

@@ -176,12 +176,13 @@ def place(ops, config, backend="numpy", logged=None, devices=None):
     - `log_device_placement` prints TF's `name: (Type): device` lines (stdout, and stderr as
       TF's INFO log), each op once per `logged` set (one per session).
     """
-    if devices is not None:  # a task of a cluster: its devices, the first the default
-        need_gpu, avail = False, list(devices)
+    if devices is not None:  # a cluster's devices, the first the default; listed sorted
+        need_gpu, avail = False, sorted(devices, key=_device_order)
+        cpu_default = default = devices[0]
     else:
         need_gpu = backend == "xla" or any("GPU" in op.device.upper() for op in ops)
         avail = device_lib.device_names(config, need_gpu)
-    cpu_default = default = avail[0]
+        cpu_default = default = avail[0]
     if need_gpu:
         default = next((d for d in avail if "/device:GPU:" in d), default)
         if default != cpu_default:
@@ -218,6 +219,13 @@ def place(ops, config, backend="numpy", logged=None, devices=None):
     if config is not None and config.log_device_placement:
         _log_placement(ops, placed, logged)
     return placed
+
+
+def _device_order(name):
+    """Sort key of full device names: job, then task and device index as numbers."""
+    spec = device_spec.DeviceSpec.from_string(name)
+    return (spec.job or "", spec.replica or 0, spec.task or 0, spec.device_type or "",
+            spec.device_index or 0)
 
 
 _PLAN_LEVEL = frozenset(("VariableV2", "Placeholder", "Const", "NoOp"))

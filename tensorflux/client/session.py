@@ -91,6 +91,9 @@ class BaseSession:
     def list_devices(self):
         from tensorflux.client import device_lib
 
+        if self._master is not None:  # every task's devices, in the cluster's order
+            return [device_lib.SessionDevice(d, "CPU", device_lib.CPU_MEMORY_LIMIT)
+                    for d in self._master.cluster_devices()]
         return device_lib.session_devices(self._config)
 
     # --- running ----------------------------------------------------------------------------

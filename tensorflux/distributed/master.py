@@ -75,6 +75,11 @@ class Master:
                     devices.append(prefix + "/device:CPU:0")
         self.devices = devices
 
+    def cluster_devices(self):
+        """What `Session.list_devices` shows: as TF, the session's own task first, then the
+        others (in job and task order; TF's order of those varies from run to run)."""
+        return self.devices[:1] + sorted(self.devices[1:], key=lambda d: (_job_task(_task(d)), d))
+
     def worker(self, prefix):
         w = self._workers.get(prefix)
         if w is None:

@@ -100,8 +100,10 @@ class Graph:
         if self._scopes.colocation:
             loc = self._scopes.colocation[-1]
             op._colocation = loc._colocation or loc.name
-            if loc.device:
-                op._device = loc.device
+            # TF: the device of the innermost colocation op that has one.
+            placed = next((c for c in reversed(self._scopes.colocation) if c.device), None)
+            if placed is not None:
+                op._device = placed.device
         for t in inputs:
             t._consumers.append(op)
         for c in control:

@@ -138,7 +138,7 @@ def test_unknown_task_is_invalid_argument(cluster):
             with pytest.raises(tf.errors.InvalidArgumentError,
                                match=r"Cannot assign a device for operation far: .*"
                                      r"/job:ps/task:7 but available devices are \[ "
-                                     r"/job:worker/replica:0/task:0/device:CPU:0, "):
+                                     r"/job:ps/replica:0/task:0/device:CPU:0, "):
                 sess.run(v)
 
 
@@ -249,3 +249,14 @@ def test_targets_that_are_not_servers():
                        match="No session factory registered for the given session options: "
                              "{target: \"foo\""):
         tf.Session("foo")
+
+
+def test_list_devices_names_every_task(cluster):
+    workers, _ = cluster
+    with tf.Graph().as_default():
+        with tf.Session(workers[1].target) as sess:
+            names = [d.name for d in sess.list_devices()]
+    assert names == ["/job:worker/replica:0/task:1/device:CPU:0",  # its own task first
+                     "/job:ps/replica:0/task:0/device:CPU:0",
+                     "/job:ps/replica:0/task:1/device:CPU:0",
+                     "/job:worker/replica:0/task:0/device:CPU:0"]
