@@ -68,7 +68,7 @@ class BaseSession:
         self._default_ctx = None
         self._graph_ctx = None
         self._logged = set()  # ops whose placement log_device_placement already printed
-        self._devices = None  # the devices to place on (None: this process's)
+        self._pinned = None  # a cluster task's device: the master placed its partitions
         self._master = None  # a distributed session's master (distributed/master.py)
         if target:
             from tensorflux.distributed import master
@@ -281,8 +281,10 @@ class BaseSession:
         from tensorflux.passes import pipeline
 
         # Place before the passes (as TF does): a folded op must still fail on a bad device.
-        placed = plan_lib.place(ops, self._config, self._backend_name, self._logged,
-                                devices=self._devices)
+        if self._pinned is not None:
+            placed = dict.fromkeys(ops, self._pinned)
+        else:
+            placed = plan_lib.place(ops, self._config, self._backend_name, self._logged)
         plan = plan_lib.Plan(ops, feed_tensors, fetches, targets, devices=placed)
         plan = pipeline.run(plan, self._config)
         if plan_lib.debug_enabled():

@@ -9,9 +9,9 @@ Algorithm (`DistributedRun`):
 1. Place: the plan's ops go on the cluster's devices with TF's placer rules
    (client/plan.py): an op without a job goes to the master's own task (the one the target
    names), colocated ops (a variable's read, assign and apply ops) go with their variable.
-2. Schedule: the ops re-ordered to switch tasks as rarely as possible
-   (passes/transfers.py's scheduler, with tasks as its devices and variables as ops of their
-   task, so that a read happens in its task's turn).
+2. Schedule: the ops re-ordered to switch tasks as rarely as possible (schedule.py): a
+   training step becomes the worker's constants, one ps run reading every variable, the
+   worker's forward and backward passes, one ps run applying every update.
 3. Partitions: the maximal runs of one task's ops. Every tensor a partition reads from another
    task (or from the caller's feeds) is sent with the request; every tensor a later partition
    or the caller needs comes back in the reply (TF's Send/Recv pairs, one round trip per
@@ -28,6 +28,7 @@ import numpy as np
 
 from tensorflux import errors
 from tensorflux.client import plan as plan_lib
+from tensorflux.distributed import schedule
 from tensorflux.graph.operation import op_error
 from tensorflux.passes import transfers
 
@@ -152,10 +153,10 @@ class DistributedRun:
         self.graph = graph
         self.wire = transfers.wire_format(master.config)
         fed = set(plan.feeds)
-        order = _schedule(plan)
+        order, task_of = _schedule(plan)
         runs = []
         for op in order:
-            prefix = _task(plan.devices[op])
+            prefix = task_of[op]
             if runs and runs[-1][0] == prefix:
                 runs[-1][1].append(op)
             else:
@@ -172,12 +173,12 @@ class DistributedRun:
                     if t in fed or t.op not in where or where[t.op] == k:
                         continue
                     if i in refs:
-                        if _task(plan.devices[t.op]) != prefix:
+                        if task_of[t.op] != prefix:
                             raise op_error(
                                 errors.InvalidArgumentError, op,
                                 "Trying to access a reference to %s, located in %s, from "
                                 "%s: a reference cannot cross tasks" % (
-                                    t.name, _task(plan.devices[t.op]), prefix))
+                                    t.name, task_of[t.op], prefix))
                         continue  # the same task's variable: read there by reference
                     needed_later[t] = True
         self.partitions = []
@@ -220,8 +221,7 @@ class DistributedRun:
 
 def _schedule(plan):
     """The plan's ops in an order that switches tasks as rarely as possible."""
-    ops = list(plan.ops)
-    return transfers._schedule(plan, ops, lambda op: _task(plan.devices[op]))
+    return schedule.schedule(plan, lambda op: _task(plan.devices[op]))
 
 
 def _task(device):

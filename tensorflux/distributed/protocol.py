@@ -16,6 +16,7 @@ import numpy as np
 from tensorflux import errors
 from tensorflux.backends.numpy import transfer_ops
 from tensorflux.graph import attr_values, dtypes, tensor_util
+from tensorflux.graph import protowire as pw
 from tensorflux.summary.proto import Field, Message, TensorProto, TensorShapeProto
 
 SERVICE = "/tensorflux.WorkerService/"
@@ -126,6 +127,111 @@ def decode(named):
 
 def _shape(shape):
     return TensorShapeProto(dim=[TensorShapeProto.Dim(size=int(d)) for d in shape])
+
+
+# --- tensors without copies ----------------------------------------------------------------------
+# A step moves every weight and gradient (13 MB each way for the deck's CNN), so the repeated
+# NamedTensorProto fields of RunGraph are written and read here directly: a numeric array's
+# memory goes into the message in one copy (the final join) and comes out as a view of the
+# received bytes, where nesting messages would copy it at each level.
+def tensor_chunks(number, items, wire=""):
+    """The bytes of repeated NamedTensorProto field `number` holding `items` ((name, value)
+    pairs), as a list of chunks to join."""
+    chunks = []
+    for name, value in items:
+        arr = np.asarray(value)
+        fmt = wire if wire and arr.dtype == np.float32 else ""
+        if arr.dtype.kind in "SUO":
+            chunks.append(pw.encode_bytes_field(number, encode(name, arr).SerializeToString()))
+            continue
+        if fmt == "bfloat16":
+            kind, data = dtypes.bfloat16, transfer_ops.bfloat16_bits(arr)
+        elif fmt == "float16":
+            kind, data = dtypes.float16, transfer_ops.to_float16(arr)
+        else:
+            kind, data = dtypes.as_dtype(arr.dtype), arr
+        data = np.ascontiguousarray(data)
+        if data.dtype.byteorder == ">":
+            data = data.astype(data.dtype.newbyteorder("<"))
+        content = memoryview(data.reshape(-1)).cast("B") if data.size else b""
+        shape = b"".join(pw.encode_bytes_field(2, pw.encode_varint_field(1, int(d)))
+                         for d in arr.shape)
+        head = (pw.encode_varint_field(1, kind.as_datatype_enum) + pw.encode_bytes_field(2, shape)
+                + pw.field_key(4, pw.WIRE_LEN) + pw.encode_varint(len(content)))
+        tail = pw.encode_bytes_field(3, fmt) if fmt else b""
+        named = pw.encode_bytes_field(1, name) + pw.field_key(2, pw.WIRE_LEN) + \
+            pw.encode_varint(len(head) + len(content))
+        size = len(named) + len(head) + len(content) + len(tail)
+        chunks += [pw.field_key(number, pw.WIRE_LEN) + pw.encode_varint(size) + named + head,
+                   content, tail]
+    return chunks
+
+
+def split_tensors(data, number):
+    """(the message's other fields as bytes, [(name, array)] of its NamedTensorProto field
+    `number`), the arrays read-only views of `data` where they hold numbers."""
+    view = memoryview(data).cast("B")
+    rest, tensors = [], []
+    for field, start, stop, value in _fields(view):
+        if field == number:
+            tensors.append(_named_tensor(value))
+        else:
+            rest.append(view[start:stop])
+    return b"".join(rest), tensors
+
+
+def _fields(view):
+    """(field number, start, stop, value) of each field of a serialized message: the field's
+    byte span, and its value (an int, or a memoryview of a length-delimited body)."""
+    pos, end = 0, len(view)
+    while pos < end:
+        start = pos
+        key, pos = pw.decode_varint(view, pos)
+        wire = key & 7
+        if wire == pw.WIRE_VARINT:
+            value, pos = pw.decode_varint(view, pos)
+        elif wire == pw.WIRE_LEN:
+            length, pos = pw.decode_varint(view, pos)
+            if pos + length > end:
+                raise errors.DataLossError(None, None, "A tensor message was truncated")
+            value = view[pos:pos + length]
+            pos += length
+        else:
+            raise errors.DataLossError(None, None, "Unexpected wire type %d in a tensor "
+                                       "message" % wire)
+        yield key >> 3, start, pos, value
+
+
+def _named_tensor(view):
+    """(name, array) of a serialized NamedTensorProto."""
+    name, body, wire = "", None, ""
+    for field, _, _, value in _fields(view):
+        if field == 1:
+            name = bytes(value).decode("utf-8")
+        elif field == 2:
+            body = value
+        elif field == 3:
+            wire = bytes(value).decode("ascii")
+    dtype, shape, content = 0, [], None
+    for field, _, _, value in _fields(body if body is not None else memoryview(b"")):
+        if field == 1:
+            dtype = value
+        elif field == 2:
+            for f, _, _, dim in _fields(value):
+                if f == 2:
+                    shape.append(next((v for n, _, _, v in _fields(dim) if n == 1), 0))
+        elif field == 4:
+            content = value
+    if content is None:  # strings and other TensorProtos without tensor_content
+        return name, decode(NamedTensorProto.FromString(bytes(view)))
+    shape = tuple(shape)
+    if wire == "bfloat16":
+        return name, transfer_ops.from_bfloat16_bits(np.frombuffer(content, "<u2")).reshape(shape)
+    if wire == "float16":
+        return name, np.frombuffer(content, "<f2").astype(np.float32).reshape(shape)
+    npd = np.dtype(dtypes.as_dtype(dtype).as_numpy_dtype)
+    arr = np.frombuffer(content, npd.newbyteorder("<")).reshape(shape)
+    return name, arr if arr.dtype == npd else arr.astype(npd)
 
 
 # --- errors ------------------------------------------------------------------------------------

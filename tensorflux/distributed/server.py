@@ -197,17 +197,17 @@ def _handler(grpc, worker):
             graph_handle=worker.register_graph(req.graph_def)).SerializeToString()
 
     def run(data, context):
-        req = wire_protocol.RunGraphRequest.FromString(data)
+        rest, feeds = wire_protocol.split_tensors(data, 3)  # `send`, read without copies
+        req = wire_protocol.RunGraphRequest.FromString(rest)
         resp = wire_protocol.RunGraphResponse()
+        chunks = []
         try:
-            feeds = [(n.name, wire_protocol.decode(n)) for n in req.send]
             values = worker.run_partition(req.graph_handle, tuple(req.op), feeds,
                                           tuple(req.recv_key), req.timeout_in_ms)
-            resp.recv = [wire_protocol.encode(name, v, req.wire_dtype)
-                         for name, v in zip(req.recv_key, values)]
+            chunks = wire_protocol.tensor_chunks(1, zip(req.recv_key, values), req.wire_dtype)
         except Exception as e:  # noqa: BLE001 - every failure goes back to the master
             resp.error_code, resp.error_message, resp.error_node = wire_protocol.error_fields(e)
-        return resp.SerializeToString()
+        return b"".join([resp.SerializeToString()] + chunks)
 
     def variables(data, context):
         req = wire_protocol.VariablesRequest.FromString(data)
@@ -233,6 +233,10 @@ def _handler(grpc, worker):
         {name: grpc.unary_unary_rpc_method_handler(fn) for name, fn in methods.items()})
 
 
+def _serialize(message):
+    return message if isinstance(message, bytes) else message.SerializeToString()
+
+
 # --- the client side ---------------------------------------------------------------------------
 class RemoteWorker:
     """A task in another process (or behind its own server), reached over gRPC; the same
@@ -249,14 +253,16 @@ class RemoteWorker:
         self._ready = False
         self._calls = {}
 
-    def _call(self, method, request, response_cls, timeout=None):
+    def _call(self, method, request, response_cls=None, timeout=None):
+        """Calls `method` with a message (or its bytes); returns the reply as a message of
+        `response_cls`, or as bytes when None."""
         if not self._ready:
             self._wait_ready()
         fn = self._calls.get(method)
         if fn is None:
             fn = self._calls[method] = self._channel.unary_unary(
-                wire_protocol.SERVICE + method, request_serializer=lambda m: m.SerializeToString(),
-                response_deserializer=response_cls.FromString)
+                wire_protocol.SERVICE + method, request_serializer=_serialize,
+                response_deserializer=response_cls.FromString if response_cls else None)
         try:
             return fn(request, timeout=timeout or self._timeout, wait_for_ready=True)
         except self._grpc.RpcError as e:
@@ -301,12 +307,13 @@ class RemoteWorker:
                       graph=None):
         req = wire_protocol.RunGraphRequest(
             graph_handle=handle, op=list(ops), recv_key=list(fetches), wire_dtype=wire,
-            send=[wire_protocol.encode(name, value, wire) for name, value in feeds],
-            timeout_in_ms=timeout_in_ms)
-        resp = self._call("RunGraph", req, wire_protocol.RunGraphResponse)
+            timeout_in_ms=timeout_in_ms).SerializeToString()
+        data = b"".join([req] + wire_protocol.tensor_chunks(3, feeds, wire))
+        rest, recv = wire_protocol.split_tensors(self._call("RunGraph", data), 1)
+        resp = wire_protocol.RunGraphResponse.FromString(rest)
         if resp.error_code:
             wire_protocol.raise_error(resp.error_code, resp.error_message, resp.error_node, graph)
-        return [wire_protocol.decode(n) for n in resp.recv]
+        return [value for _, value in recv]
 
     def read_variables(self, names):
         resp = self._call("Variables", wire_protocol.VariablesRequest(name=list(names)),

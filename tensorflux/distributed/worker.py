@@ -5,7 +5,8 @@ A task (`/job:ps/replica:0/task:0`) keeps one state (variables, queues, readers)
 sessions that reach it, as TF's resource manager does: between-graph replicated workers that
 build the same model each register their own graph, and their variables of one name are one
 variable here. A partition is run by a Session over the registered graph that shares that
-state and places ops on this task's devices only; it goes through the usual plan stages
+state and runs every op it is sent on this task's CPU (the master placed them); it goes
+through the usual plan stages
 (passes, oneDNN kernels, the memory plan), cached per partition.
 
 Graphs come as GraphDef bytes over gRPC (imported once, keyed by their digest, so workers
@@ -76,7 +77,7 @@ class Worker:
     def _add(self, handle, graph):
         sess = session_lib.Session(graph=graph, config=self.config)
         sess._state = self.state
-        sess._devices = self.devices
+        sess._pinned = self.devices[0]  # the master placed every op it sends here
         self._sessions[handle] = sess
 
     def _session(self, handle):
