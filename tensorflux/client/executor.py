@@ -129,7 +129,7 @@ class SegmentedRun:
 
 def trace(runner_call, plan, backend_for, feed_values, state):
     """Runs `plan` once with per-op timing; returns (fetch values, StepStats)."""
-    if isinstance(runner_call, SegmentedRun):
+    if hasattr(runner_call, "trace"):  # a partitioned plan: SegmentedRun, DistributedRun
         return runner_call.trace(feed_values, state)
     names = plan.device_names()
     device = names[0] if names else "/job:localhost/replica:0/task:0/device:CPU:0"

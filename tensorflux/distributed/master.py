@@ -198,25 +198,39 @@ class DistributedRun:
         self.fetches = plan.fetches
         self.feeds = plan.feeds
 
-    def __call__(self, feed_values, state):
+    def __call__(self, feed_values, state, trace=None):
         values = dict(zip(self.feeds, feed_values))
         master = self.master
         for prefix, names, ins, outs in self.partitions:
             worker = master.worker(prefix)
-            handle = master.handle(prefix, self.graph)
             feeds = [(t.name, values[t]) for t in ins]
             out_names = tuple(t.name for t in outs)
-            try:
-                res = worker.run_partition(handle, names, feeds, out_names, wire=self.wire,
-                                           graph=self.graph)
-            except errors.AbortedError:  # the task restarted: register the graph again
-                master.forget(prefix, self.graph)
+            for attempt in (0, 1):
                 handle = master.handle(prefix, self.graph)
-                res = worker.run_partition(handle, names, feeds, out_names, wire=self.wire,
-                                           graph=self.graph)
+                try:
+                    res = worker.run_partition(handle, names, feeds, out_names, wire=self.wire,
+                                               graph=self.graph, trace=trace)
+                    break
+                except errors.AbortedError:  # the task restarted: register the graph again
+                    if attempt:
+                        raise
+                    master.forget(prefix, self.graph)
             for t, v in zip(outs, res):
                 values[t] = v if type(v) is np.ndarray else np.asarray(v)
         return [values[t] for t in self.fetches]
+
+    def trace(self, feed_values, state):
+        """The run with every task's ops timed (FULL_TRACE): (fetch values, StepStats with
+        one DeviceStepStats per task device)."""
+        from tensorflux.client import config as config_lib
+
+        nodes = []
+        values = self(feed_values, state, trace=nodes)
+        by_device = {}
+        for device, node in nodes:
+            by_device.setdefault(device, []).append(node)
+        return values, config_lib.StepStats(dev_stats=[
+            config_lib.DeviceStepStats(device=d, node_stats=n) for d, n in by_device.items()])
 
 
 def _schedule(plan):

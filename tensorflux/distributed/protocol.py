@@ -51,6 +51,14 @@ class RegisterGraphResponse(Message):
     FIELDS = (Field("graph_handle", 1, "string"),)
 
 
+class NodeTiming(Message):
+    """One op's run in a traced partition (FULL_TRACE): where, what, and when (ns)."""
+
+    FIELDS = (Field("device", 1, "string"), Field("name", 2, "string"),
+              Field("label", 3, "string"), Field("start_ns", 4, "int64"),
+              Field("end_ns", 5, "int64"))
+
+
 class RunGraphRequest(Message):
     """One partition of one step: the ops to run (in order), what they are fed, what comes
     back, and the wire format of float32 values on the way back."""
@@ -58,13 +66,14 @@ class RunGraphRequest(Message):
     FIELDS = (Field("graph_handle", 1, "string"), Field("op", 2, "string", repeated=True),
               Field("send", 3, NamedTensorProto, repeated=True),
               Field("recv_key", 4, "string", repeated=True),
-              Field("wire_dtype", 5, "string"), Field("timeout_in_ms", 6, "int64"))
+              Field("wire_dtype", 5, "string"), Field("timeout_in_ms", 6, "int64"),
+              Field("trace", 7, "bool"))
 
 
 class RunGraphResponse(Message):
     FIELDS = (Field("recv", 1, NamedTensorProto, repeated=True),
               Field("error_code", 2, "int32"), Field("error_message", 3, "string"),
-              Field("error_node", 4, "string"))
+              Field("error_node", 4, "string"), Field("node", 5, NodeTiming, repeated=True))
 
 
 class VariablesRequest(Message):

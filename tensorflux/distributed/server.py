@@ -201,10 +201,15 @@ def _handler(grpc, worker):
         req = wire_protocol.RunGraphRequest.FromString(rest)
         resp = wire_protocol.RunGraphResponse()
         chunks = []
+        trace = [] if req.trace else None
         try:
             values = worker.run_partition(req.graph_handle, tuple(req.op), feeds,
-                                          tuple(req.recv_key), req.timeout_in_ms)
+                                          tuple(req.recv_key), req.timeout_in_ms, trace=trace)
             chunks = wire_protocol.tensor_chunks(1, zip(req.recv_key, values), req.wire_dtype)
+            resp.node = [wire_protocol.NodeTiming(
+                device=device, name=n.node_name, label=n.timeline_label,
+                start_ns=n.all_start_nanos, end_ns=n.all_start_nanos + n.all_end_rel_nanos)
+                for device, n in trace or ()]
         except Exception as e:  # noqa: BLE001 - every failure goes back to the master
             resp.error_code, resp.error_message, resp.error_node = wire_protocol.error_fields(e)
         return b"".join([resp.SerializeToString()] + chunks)
@@ -304,15 +309,20 @@ class RemoteWorker:
         return resp.graph_handle
 
     def run_partition(self, handle, ops, feeds, fetches, timeout_in_ms=0, wire="",
-                      graph=None):
+                      graph=None, trace=None):
         req = wire_protocol.RunGraphRequest(
             graph_handle=handle, op=list(ops), recv_key=list(fetches), wire_dtype=wire,
-            timeout_in_ms=timeout_in_ms).SerializeToString()
+            timeout_in_ms=timeout_in_ms, trace=trace is not None).SerializeToString()
         data = b"".join([req] + wire_protocol.tensor_chunks(3, feeds, wire))
         rest, recv = wire_protocol.split_tensors(self._call("RunGraph", data), 1)
         resp = wire_protocol.RunGraphResponse.FromString(rest)
         if resp.error_code:
             wire_protocol.raise_error(resp.error_code, resp.error_message, resp.error_node, graph)
+        if trace is not None:
+            from tensorflux.client import executor
+
+            trace.extend((n.device, executor._node_stats(n.name, n.label, n.start_ns, n.end_ns,
+                                                         (), "cpu")) for n in resp.node)
         return [value for _, value in recv]
 
     def read_variables(self, names):

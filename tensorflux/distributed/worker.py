@@ -91,20 +91,29 @@ class Worker:
     in_process = True
 
     def run_partition(self, handle, ops, feeds, fetches, timeout_in_ms=0, wire="",
-                      graph=None):
+                      graph=None, trace=None):
         """Runs the ops named `ops` (in that order) of graph `handle` with `feeds` (a list of
         (tensor name, value) pairs for every tensor they read from outside), and returns the
-        values of the tensors named `fetches`. (`wire` and `graph` are the remote call's: in
-        one process values are not compressed, and errors name the caller's graph's ops.)"""
+        values of the tensors named `fetches`. With a list as `trace`, the run is timed op by
+        op (FULL_TRACE) and (device, NodeExecStats) pairs are appended to it. (`wire` and
+        `graph` are the remote call's: in one process values are not compressed, and errors
+        name the caller's graph's ops.)"""
         sess = self._session(handle)
         feed_names = tuple(name for name, _ in feeds)
         runner = sess._partition_runner(tuple(ops), feed_names, tuple(fetches))
-        options = None
-        if timeout_in_ms:
-            from tensorflux.client.config import RunOptions
+        options = metadata = None
+        if timeout_in_ms or trace is not None:
+            from tensorflux.client.config import RunMetadata, RunOptions
 
             options = RunOptions(timeout_in_ms=int(timeout_in_ms))
-        return sess._call(runner, [value for _, value in feeds], options)
+            if trace is not None:
+                options.trace_level = RunOptions.FULL_TRACE
+                metadata = RunMetadata()
+        values = sess._call(runner, [value for _, value in feeds], options, metadata)
+        if metadata is not None:
+            trace.extend((dev.device, node) for dev in metadata.step_stats.dev_stats
+                         for node in dev.node_stats)
+        return values
 
     # --- variables -----------------------------------------------------------------------------
     def read_variables(self, names):

@@ -260,3 +260,25 @@ def test_list_devices_names_every_task(cluster):
                      "/job:ps/replica:0/task:0/device:CPU:0",
                      "/job:ps/replica:0/task:1/device:CPU:0",
                      "/job:worker/replica:0/task:0/device:CPU:0"]
+
+
+def test_full_trace_times_the_ops_of_every_task(cluster):
+    workers, _ = cluster
+    with tf.Graph().as_default():
+        with tf.device("/job:ps/task:1"):
+            v = tf.Variable(2.0, name="traced_v")
+            doubled = tf.multiply(v, 2.0, name="doubled")
+        y = tf.add(doubled, 1.0, name="plus_one")
+        with tf.Session(workers[0].target) as sess:
+            sess.run(v.initializer)
+            meta = tf.RunMetadata()
+            got = sess.run(y, options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                           run_metadata=meta)
+    assert got == 5.0
+    nodes = {d.device: [n.node_name for n in d.node_stats] for d in meta.step_stats.dev_stats}
+    assert "doubled" in nodes["/job:ps/replica:0/task:1/device:CPU:0"]
+    assert "plus_one" in nodes["/job:worker/replica:0/task:0/device:CPU:0"]
+    from tensorflux.client import timeline
+
+    trace = timeline.Timeline(meta.step_stats).generate_chrome_trace_format()
+    assert "doubled" in trace and "plus_one" in trace
