@@ -141,8 +141,8 @@ def _shape(shape):
 # --- tensors without copies ----------------------------------------------------------------------
 # A step moves every weight and gradient (13 MB each way for the deck's CNN), so the repeated
 # NamedTensorProto fields of RunGraph are written and read here directly: a numeric array's
-# memory goes into the message in one copy (the final join) and comes out as a view of the
-# received bytes, where nesting messages would copy it at each level.
+# memory goes into the message in one copy (the final join) and comes out in one copy, where
+# nesting messages would copy it at each level.
 def tensor_chunks(number, items, wire=""):
     """The bytes of repeated NamedTensorProto field `number` holding `items` ((name, value)
     pairs), as a list of chunks to join."""
@@ -178,7 +178,7 @@ def tensor_chunks(number, items, wire=""):
 
 def split_tensors(data, number):
     """(the message's other fields as bytes, [(name, array)] of its NamedTensorProto field
-    `number`), the arrays read-only views of `data` where they hold numbers."""
+    `number`); each array is read from `data` with one copy, into aligned memory of its own."""
     view = memoryview(data).cast("B")
     rest, tensors = [], []
     for field, start, stop, value in _fields(view):
@@ -240,7 +240,9 @@ def _named_tensor(view):
         return name, np.frombuffer(content, "<f2").astype(np.float32).reshape(shape)
     npd = np.dtype(dtypes.as_dtype(dtype).as_numpy_dtype)
     arr = np.frombuffer(content, npd.newbyteorder("<")).reshape(shape)
-    return name, arr if arr.dtype == npd else arr.astype(npd)
+    # One copy into memory of its own: a view into the message sits at any byte offset, and
+    # unaligned operands cost the BLAS and oneDNN kernels several times their time.
+    return name, arr.astype(npd, copy=True)
 
 
 # --- errors ------------------------------------------------------------------------------------

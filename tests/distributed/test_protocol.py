@@ -34,6 +34,18 @@ def test_values_come_back_with_their_names_dtypes_and_shapes():
         np.testing.assert_array_equal(value, want)
 
 
+def test_values_come_back_aligned_and_writeable():
+    """A value read in place from the message would sit at any byte offset: unaligned
+    operands cost the BLAS several times its time (a dense layer's gradient: 5 ms -> 24 ms)."""
+    big = np.random.RandomState(0).randn(300, 7).astype(np.float32)
+    for pad in range(4):  # whatever the offset of the tensor in the message
+        _, (_, got) = _roundtrip([("p", np.zeros(pad, np.uint8)), ("big", big)])
+        value = got[1][1]
+        assert value.flags.writeable and value.flags.c_contiguous
+        assert value.ctypes.data % 16 == 0
+        np.testing.assert_array_equal(value, big)
+
+
 def test_the_bytes_are_protobuf_a_message_class_reads():
     data, _ = _roundtrip(VALUES)
     resp = protocol.RunGraphResponse.FromString(data)
