@@ -68,24 +68,26 @@ class Server:
         self._cluster = cluster_lib.ClusterSpec(sd.cluster)
         try:
             address = self._cluster.task_address(sd.job_name, sd.task_index)
-        except ValueError as e:
-            raise errors.InvalidArgumentError(None, None, str(e)) from None
+        except ValueError:
+            raise errors.InternalError(None, None, "Task %d was not defined in job \"%s\""
+                                       % (sd.task_index, sd.job_name)) from None
         self._host, _, port = address.rpartition(":")
         self._worker = Worker(sd.job_name, sd.task_index, config)
         self._worker.cluster = self._cluster
         grpc = _grpc()
+        # No SO_REUSEPORT: a port another process (or server) listens on is an error, as TF's.
         self._grpc = grpc.server(concurrent.futures.ThreadPoolExecutor(max_workers=16),
-                                 options=wire_protocol.CHANNEL_OPTIONS)
+                                 options=wire_protocol.CHANNEL_OPTIONS + (("grpc.so_reuseport",
+                                                                           0),))
         self._grpc.add_generic_rpc_handlers([_handler(grpc, self._worker)])
         bind = "%s:%s" % (self._host, port) if self._host in ("localhost", "127.0.0.1") \
             else "[::]:%s" % port
         try:
-            self._port = self._grpc.add_insecure_port(bind)
+            self._port = _port_free(self._host, port) and self._grpc.add_insecure_port(bind)
         except RuntimeError:
             self._port = 0
         if not self._port:
-            raise errors.UnknownError(None, None, "Could not start gRPC server: %s: address "
-                                      "already in use or unavailable" % address)
+            raise errors.UnknownError(None, None, "Could not start gRPC server")
         self._started = False
         self._stopped = threading.Event()
         with _lock:
@@ -173,6 +175,20 @@ def create_local_cluster(num_workers, num_ps, protocol="grpc", worker_config=Non
     ps = [Server(cluster, "ps", i, protocol=protocol, config=ps_config)
           for i in range(num_ps)]
     return workers, ps
+
+
+def _port_free(host, port):
+    """Whether `port` can be listened on (gRPC binding "localhost" succeeds when one of its
+    IPv4 and IPv6 addresses is free; TF's server fails when the port is taken)."""
+    if not port.isdigit() or int(port) == 0:
+        return True
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:  # the server listens on loopback for a local name, on every interface otherwise
+            s.bind(("127.0.0.1" if host in ("localhost", "127.0.0.1") else "0.0.0.0", int(port)))
+        except OSError:
+            return False
+    return True
 
 
 def _unused_port():
@@ -268,8 +284,8 @@ class RemoteWorker:
             fn = self._calls[method] = self._channel.unary_unary(
                 wire_protocol.SERVICE + method, request_serializer=_serialize,
                 response_deserializer=response_cls.FromString if response_cls else None)
-        try:
-            return fn(request, timeout=timeout or self._timeout, wait_for_ready=True)
+        try:  # once the task has answered, a task that went away fails the call at once
+            return fn(request, timeout=timeout or self._timeout, wait_for_ready=False)
         except self._grpc.RpcError as e:
             code = e.code()
             if code == self._grpc.StatusCode.DEADLINE_EXCEEDED:

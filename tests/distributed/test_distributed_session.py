@@ -282,3 +282,34 @@ def test_full_trace_times_the_ops_of_every_task(cluster):
 
     trace = timeline.Timeline(meta.step_stats).generate_chrome_trace_format()
     assert "doubled" in trace and "plus_one" in trace
+
+
+def test_server_errors_are_tf_s():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("localhost", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(tf.errors.UnknownError, match="Could not start gRPC server"):
+            tf.train.Server(tf.train.ClusterSpec({"w": ["localhost:%d" % port]}))
+    with pytest.raises(tf.errors.InternalError, match='Task 3 was not defined in job "w"'):
+        tf.train.Server(tf.train.ClusterSpec({"w": ["localhost:1"]}), job_name="w",
+                        task_index=3)
+
+
+def test_a_task_that_goes_away_fails_the_step_at_once():
+    workers, ps = server_lib.create_local_cluster(num_workers=1, num_ps=1)
+    try:
+        with tf.Graph().as_default():
+            with tf.device("/job:ps/task:0"):
+                v = tf.Variable(1.0, name="lost")
+            with tf.Session(workers[0].target) as sess:
+                sess.run(v.initializer)
+                assert sess.run(v + 1.0) == 2.0
+                ps[0]._stop()
+                with pytest.raises(tf.errors.UnavailableError, match="/job:ps/replica:0/task:0"):
+                    sess.run(v + 1.0)
+    finally:
+        for s in workers + ps:
+            s._stop()
