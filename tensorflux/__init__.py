@@ -97,6 +97,11 @@ from tensorflux.graph.tensor import Tensor
 from tensorflux.graph.tensor_shape import Dimension, TensorShape, dimension_value
 from tensorflux.graph.tensor_util import make_ndarray, make_tensor_proto
 from tensorflux.initializers import initialize_all_tables, tables_initializer
+from tensorflux.ops.accumulator_ops import (
+    ConditionalAccumulator,
+    ConditionalAccumulatorBase,
+    SparseConditionalAccumulator,
+)
 from tensorflux.ops.array_extras import (
     argsort,
     dynamic_partition,

@@ -106,3 +106,15 @@ def test_matrix_transpose_of_unknown_rank_and_norm_errors():
         tf.norm(tf.ones([2, 2]), ord=2, axis=[0, 1])
     with pytest.raises(ValueError, match="keep_dims"):
         tf.norm(tf.ones([2]), keepdims=True, keep_dims=False)
+
+
+def test_accumulators_and_sync_replicas_are_exported():
+    from tensorflux.ops import accumulator_ops
+    from tensorflux.train import sync_replicas_optimizer
+
+    assert tf.ConditionalAccumulator is accumulator_ops.ConditionalAccumulator
+    assert tf.SparseConditionalAccumulator is accumulator_ops.SparseConditionalAccumulator
+    assert tf.ConditionalAccumulatorBase is accumulator_ops.ConditionalAccumulatorBase
+    assert tf.train.SyncReplicasOptimizer is sync_replicas_optimizer.SyncReplicasOptimizer
+    assert tf_v1.ConditionalAccumulator is tf.ConditionalAccumulator
+    assert tf_v1.train.SyncReplicasOptimizer is tf.train.SyncReplicasOptimizer

@@ -15,7 +15,9 @@ Algorithm (`DistributedRun`):
 3. Partitions: the maximal runs of one task's ops. Every tensor a partition reads from another
    task (or from the caller's feeds) is sent with the request; every tensor a later partition
    or the caller needs comes back in the reply (TF's Send/Recv pairs, one round trip per
-   partition). A reference edge between tasks is an error, as in TF.
+   partition). A reference edge between tasks is an error, as in TF. A resource handle (a
+   queue's, an accumulator's) never travels: a partition of the handle's task that needs it
+   runs the handle op again, a lookup by name in the task's state.
 4. Run: each partition on its task (`worker.Worker.run_partition`), in order: directly for the
    master's own task when its server lives in this process, over gRPC otherwise. Each task's
    state holds its own variables, shared by every session that reaches the task.
@@ -29,6 +31,7 @@ import numpy as np
 from tensorflux import errors
 from tensorflux.client import plan as plan_lib
 from tensorflux.distributed import schedule
+from tensorflux.graph import dtypes
 from tensorflux.graph.operation import op_error
 from tensorflux.passes import transfers
 
@@ -166,14 +169,25 @@ class DistributedRun:
         for t in plan.fetches:
             if t not in fed:
                 needed_later[t] = True
+        handles = [[] for _ in runs]  # per partition: handle ops it runs again
         for k, (prefix, ops) in enumerate(runs):
             for op in ops:
                 refs = op.op_def.ref_inputs if op.op_def is not None else ()
                 for i, t in enumerate(op._inputs):
                     if t in fed or t.op not in where or where[t.op] == k:
                         continue
+                    local = task_of[t.op] == prefix
+                    if _makes_handle(t.op):
+                        if not local:
+                            raise op_error(
+                                errors.InvalidArgumentError, op,
+                                "Trying to access resource %s located in device %s from "
+                                "device %s" % (t.op.name, task_of[t.op], prefix))
+                        if t.op not in handles[k]:  # a lookup by name: run it here again
+                            handles[k].append(t.op)
+                        continue
                     if i in refs:
-                        if task_of[t.op] != prefix:
+                        if not local:
                             raise op_error(
                                 errors.InvalidArgumentError, op,
                                 "Trying to access a reference to %s, located in %s, from "
@@ -183,12 +197,12 @@ class DistributedRun:
                     needed_later[t] = True
         self.partitions = []
         for k, (prefix, ops) in enumerate(runs):
-            names = tuple(op.name for op in ops)
+            names = tuple(op.name for op in handles[k] + ops)
             ins, seen = [], set()
             for op in ops:
                 refs = op.op_def.ref_inputs if op.op_def is not None else ()
                 for i, t in enumerate(op._inputs):
-                    if t in seen or i in refs:  # a reference: read on this task
+                    if t in seen or i in refs or t.op in handles[k]:
                         continue
                     if t in fed or (t.op in where and where[t.op] != k):
                         seen.add(t)
@@ -231,6 +245,16 @@ class DistributedRun:
             by_device.setdefault(device, []).append(node)
         return values, config_lib.StepStats(dev_stats=[
             config_lib.DeviceStepStats(device=d, node_stats=n) for d, n in by_device.items()])
+
+
+def _makes_handle(op):
+    """Whether `op` creates or looks up a task's resource by name (a queue, an accumulator, a
+    reader, a resource variable's handle): its output is a reference into the task's state,
+    which never travels; a partition that needs it runs the op again (it is idempotent)."""
+    if op._inputs or op.op_def is None or not op.op_def.stateful or op.type == "VariableV2":
+        return False
+    return bool(op._outputs) and all(t.dtype.base_dtype in (dtypes.resource, dtypes.string)
+                                     for t in op._outputs)
 
 
 def _schedule(plan):

@@ -15,6 +15,7 @@ Example:
 
 import concurrent.futures
 import logging
+import queue
 import socket
 import threading
 import time
@@ -76,7 +77,7 @@ class Server:
         self._worker.cluster = self._cluster
         grpc = _grpc()
         # No SO_REUSEPORT: a port another process (or server) listens on is an error, as TF's.
-        self._grpc = grpc.server(concurrent.futures.ThreadPoolExecutor(max_workers=16),
+        self._grpc = grpc.server(_DaemonPool(16),
                                  options=wire_protocol.CHANNEL_OPTIONS + (("grpc.so_reuseport",
                                                                            0),))
         self._grpc.add_generic_rpc_handlers([_handler(grpc, self._worker)])
@@ -127,6 +128,51 @@ class Server:
         with _lock:
             if _servers.get(self.target) is self:
                 del _servers[self.target]
+
+
+class _DaemonPool(concurrent.futures.Executor):
+    """The threads that run the RPC handlers, as daemons. A handler can block for good (a ps
+    waiting in a queue or accumulator op for gradients that never come); a standard pool's
+    threads are joined at exit, so such a handler would keep the process from ending, where
+    a TF server ends with its process."""
+
+    def __init__(self, max_workers):
+        self._max = max_workers
+        self._jobs = queue.SimpleQueue()
+        self._threads = []
+        self._idle = 0
+        self._lock = threading.Lock()
+
+    def submit(self, fn, *args, **kwargs):
+        future = concurrent.futures.Future()
+        with self._lock:
+            self._jobs.put((future, fn, args, kwargs))
+            if self._idle == 0 and len(self._threads) < self._max:
+                t = threading.Thread(target=self._work, daemon=True,
+                                     name="tensorflux-server-%d" % len(self._threads))
+                self._threads.append(t)
+                t.start()
+            else:
+                self._idle -= 1
+        return future
+
+    def _work(self):
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            future, fn, args, kwargs = job
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args, **kwargs))
+                except BaseException as e:  # noqa: BLE001 - the future carries it
+                    future.set_exception(e)
+            with self._lock:
+                self._idle += 1
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        for _ in self._threads:
+            self._jobs.put(None)
 
 
 def _make_server_def(server_or_cluster_def, job_name, task_index, protocol, config):

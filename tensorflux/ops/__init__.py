@@ -1,6 +1,7 @@
 """Op families. Importing this package registers every op type in `registry`."""
 
 from tensorflux.ops import (  # noqa: F401 - imported for their registrations
+    accumulator_ops,
     array_extras,
     array_ops,
     bincount_ops,

@@ -214,11 +214,14 @@ def _make_queue(op_type, attrs, dtypes, shapes, shared_name, name):
 
 
 def _shapes_list(shapes):
-    """`shapes` as a list of shapes (a single shape such as [2, 3] is one component's)."""
+    """`shapes` as a list of shapes: a single shape such as [2, 3], or () (a scalar), is one
+    component's (TF's `_as_shape_list`)."""
+    if isinstance(shapes, tensor_shape.TensorShape):
+        return [shapes]
     shapes = list(shapes)
-    if not shapes or all(isinstance(s, (list, tuple, tensor_shape.TensorShape)) for s in shapes):
-        return shapes
-    return [shapes]
+    if all(s is None or isinstance(s, int) for s in shapes):  # [] too: one scalar shape
+        return [shapes]
+    return shapes
 
 
 class FIFOQueue(QueueBase):

@@ -123,3 +123,7 @@ from tensorflux.train.training_util import (
 from tensorflux.distributed.cluster import ClusterDef, ClusterSpec, JobDef, ServerDef
 from tensorflux.distributed.device_setter import replica_device_setter
 from tensorflux.distributed.server import Server
+
+# isort: split
+# --- synchronous replicas ---
+from tensorflux.train.sync_replicas_optimizer import SyncReplicasOptimizer

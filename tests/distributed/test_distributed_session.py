@@ -313,3 +313,30 @@ def test_a_task_that_goes_away_fails_the_step_at_once():
     finally:
         for s in workers + ps:
             s._stop()
+
+
+def test_a_process_ends_while_a_task_waits_in_a_queue(tmp_path):
+    """A ps handler blocked for good (a dequeue nothing will feed) does not keep its process
+    alive, as a TF server ends with its process."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "blocked.py"
+    script.write_text(
+        "import threading\n"
+        "import tensorflux as tf\n"
+        "workers, ps = tf.test.create_local_cluster(1, 1)\n"
+        "with tf.device('/job:ps/task:0'):\n"
+        "    q = tf.FIFOQueue(2, tf.float32, shared_name='never_fed')\n"
+        "    item = q.dequeue()\n"
+        "sess = tf.Session(workers[0].target)\n"
+        "threading.Thread(target=sess.run, args=(item,), daemon=True).start()\n"
+        "import time\n"
+        "while 'never_fed' not in str(ps[0]._worker.state.resources):  # the ps is waiting\n"
+        "    time.sleep(0.05)\n"
+        "time.sleep(0.5)\n"
+        "print('started', flush=True)\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "started" in done.stdout

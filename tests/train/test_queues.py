@@ -201,3 +201,12 @@ def test_run_timeout_ends_a_blocked_queue_op_as_tf():
             sess.run(q.enqueue(9))
             thread.join(TIMEOUT)
             assert result == [9]
+
+
+def test_shapes_of_one_component_read_as_tf_reads_them():
+    """TF's `_as_shape_list`: () and [] are one scalar component, [2, 3] one component."""
+    assert tf.FIFOQueue(2, tf.int64, shapes=()).shapes == [tf.TensorShape([])]
+    assert tf.FIFOQueue(2, tf.int64, shapes=[]).shapes == [tf.TensorShape([])]
+    assert tf.FIFOQueue(2, tf.int64, shapes=[2, 3]).shapes == [tf.TensorShape([2, 3])]
+    two = tf.FIFOQueue(2, [tf.int64, tf.float32], shapes=[[], [3]])
+    assert two.shapes == [tf.TensorShape([]), tf.TensorShape([3])]

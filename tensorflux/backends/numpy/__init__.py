@@ -8,6 +8,7 @@ intermediate value is dropped right after its last use.
 from tensorflux import errors
 from tensorflux import ops as _ops  # noqa: F401 - registers every op type first
 from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the kernels
+    accumulator_ops,
     array_extras,
     array_ops,
     bincount_ops,

@@ -305,7 +305,9 @@ def _count_up_to(op):
 
 
 def cancel_all(resources):
-    """Wakes every thread waiting on a queue of a closing session (TF cancels them too)."""
+    """Wakes every thread waiting on a resource of a closing session (a queue, a gradient
+    accumulator: anything with a `cancel` method), as TF cancels them."""
     for value in list(resources.values()):
-        if isinstance(value, Queue):
-            value.cancel()
+        cancel = getattr(value, "cancel", None)
+        if callable(cancel):
+            cancel()
