@@ -9,6 +9,7 @@ from tensorflux.ops import sparse_math_ops as _math
 from tensorflux.ops import sparse_ops as _ops
 from tensorflux.ops import sparse_segment_ops as _segment
 from tensorflux.ops import sparse_structure_ops as _structure
+from tensorflux.ops.accumulator_ops import SparseConditionalAccumulator
 from tensorflux.ops.sparse_tensor import SparseTensor, SparseTensorValue
 
 add = _ops.sparse_add
@@ -42,8 +43,8 @@ to_dense = _ops.sparse_tensor_to_dense
 to_indicator = _math.sparse_to_indicator
 transpose = _structure.sparse_transpose
 
-__all__ = ["SparseTensor", "SparseTensorValue", "add", "concat", "expand_dims", "eye",
-           "fill_empty_rows", "from_dense", "mask", "matmul", "maximum", "merge", "minimum",
+__all__ = ["SparseConditionalAccumulator", "SparseTensor", "SparseTensorValue", "add", "concat",
+           "expand_dims", "eye", "fill_empty_rows", "from_dense", "mask", "matmul", "maximum", "merge", "minimum",
            "placeholder", "reduce_max", "reduce_max_sparse", "reduce_sum", "reduce_sum_sparse",
            "reorder", "reset_shape", "reshape", "retain", "segment_mean", "segment_sqrt_n",
            "segment_sum", "slice", "softmax", "sparse_dense_matmul", "split", "to_dense",

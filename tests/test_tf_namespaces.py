@@ -114,6 +114,7 @@ def test_accumulators_and_sync_replicas_are_exported():
 
     assert tf.ConditionalAccumulator is accumulator_ops.ConditionalAccumulator
     assert tf.SparseConditionalAccumulator is accumulator_ops.SparseConditionalAccumulator
+    assert tf.sparse.SparseConditionalAccumulator is tf.SparseConditionalAccumulator
     assert tf.ConditionalAccumulatorBase is accumulator_ops.ConditionalAccumulatorBase
     assert tf.train.SyncReplicasOptimizer is sync_replicas_optimizer.SyncReplicasOptimizer
     assert tf_v1.ConditionalAccumulator is tf.ConditionalAccumulator
