@@ -44,7 +44,8 @@ to_indicator = _math.sparse_to_indicator
 transpose = _structure.sparse_transpose
 
 __all__ = ["SparseConditionalAccumulator", "SparseTensor", "SparseTensorValue", "add", "concat",
-           "expand_dims", "eye", "fill_empty_rows", "from_dense", "mask", "matmul", "maximum", "merge", "minimum",
+           "expand_dims", "eye", "fill_empty_rows", "from_dense", "mask", "matmul", "maximum",
+           "merge", "minimum",
            "placeholder", "reduce_max", "reduce_max_sparse", "reduce_sum", "reduce_sum_sparse",
            "reorder", "reset_shape", "reshape", "retain", "segment_mean", "segment_sqrt_n",
            "segment_sum", "slice", "softmax", "sparse_dense_matmul", "split", "to_dense",
