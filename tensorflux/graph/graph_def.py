@@ -39,6 +39,10 @@ def _tensor_proto(value, dtype):
 
 # Op types with inputs whose TF OpDef has no "T" attr (TF's importer rejects unknown attrs).
 _NO_T_ATTR = ("Const", "SaveV2", "RestoreV2")
+# Op types whose "T" is not their first input's dtype: the input that has it.
+_T_INPUT = {"Select": 1, "SelectV2": 1, "Fill": 1}
+# Op types with a list input and an "N" attr: how many inputs are not in the list.
+_N_INPUTS = {"AddN": 0, "Pack": 0, "ConcatV2": 1, "Concat": 1}
 
 
 def _attr_value(v):
@@ -99,7 +103,12 @@ def node_def_bytes(op):
         out += pw.encode_bytes_field(5, body)
         attrs.pop("value")
     if "T" not in attrs and op.inputs and op.type not in _NO_T_ATTR:
-        attrs["T"] = op.inputs[0].dtype.base_dtype
+        attrs["T"] = op.inputs[_T_INPUT.get(op.type, 0)].dtype.base_dtype
+    if op.type in _N_INPUTS and "N" not in attrs:  # a list input's length
+        attrs["N"] = len(op.inputs) - _N_INPUTS[op.type]
+    colocation = getattr(op, "_colocation", None)  # (a partition graph's op has none)
+    if colocation and "_class" not in attrs:  # TF's colocation attr: `loc:@v`
+        attrs["_class"] = ["loc:@" + colocation]
     for k in sorted(attrs):
         av = _attr_value(attrs[k])
         if av is None:

@@ -105,3 +105,39 @@ def test_write_graph_binary_round_trips(tmp_path):
     with tf.gfile.GFile(path, "rb") as f:
         gd = tf.GraphDef.FromString(f.read())
     assert [n.name for n in gd.node] == [op.name for op in g.get_operations()]
+
+
+def _nodes(g):
+    gd = tf.GraphDef()
+    gd.ParseFromString(g.as_graph_def().SerializeToString())
+    return {n.name: n for n in gd.node}
+
+
+def test_graph_def_has_tf_s_colocation_attr():
+    """`_class: loc:@v` on what TF colocates with a variable (its read, assign and initializer
+    ops), so TensorFlow importing the graph places them together."""
+    with tf.Graph().as_default() as g:
+        w = tf.get_variable("w", [3, 2], initializer=tf.random_uniform_initializer())
+        tf.assign_add(w, tf.ones([3, 2]), name="bump")
+        nodes = _nodes(g)
+    for name in ("w/read", "w/Assign", "bump", "w/Initializer/random_uniform"):
+        assert list(nodes[name].attr["_class"].list.s) == [b"loc:@w"], name
+    assert "_class" not in nodes["w"].attr
+
+
+def test_graph_def_types_select_fill_and_list_ops_as_tf():
+    """TF's importer checks "T" against the value inputs and needs "N" on list ops."""
+    with tf.Graph().as_default() as g:
+        cond = tf.placeholder(tf.bool, [2], name="cond")
+        a = tf.placeholder(tf.int32, [2], name="a")
+        tf.where(cond, a, a, name="sel")
+        tf.fill([2], 1.5, name="filled")
+        tf.add_n([a, a, a], name="summed")
+        tf.stack([a, a], name="stacked")
+        tf.concat([a, a, a, a], 0, name="joined")
+        nodes = _nodes(g)
+    assert nodes["sel"].attr["T"].type == tf.int32.as_datatype_enum
+    assert nodes["filled"].attr["T"].type == tf.float32.as_datatype_enum
+    assert nodes["summed"].attr["N"].i == 3
+    assert nodes["stacked"].attr["N"].i == 2
+    assert nodes["joined"].attr["N"].i == 4
