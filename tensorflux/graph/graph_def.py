@@ -40,7 +40,9 @@ def _tensor_proto(value, dtype):
 # Op types with inputs whose TF OpDef has no "T" attr (TF's importer rejects unknown attrs).
 _NO_T_ATTR = ("Const", "SaveV2", "RestoreV2")
 # Op types whose "T" is not their first input's dtype: the input that has it.
-_T_INPUT = {"Select": 1, "SelectV2": 1, "Fill": 1}
+_T_INPUT = {"Select": 1, "SelectV2": 1, "Fill": 1, "StridedSliceGrad": 4}
+_INDEX_OPS = ("Slice", "StridedSlice", "StridedSliceGrad", "StridedSliceAssign",
+              "ResourceStridedSliceAssign", "TensorStridedSliceUpdate")
 # Op types with a list input and an "N" attr: how many inputs are not in the list.
 _N_INPUTS = {"AddN": 0, "Pack": 0, "ConcatV2": 1, "Concat": 1}
 
@@ -106,6 +108,8 @@ def node_def_bytes(op):
         attrs["T"] = op.inputs[_T_INPUT.get(op.type, 0)].dtype.base_dtype
     if op.type in _N_INPUTS and "N" not in attrs:  # a list input's length
         attrs["N"] = len(op.inputs) - _N_INPUTS[op.type]
+    if op.type in _INDEX_OPS and "Index" not in attrs:  # the dtype of begin/end/strides
+        attrs["Index"] = op.inputs[1].dtype.base_dtype
     colocation = getattr(op, "_colocation", None)  # (a partition graph's op has none)
     if colocation and "_class" not in attrs:  # TF's colocation attr: `loc:@v`
         attrs["_class"] = ["loc:@" + colocation]
