@@ -23,6 +23,8 @@ pruning rules out) keeps its own order.
 
 import heapq
 
+from tensorflux.passes import transfers
+
 _READS = frozenset(("VariableV2", "VarHandleOp"))
 
 
@@ -34,22 +36,7 @@ def schedule(plan, task_of):
     """
     ops = list(plan.ops)
     pos = {op: i for i, op in enumerate(ops)}
-    fed = set(plan.feeds)
-    users = {op: [] for op in ops}
-    waiting = {}
-    for op in ops:
-        refs = op.op_def.ref_inputs if op.op_def is not None else ()
-        pre = set()
-        for i, t in enumerate(op._inputs):
-            if i in refs or t in fed:
-                continue
-            p = plan.resolve(t).op
-            if p in pos and p is not op:
-                pre.add(p)
-        pre.update(c for c in op._control_inputs if c in pos)
-        waiting[op] = len(pre)
-        for p in pre:
-            users[p].append(op)
+    users, waiting = transfers.dependencies(plan, ops, pos)
     stateless = {}  # task -> heap of (position, op)
     stateful = []  # heap of (graph id, position, op)
     free = []  # ready NoOps: heap of (position, op)

@@ -77,14 +77,15 @@ def _producer(plan, t, fed, pos):
     return r.op if r.op in pos else None
 
 
-def _schedule(plan, ops, dev):
-    """`ops` re-ordered to minimise device switches (see the module docstring, step 1)."""
+def dependencies(plan, ops, pos):
+    """({op: the ops that wait for it}, {op: how many ops it waits for}) among `ops` (`pos`:
+    op -> position): data edges except reference inputs (a variable is read in place), and
+    control edges (an op CSE merged away counts as its stand-in)."""
     fed = set(plan.feeds)
-    pos = {op: i for i, op in enumerate(ops)}
     users = {op: [] for op in ops}
     waiting = {}
     for op in ops:
-        refs = op.op_def.ref_inputs
+        refs = op.op_def.ref_inputs if op.op_def is not None else ()
         pre = set()
         for i, t in enumerate(op.inputs):
             p = None if i in refs else _producer(plan, t, fed, pos)
@@ -98,6 +99,13 @@ def _schedule(plan, ops, dev):
         waiting[op] = len(pre)
         for p in pre:
             users[p].append(op)
+    return users, waiting
+
+
+def _schedule(plan, ops, dev):
+    """`ops` re-ordered to minimise device switches (see the module docstring, step 1)."""
+    pos = {op: i for i, op in enumerate(ops)}
+    users, waiting = dependencies(plan, ops, pos)
     stateless = {}  # device -> heap of (position, op)
     stateful = []  # heap of (graph id, position, op)
 
