@@ -28,6 +28,7 @@ from tensorflux.distributed.worker import Worker
 
 _servers = weakref.WeakValueDictionary()  # target -> the Server of this process serving it
 _lock = threading.Lock()
+_channels = {}  # address -> the gRPC channel this process's sessions reach it by
 _log = logging.getLogger("tensorflux")
 
 
@@ -316,7 +317,11 @@ class RemoteWorker:
         self._grpc = grpc
         self.address, self.name = address, name
         self._timeout = timeout_ms / 1000.0 if timeout_ms else None
-        self._channel = grpc.insecure_channel(address, options=wire_protocol.CHANNEL_OPTIONS)
+        with _lock:  # one channel per address, shared by every session of the process
+            self._channel = _channels.get(address)
+            if self._channel is None:
+                self._channel = _channels[address] = grpc.insecure_channel(
+                    address, options=wire_protocol.CHANNEL_OPTIONS)
         self._ready = False
         self._calls = {}
 
