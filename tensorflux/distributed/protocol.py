@@ -97,38 +97,13 @@ class ResetResponse(Message):
 
 
 # --- tensors -----------------------------------------------------------------------------------
-def encode(name, value, wire=""):
-    """A NamedTensorProto of `value`; float32 as bfloat16 or float16 when `wire` says so."""
-    arr = np.asarray(value)
-    if wire and arr.dtype == np.float32:
-        if wire == "bfloat16":
-            kind, data = dtypes.bfloat16, transfer_ops.bfloat16_bits(arr).astype("<u2")
-        else:
-            kind, data = dtypes.float16, transfer_ops.to_float16(arr).astype("<f2")
-        proto = TensorProto(dtype=kind.as_datatype_enum, tensor_shape=_shape(arr.shape),
-                            tensor_content=np.ascontiguousarray(data).tobytes())
-        return NamedTensorProto(name=name, tensor=proto, wire=wire)
-    if arr.dtype.kind in "SUO":
-        proto = tensor_util.make_tensor_proto(arr, dtype=dtypes.string)
-    else:
-        little = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
-        proto = TensorProto(dtype=dtypes.as_dtype(arr.dtype).as_datatype_enum,
-                            tensor_shape=_shape(arr.shape),
-                            tensor_content=np.ascontiguousarray(little).tobytes())
-    return NamedTensorProto(name=name, tensor=proto)
-
-
 def decode(named):
-    """The numpy value of a NamedTensorProto (a compressed float32 comes back as float32)."""
+    """The numpy value of a NamedTensorProto message (the reference reader of what
+    `tensor_chunks` writes; strings are read this way)."""
     proto = named.tensor
-    shape = tuple(d.size for d in proto.tensor_shape.dim)
-    if named.wire == "bfloat16":
-        bits = np.frombuffer(proto.tensor_content, "<u2").reshape(shape)
-        return transfer_ops.from_bfloat16_bits(bits)
-    if named.wire == "float16":
-        return np.frombuffer(proto.tensor_content, "<f2").reshape(shape).astype(np.float32)
     if proto.dtype == dtypes.string.as_datatype_enum:
         return attr_values.tensor_proto_to_ndarray(proto)
+    shape = tuple(d.size for d in proto.tensor_shape.dim)
     npd = np.dtype(dtypes.as_dtype(proto.dtype).as_numpy_dtype)
     arr = np.frombuffer(proto.tensor_content, npd.newbyteorder("<"))
     return arr.astype(npd).reshape(shape)
@@ -150,8 +125,10 @@ def tensor_chunks(number, items, wire=""):
     for name, value in items:
         arr = np.asarray(value)
         fmt = wire if wire and arr.dtype == np.float32 else ""
-        if arr.dtype.kind in "SUO":
-            chunks.append(pw.encode_bytes_field(number, encode(name, arr).SerializeToString()))
+        if arr.dtype.kind in "SUO":  # strings: TensorProto's string_val, as TF writes them
+            named = NamedTensorProto(name=name, tensor=tensor_util.make_tensor_proto(
+                arr, dtype=dtypes.string))
+            chunks.append(pw.encode_bytes_field(number, named.SerializeToString()))
             continue
         if fmt == "bfloat16":
             kind, data = dtypes.bfloat16, transfer_ops.bfloat16_bits(arr)

@@ -278,17 +278,19 @@ def _handler(grpc, worker):
         return b"".join([resp.SerializeToString()] + chunks)
 
     def variables(data, context):
-        req = wire_protocol.VariablesRequest.FromString(data)
+        rest, values = wire_protocol.split_tensors(data, 2)
+        req = wire_protocol.VariablesRequest.FromString(rest)
         resp = wire_protocol.VariablesResponse()
+        chunks = []
         try:
-            if req.value:
-                worker.assign_variables({n.name: wire_protocol.decode(n) for n in req.value})
+            if values:
+                worker.assign_variables(dict(values))
             else:
-                resp.value = [wire_protocol.encode(name, v) for name, v in
-                              zip(req.name, worker.read_variables(req.name))]
+                chunks = wire_protocol.tensor_chunks(
+                    1, zip(req.name, worker.read_variables(req.name)))
         except Exception as e:  # noqa: BLE001
             resp.error_code, resp.error_message, _ = wire_protocol.error_fields(e)
-        return resp.SerializeToString()
+        return b"".join([resp.SerializeToString()] + chunks)
 
     def reset(data, context):
         worker.reset(list(wire_protocol.ResetRequest.FromString(data).container) or None)
@@ -393,16 +395,16 @@ class RemoteWorker:
         return [value for _, value in recv]
 
     def read_variables(self, names):
-        resp = self._call("Variables", wire_protocol.VariablesRequest(name=list(names)),
-                          wire_protocol.VariablesResponse)
+        data = wire_protocol.VariablesRequest(name=list(names)).SerializeToString()
+        rest, values = wire_protocol.split_tensors(self._call("Variables", data), 1)
+        resp = wire_protocol.VariablesResponse.FromString(rest)
         if resp.error_code:
             wire_protocol.raise_error(resp.error_code, resp.error_message)
-        return [wire_protocol.decode(n) for n in resp.value]
+        return [value for _, value in values]
 
     def assign_variables(self, values):
-        resp = self._call("Variables", wire_protocol.VariablesRequest(
-            value=[wire_protocol.encode(k, v) for k, v in values.items()]),
-            wire_protocol.VariablesResponse)
+        data = b"".join(wire_protocol.tensor_chunks(2, values.items()))
+        resp = wire_protocol.VariablesResponse.FromString(self._call("Variables", data))
         if resp.error_code:
             wire_protocol.raise_error(resp.error_code, resp.error_message)
 
