@@ -130,7 +130,8 @@ class Master:
         op = graph._ops_by_name.get(key)
         if op is None:
             return _task(self.devices[0])
-        return _task(plan_lib.place([op], self.config, "numpy", None,
+        # `logged={op}`: a placement log line belongs to a run, not to the Saver's lookup.
+        return _task(plan_lib.place([op], self.config, "numpy", {op},
                                     devices=self.devices)[op])
 
     def read_variable(self, graph, key):
@@ -170,11 +171,16 @@ class DistributedRun:
             if t not in fed:
                 needed_later[t] = True
         handles = [[] for _ in runs]  # per partition: handle ops it runs again
+        inputs = [{} for _ in runs]  # per partition: tensors sent with its request, in order
         for k, (prefix, ops) in enumerate(runs):
             for op in ops:
                 refs = op.op_def.ref_inputs if op.op_def is not None else ()
                 for i, t in enumerate(op._inputs):
-                    if t in fed or t.op not in where or where[t.op] == k:
+                    if t in fed:
+                        if i not in refs:
+                            inputs[k][t] = True
+                        continue
+                    if t.op not in where or where[t.op] == k:
                         continue
                     local = task_of[t.op] == prefix
                     if _makes_handle(t.op):
@@ -195,20 +201,11 @@ class DistributedRun:
                                     t.name, task_of[t.op], prefix))
                         continue  # the same task's variable: read there by reference
                     needed_later[t] = True
-        self.partitions = []
-        for k, (prefix, ops) in enumerate(runs):
-            names = tuple(op.name for op in handles[k] + ops)
-            ins, seen = [], set()
-            for op in ops:
-                refs = op.op_def.ref_inputs if op.op_def is not None else ()
-                for i, t in enumerate(op._inputs):
-                    if t in seen or i in refs or t.op in handles[k]:
-                        continue
-                    if t in fed or (t.op in where and where[t.op] != k):
-                        seen.add(t)
-                        ins.append(t)
-            outs = tuple(t for op in ops for t in op._outputs if t in needed_later)
-            self.partitions.append((prefix, names, tuple(ins), outs))
+                    inputs[k][t] = True
+        self.partitions = [
+            (prefix, tuple(op.name for op in handles[k] + ops), tuple(inputs[k]),
+             tuple(t for op in ops for t in op._outputs if t in needed_later))
+            for k, (prefix, ops) in enumerate(runs)]
         self.fetches = plan.fetches
         self.feeds = plan.feeds
 

@@ -340,3 +340,19 @@ def test_a_process_ends_while_a_task_waits_in_a_queue(tmp_path):
                           timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "started" in done.stdout
+
+
+def test_saving_logs_no_placement(cluster, tmp_path, capsys):
+    """The Saver finds each variable's task by placing it; that is no run, so
+    log_device_placement prints nothing for it."""
+    workers, _ = cluster
+    with tf.Graph().as_default():
+        with tf.device("/job:ps/task:1"):
+            v = tf.Variable([1.0], name="logged_v")
+        saver = tf.train.Saver()
+        config = tf.ConfigProto(log_device_placement=True)
+        with tf.Session(workers[0].target, config=config) as sess:
+            sess.run(v.initializer)
+            assert "logged_v/Assign: (Assign)" in capsys.readouterr().out  # runs log
+            saver.save(sess, str(tmp_path / "model"), write_meta_graph=False)
+            assert "(VariableV2)" not in capsys.readouterr().out
