@@ -248,13 +248,11 @@ class BaseSession:
             op_list = [g.get_operation_by_name(n) for n in ops]
             fetch_tensors = [g.get_tensor_by_name(n) for n in fetches]
             fetched = {t.op for t in fetch_tensors}
-            inside = set(op_list)
             read = {t.op for op in op_list for t in op._inputs} | {
                 c for op in op_list for c in op._control_inputs}
             targets = [op for op in op_list if op not in read and op not in fetched]
             feed_tensors = tuple(g.get_tensor_by_name(n) for n in feeds)
-            runner = self._new_runner(fetch_tensors + targets, feed_tensors,
-                                      ops=[op for op in op_list if op in inside])
+            runner = self._new_runner(fetch_tensors + targets, feed_tensors, ops=op_list)
             self._runners[key] = runner
         return runner
 

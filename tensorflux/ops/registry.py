@@ -95,12 +95,10 @@ def make_op(op_type, inputs, attrs=None, name=None):
         if t.graph is not g and not graph_lib._encloses(t.graph, g):
             raise ValueError("Tensor %s must be from the same graph as %s." % (t, inputs[0]))
     op_def = get(op_type)
-    refs = [inputs[i] for i in op_def.ref_inputs if i < len(inputs)]
-    if refs:
-        # As TF's op_def_library: an op goes where its reference input (a variable) is.
-        with g.colocate_with(refs[0]):
-            return g.create_op(op_type, list(inputs), attrs, name=name, op_def=op_def)
-    return g.create_op(op_type, list(inputs), attrs, name=name, op_def=op_def)
+    # As TF's op_def_library: an op goes where its reference input (a variable) is.
+    ref = next((inputs[i] for i in op_def.ref_inputs if i < len(inputs)), None)
+    with g.colocate_with(ref):  # (None: no colocation)
+        return g.create_op(op_type, list(inputs), attrs, name=name, op_def=op_def)
 
 
 def make_tensor(op_type, inputs, attrs=None, name=None):
