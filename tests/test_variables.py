@@ -203,8 +203,13 @@ def test_uninitialized_read_names_the_variable():
                            match="Attempting to use uninitialized value my_var"):
             sess.run(u + 1.0)
         with pytest.raises(tf.errors.FailedPreconditionError,
-                           match="Attempting to use uninitialized value my_var"):
+                           match="Attempting to use uninitialized value my_var") as info:
+            sess.run(u.value())
+        assert info.value.op.name == "my_var/read"  # as TF: the op that read it unset
+        with pytest.raises(tf.errors.FailedPreconditionError,
+                           match="Attempting to use uninitialized value my_var") as info:
             sess.run(u)
+        assert info.value.op.name == "my_var"
 
 
 def test_failed_run_leaves_variables_untouched():

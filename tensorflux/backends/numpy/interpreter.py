@@ -74,6 +74,7 @@ class RunContext:
 
 
 def _read_var(key, op):
+    """Reads variable `key` for `op`: an unset variable is TF's error, named at the reader."""
     def read(state):
         try:
             return state.variables[key]
@@ -174,14 +175,18 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
         nslots += 1
         return nslots - 1
 
-    def source(t):
-        """Slot holding `t`; a variable's output is read (lazily) right where it is used."""
+    def source(t, reader=None):
+        """Slot holding `t`; a variable's output is read (lazily) right where it is used.
+
+        An unset variable's error names the op that reads it (`v/read`), as TF's does; a
+        variable fetched itself names the variable.
+        """
         t = plan.resolve(t)
         if t in slots:
             return slots[t]
         if t.op.type == "VariableV2":
             s = new_slot()
-            steps.append((_read_var(t.op.name, t.op), (), (s,), 2, t.op))
+            steps.append((_read_var(t.op.name, reader or t.op), (), (s,), 2, t.op))
             reads.append(s)
             return s
         raise KeyError(t.name)
@@ -197,7 +202,7 @@ def compile(plan, backend=BACKEND):  # noqa: A001 - the backend interface's name
         fn = builder(op)
         refs = opdef.ref_inputs
         del reads[:]
-        ins = tuple(source(t) for i, t in enumerate(op.inputs) if i not in refs)
+        ins = tuple(source(t, op) for i, t in enumerate(op.inputs) if i not in refs)
         dropped = list(reads)
         guard = tuple(source(op.inputs[i]) for i in refs if op.inputs[i].op.type == "RefSwitch")
         if guard:
