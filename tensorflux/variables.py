@@ -83,12 +83,12 @@ class Variable:
         self._caching_device = caching_device
         init_from_fn = callable(initial_value)
         g = graph_lib.get_default_graph()
-        lift = _null()
-        if getattr(g, "outer_graph", None) is not None:  # in a cond branch or loop body
-            lift = graph_lib.init_scope()  # variables live in the outermost graph, as in TF
-            while getattr(g, "outer_graph", None) is not None:
-                g = g.outer_graph
-        with lift, g.as_default(), g.name_scope(name or "Variable") as scope:
+        # As TF, built in `init_scope`: in the outermost graph (out of a cond branch or loop
+        # body), free of control dependencies, and seeing the device functions that an
+        # enclosing colocate_with hides
+        while getattr(g, "outer_graph", None) is not None:
+            g = g.outer_graph
+        with graph_lib.init_scope(), g.as_default(), g.name_scope(name or "Variable") as scope:
             if init_from_fn:
                 with g.name_scope("Initializer"), g.device(None), \
                         _colocated_with_name(g, scope.rstrip("/")):

@@ -353,6 +353,9 @@ class _DefaultGraphStack(threading.local):
     def __init__(self):
         super().__init__()
         self.stack = []
+        # per `as_default()` entry, the graph's device stack (the list object) at entry: TF's
+        # context switches keep it, and `init_scope` falls back to it (see there)
+        self.device_stacks = []
 
     def get_default(self):
         if self.stack:
@@ -362,9 +365,11 @@ class _DefaultGraphStack(threading.local):
     @contextlib.contextmanager
     def get_controller(self, graph):
         self.stack.append(graph)
+        self.device_stacks.append(graph._scopes.devices)
         try:
             yield graph
         finally:
+            self.device_stacks.pop()
             # the innermost entry: the graph may also be further out (init_scope re-enters it)
             for i in range(len(self.stack) - 1, -1, -1):
                 if self.stack[i] is graph:
@@ -438,8 +443,20 @@ def init_scope():
     while getattr(outer, "outer_graph", None) is not None:
         outer = outer.outer_graph
     scope = g._scopes.name_scope
-    with outer.as_default(), outer.name_scope(scope or None), outer.control_dependencies(None):
-        yield
+    # TF's device stack inside: the current one, or when that is empty (inside colocate_with,
+    # which hides the device scopes), the one the innermost `as_default()` entry saw. So a
+    # variable made under colocate_with still calls the outer device functions (a ps
+    # strategy counts it) before colocation places it.
+    devices = g._scopes.devices
+    if not devices and _default_graph_stack.device_stacks:
+        devices = _default_graph_stack.device_stacks[-1]
+    saved, outer._scopes.devices = outer._scopes.devices, devices
+    try:
+        with outer.as_default(), outer.name_scope(scope or None), \
+                outer.control_dependencies(None):
+            yield
+    finally:
+        outer._scopes.devices = saved
 
 
 def device(device_name_or_function):

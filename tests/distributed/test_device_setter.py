@@ -1,6 +1,7 @@
 """replica_device_setter and the greedy ps strategy against real TensorFlow's placements of a
 small model (tests/fixtures/distributed, tools/fixtures/gen_distributed.py)."""
 
+import contextlib
 import json
 import os
 
@@ -47,20 +48,7 @@ def _placements(name):
     return {op.name: (op.type, op.device) for op in g.get_operations()}, case["ops"]
 
 
-# A known gap, kept visible as a strict xfail rather than hidden: with MomentumOptimizer and
-# three ps tasks, TF's round-robin has advanced one task further when the variable made after
-# training is placed (one more ps-strategy call somewhere in TF's Momentum path, not yet found).
-_MOMENTUM_GAP = pytest.mark.xfail(strict=True, reason="TF's Momentum path calls the ps "
-                                  "strategy once more")
-_VARIABLE_GAPS = {"ps_tasks_momentum"}
-_OP_OK = set(DATA["setters"]) - _VARIABLE_GAPS
-
-
-def _marked(names, ok):
-    return [n if n in ok else pytest.param(n, marks=_MOMENTUM_GAP) for n in sorted(names)]
-
-
-@pytest.mark.parametrize("name", _marked(DATA["setters"], set(DATA["setters"]) - _VARIABLE_GAPS))
+@pytest.mark.parametrize("name", sorted(DATA["setters"]))
 def test_variable_placements_match_tf(name):
     """Every variable (and slot, and global step) lands on TF's device."""
     got, want = _placements(name)
@@ -69,7 +57,7 @@ def test_variable_placements_match_tf(name):
             assert got.get(op_name, (None, None))[1] == device, op_name
 
 
-@pytest.mark.parametrize("name", _marked(DATA["setters"], _OP_OK))
+@pytest.mark.parametrize("name", sorted(DATA["setters"]))
 def test_every_op_device_matches_tf(name):
     """Every op both graphs have gets TF's device."""
     got, want = _placements(name)
@@ -121,3 +109,31 @@ def test_greedy_strategy_balances_bytes():
     assert list(strategy._ps_loads) == [4000.0, 124.0]
     with pytest.raises(ValueError, match="single output"):
         byte_size_load_fn(tf.group(tf.constant(1.0)))
+
+
+class _CountingStrategy:
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, op):
+        self.calls.append(op.name)
+        return (len(self.calls) - 1) % 3
+
+
+@pytest.mark.parametrize("name", sorted(DATA["strategy_calls"]))
+def test_ops_that_call_the_ps_strategy_match_tf(name):
+    """A variable made under colocate_with (an optimizer's slot) still calls the device
+    functions through init_scope, as TF's does, inside `as_default()` or an optimizer's
+    init_scope, though colocation then places it; a plain op under colocate_with does not."""
+    optimizer, where = name.split("_", 1)
+    strategy = _CountingStrategy()
+    g = tf.Graph()
+    with g.as_default() if where == "as_default" else contextlib.nullcontext():
+        with tf.device(replica_device_setter(ps_tasks=3, ps_strategy=strategy)):
+            build_model(optimizer)
+            v = tf.get_variable("v", [2])
+            with tf.colocate_with(v):
+                colocated = tf.Variable(1.0, name="colocated")
+                tf.constant(1.0, name="plain_op")
+    assert strategy.calls == DATA["strategy_calls"][name]
+    assert colocated.op.device == v.op.device
