@@ -197,6 +197,18 @@ def _check_index(idx):
         raise TypeError(_SLICE_TYPE_ERROR + ", got {!r}".format(idx))
 
 
+def _variables_read(k):
+    """A slice's bounds or an index that are Variables, as their values (TF accepts them)."""
+    def read(v):
+        if v is not None and not isinstance(v, Tensor) and hasattr(v, "_as_graph_element"):
+            return constant_op.convert_to_tensor(v)
+        return v
+
+    if isinstance(k, builtins.slice):
+        return builtins.slice(read(k.start), read(k.stop), read(k.step))
+    return read(k)
+
+
 def _index_value(v):
     if isinstance(v, tensor_shape.Dimension):
         return v.value
@@ -229,6 +241,7 @@ def slice_helper(tensor, key, var=None):
         return gather_ops.boolean_mask(tensor, key)
     if not isinstance(key, (list, tuple)):
         key = [key]
+    key = [_variables_read(k) for k in key]
     begin, end, strides = [], [], []
     bm = em = elm = nam = sam = 0
     for i, k in enumerate(key):

@@ -236,3 +236,17 @@ def test_slice_gradient_dynamic_begin():
         b = tf.placeholder_with_default(tf.constant([0, 1]), [None])
         return tf.slice(x, b, [2, 2])
     check_gradients(build, {"x": np.random.RandomState(4).randn(3, 4)}, op_types=["Slice"])
+
+
+def test_variables_as_slice_bounds_and_index():
+    """As TF: a Variable is read where a slice bound, step or index is expected."""
+    y = tf.range(6)
+    v = tf.Variable(3)
+    w = tf.Variable(1)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        a, b, c, d = sess.run([y[:v], y[w:v], y[v], y[::w]])
+    np.testing.assert_array_equal(a, [0, 1, 2])
+    np.testing.assert_array_equal(b, [1, 2])
+    assert c == 3
+    np.testing.assert_array_equal(d, np.arange(6))
