@@ -1,4 +1,14 @@
 """`tf.contrib`: the TF 1.x contributed modules tensorflux provides (`framework`, `image`,
-`layers`, `rnn`, `slim`)."""
+`layers`, `losses`, `metrics`, `opt`, `rnn`, `slim`, `training`)."""
 
-from tensorflux.contrib import framework, image, layers, rnn, slim
+from tensorflux.contrib import (
+    framework,
+    image,
+    layers,
+    losses,
+    metrics,
+    opt,
+    rnn,
+    slim,
+    training,
+)

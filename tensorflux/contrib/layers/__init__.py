@@ -52,7 +52,12 @@ from tensorflux.contrib.layers.layers import (
     separable_conv2d,
     separable_convolution2d,
 )
-from tensorflux.contrib.layers.normalization import batch_norm, layer_norm
+from tensorflux.contrib.layers.normalization import (
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+)
 from tensorflux.contrib.layers.optimizers import (
     OPTIMIZER_CLS_NAMES,
     OPTIMIZER_SUMMARIES,
@@ -72,3 +77,4 @@ from tensorflux.contrib.layers.regularizers import (
     l2_regularizer,
     sum_regularizer,
 )
+from tensorflux.contrib.layers.spatial_softmax import spatial_softmax

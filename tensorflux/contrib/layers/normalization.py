@@ -1,5 +1,6 @@
 """TF-Slim's normalization layers: `batch_norm` (variables `beta`, `gamma` when `scale`,
-`moving_mean`, `moving_variance` in scope "BatchNorm") and `layer_norm` (scope "LayerNorm").
+`moving_mean`, `moving_variance` in scope "BatchNorm"), `layer_norm` (scope "LayerNorm"),
+`instance_norm` (scope "InstanceNorm") and `group_norm` (scope "GroupNorm").
 
 Both are usable as a `normalizer_fn` of `conv2d` / `fully_connected`.
 
@@ -24,7 +25,7 @@ from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.graph import GraphKeys
 from tensorflux.layers import normalization
 from tensorflux.layers import utils as layer_utils
-from tensorflux.ops import array_ops, constant_op, init_ops
+from tensorflux.ops import array_ops, constant_op, init_ops, math_ops
 
 DATA_FORMAT_NCHW = "NCHW"
 DATA_FORMAT_NHWC = "NHWC"
@@ -346,6 +347,154 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
         outputs = nn.batch_normalization(inputs, mean, variance, offset=beta, scale=gamma,
                                          variance_epsilon=variance_epsilon)
         outputs.set_shape(inputs_shape)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def _norm_params(params_shape, dtype, center, scale, param_initializers, variables_collections,
+                 trainable, broadcast_shape=None):
+    """`beta` / `gamma` model variables of `params_shape` (None when disabled), reshaped to
+    `broadcast_shape` when given."""
+    inits = param_initializers or {}
+    params = []
+    for name, enabled, default in (("beta", center, init_ops.zeros_initializer()),
+                                   ("gamma", scale, init_ops.ones_initializer())):
+        param = None
+        if enabled:
+            param = framework_variables.model_variable(
+                name, shape=params_shape, dtype=dtype, initializer=inits.get(name, default),
+                collections=get_variable_collections(variables_collections, name),
+                trainable=trainable)
+            if broadcast_shape:
+                param = array_ops.reshape(param, broadcast_shape)
+        params.append(param)
+    return params
+
+
+@add_arg_scope
+def instance_norm(inputs, center=True, scale=True, epsilon=1e-6, activation_fn=None,
+                  param_initializers=None, reuse=None, variables_collections=None,
+                  outputs_collections=None, trainable=True, data_format=DATA_FORMAT_NHWC,
+                  scope=None):
+    """Instance normalization (Ulyanov et al.): each example's channels are normalized over
+    the spatial axes; `beta` / `gamma` of shape [C] in scope "InstanceNorm".
+
+    Raises:
+        ValueError: If `data_format` is neither NHWC nor NCHW, or the rank or the channels
+            dimension of `inputs` is unknown.
+
+    Example:
+        >>> net = tf.contrib.layers.instance_norm(images)  # InstanceNorm/beta, InstanceNorm/gamma
+    """
+    inputs = constant_op.convert_to_tensor(inputs)
+    inputs_shape = inputs.get_shape()
+    inputs_rank = inputs_shape.ndims
+    if inputs_rank is None:
+        raise ValueError("Inputs %s has undefined rank." % inputs.name)
+    if data_format not in (DATA_FORMAT_NCHW, DATA_FORMAT_NHWC):
+        raise ValueError("data_format has to be either NCHW or NHWC.")
+    with vs.variable_scope(scope, "InstanceNorm", [inputs], reuse=reuse) as sc:
+        if data_format == DATA_FORMAT_NCHW:
+            reduction_axis = 1
+            # TF reshapes the NCHW parameters to [1, C, 1, ...] rather than broadcasting.
+            broadcast_shape = [1, inputs_shape[1].value] + [1] * (inputs_rank - 2)
+        else:
+            reduction_axis = inputs_rank - 1
+            broadcast_shape = None
+        moments_axes = [a for a in range(1, inputs_rank) if a != reduction_axis]
+        params_shape = inputs_shape[reduction_axis:reduction_axis + 1]
+        if not params_shape.is_fully_defined():
+            raise ValueError("Inputs %s has undefined channels dimension %s."
+                             % (inputs.name, params_shape))
+        beta, gamma = _norm_params(params_shape, inputs.dtype.base_dtype, center, scale,
+                                   param_initializers, variables_collections, trainable,
+                                   broadcast_shape)
+        mean, variance = nn.moments(inputs, moments_axes, keep_dims=True)
+        outputs = nn.batch_normalization(inputs, mean, variance, beta, gamma, epsilon,
+                                         name="instancenorm")
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+@add_arg_scope
+def group_norm(inputs, groups=32, channels_axis=-1, reduction_axes=(-3, -2), center=True,
+               scale=True, epsilon=1e-6, activation_fn=None, param_initializers=None, reuse=None,
+               variables_collections=None, outputs_collections=None, trainable=True,
+               scope=None, mean_close_to_zero=False):
+    """Group normalization (Wu & He): the channels are split into `groups`, each normalized
+    over itself and `reduction_axes`; `beta` / `gamma` of shape [C] in scope "GroupNorm".
+
+    NHWC inputs use the defaults; NCHW inputs pass `channels_axis=-3, reduction_axes=(-2, -1)`.
+    Only the channels and reduction dimensions must be known statically. With
+    `mean_close_to_zero`, the moments come from `nn.sufficient_statistics` (one pass) instead of
+    `nn.moments`.
+
+    Raises:
+        ValueError: If the rank, the channels or a reduction dimension is unknown, an axis is
+            out of bounds, `channels_axis` is in `reduction_axes`, or `groups` does not divide
+            the number of channels.
+
+    Example:
+        >>> net = tf.contrib.layers.group_norm(net, groups=8)  # GroupNorm/beta, GroupNorm/gamma
+    """
+    inputs = constant_op.convert_to_tensor(inputs)
+    rank = inputs.get_shape().ndims
+    if rank is None:
+        raise ValueError("Inputs %s has undefined rank." % inputs.name)
+    if channels_axis > rank - 1:
+        raise ValueError("Axis is out of bounds.")
+    # The static size where known, else the dynamic one.
+    dynamic_shape = array_ops.shape(inputs)
+    input_shape_list = [dynamic_shape[i] if dim.value is None else dim.value
+                        for i, dim in enumerate(inputs.get_shape().dims)]
+    if channels_axis < 0:
+        channels_axis = rank + channels_axis
+    channels = inputs.get_shape()[channels_axis].value
+    if channels is None:
+        raise ValueError("Inputs %s has undefined channel dimension: %d."
+                         % (inputs.name, channels_axis))
+    reduction_axes = [a + rank if a < 0 else a for a in reduction_axes]
+    for a in reduction_axes:
+        if a > rank:  # TF's own (off-by-one) bound
+            raise ValueError("Axis is out of bounds.")
+        if inputs.get_shape()[a].value is None:
+            raise ValueError("Inputs %s has undefined dimensions %d." % (inputs.name, a))
+        if channels_axis == a:
+            raise ValueError("reduction_axis must be mutually exclusive with channels_axis")
+    if groups > channels:
+        raise ValueError("Invalid groups %d for %d channels." % (groups, channels))
+    if channels % groups != 0:
+        raise ValueError("%d channels is not commensurate with %d groups."
+                         % (channels, groups))
+    # Split the channels axis into [groups, channels // groups].
+    axes_before = input_shape_list[:channels_axis]
+    axes_after = input_shape_list[channels_axis + 1:]
+    broadcast_shape = ([1] * len(axes_before) + [groups, channels // groups]
+                       + [1] * len(axes_after))
+    inputs = array_ops.reshape(inputs, axes_before + [groups, channels // groups] + axes_after)
+    moments_axes = [channels_axis + 1] + [a + 1 if a > channels_axis else a
+                                          for a in reduction_axes]
+    with vs.variable_scope(scope, "GroupNorm", [inputs], reuse=reuse) as sc:
+        beta, gamma = _norm_params([channels], inputs.dtype.base_dtype, center, scale,
+                                   param_initializers, variables_collections, trainable,
+                                   broadcast_shape)
+        if mean_close_to_zero:
+            counts, means_ss, variance_ss, _ = nn.sufficient_statistics(
+                inputs, moments_axes, keep_dims=True)
+            mean, variance = nn.normalize_moments(counts, means_ss, variance_ss, shift=None)
+        else:
+            mean, variance = nn.moments(inputs, moments_axes, keep_dims=True)
+        gain = math_ops.rsqrt(variance + epsilon)
+        offset = -mean * gain
+        if gamma is not None:
+            gain *= gamma
+            offset *= gamma
+        if beta is not None:
+            offset += beta
+        outputs = inputs * gain + offset
+        outputs = array_ops.reshape(outputs, input_shape_list)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return collect_named_outputs(outputs_collections, sc.name, outputs)

@@ -1,0 +1,25 @@
+"""`tf.contrib.opt`: optimizers beyond `tf.train`'s — decoupled weight decay (AdamW, SGDW),
+lazy sparse Adam, and moving averages of the trained variables with a swapping saver.
+
+Example:
+    >>> opt = tf.contrib.opt.AdamWOptimizer(weight_decay=1e-4, learning_rate=1e-3)
+    >>> train_op = opt.minimize(loss, global_step=tf.train.get_or_create_global_step())
+"""
+
+from tensorflux.contrib.opt.lazy_adam_optimizer import LazyAdamOptimizer
+from tensorflux.contrib.opt.moving_average_optimizer import MovingAverageOptimizer
+from tensorflux.contrib.opt.weight_decay_optimizers import (
+    AdamWOptimizer,
+    DecoupledWeightDecayExtension,
+    MomentumWOptimizer,
+    extend_with_decoupled_weight_decay,
+)
+
+__all__ = [
+    "AdamWOptimizer",
+    "DecoupledWeightDecayExtension",
+    "LazyAdamOptimizer",
+    "MomentumWOptimizer",
+    "MovingAverageOptimizer",
+    "extend_with_decoupled_weight_decay",
+]
