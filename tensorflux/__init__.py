@@ -26,7 +26,9 @@ from tensorflux import (
     nn,
     random,
     saved_model,
+    signal,
     sparse,
+    spectral,
     strings,
     summary,
     train,
@@ -481,6 +483,19 @@ from tensorflux.ops.sparse_tensor import (
     convert_to_tensor_or_sparse_tensor,
 )
 from tensorflux.ops.special_ops import lbeta, log_sigmoid
+from tensorflux.ops.spectral_ops import (
+    angle,
+    complex,  # noqa: A004 - TF's public name
+    conj,
+    fft,
+    fft2d,
+    fft3d,
+    ifft,
+    ifft2d,
+    ifft3d,
+    imag,
+    real,
+)
 from tensorflux.ops.state_ops import assign, assign_add, assign_sub
 from tensorflux.ops.string_ops import (
     as_string,

@@ -129,15 +129,17 @@ from tensorflux.ops.special_ops import (
     xdivy,
     xlogy,
 )
+from tensorflux.ops.spectral_ops import angle, imag
 
 divide_no_nan = div_no_nan
 
 __all__ = [
-    "abs", "accumulate_n", "acos", "acosh", "add", "add_n", "argmax", "argmin", "asin", "asinh",
-    "atan", "atan2", "atanh", "bincount", "ceil", "confusion_matrix", "conj", "cos", "cosh",
+    "abs", "accumulate_n", "acos", "acosh", "add", "add_n", "angle", "argmax", "argmin", "asin",
+    "asinh", "atan", "atan2", "atanh", "bincount", "ceil", "confusion_matrix", "conj", "cos",
+    "cosh",
     "count_nonzero", "cumprod", "cumsum", "cumulative_logsumexp", "digamma", "divide",
     "divide_no_nan", "equal", "erf", "erfc", "erfinv", "exp", "expm1", "floor", "floordiv",
-    "floormod", "greater", "greater_equal", "in_top_k", "invert_permutation", "is_finite",
+    "floormod", "greater", "greater_equal", "imag", "in_top_k", "invert_permutation", "is_finite",
     "is_inf", "is_nan", "is_non_decreasing", "is_strictly_increasing", "l2_normalize", "lbeta",
     "less", "less_equal", "lgamma", "log", "log1p", "log_sigmoid", "log_softmax", "logical_and",
     "logical_not", "logical_or", "logical_xor", "maximum", "minimum", "mod", "multiply",

@@ -27,6 +27,8 @@ KNOWN_GAPS = {
     ("IfGrad", "gradient"): "second-order gradients through tf.cond are not written",
     ("WhileGrad", "gradient"): "second-order gradients through tf.while_loop are not written",
     ("ResizeArea", "gradient"): "TF registers no gradient for ResizeArea either (LookupError)",
+    ("RFFT3D", "gradient"): "TF registers no gradient for RFFT3D either (LookupError)",
+    ("IRFFT3D", "gradient"): "TF registers no gradient for IRFFT3D either (LookupError)",
 }
 
 _STRING = re.compile(r"""["']([A-Z][A-Za-z0-9]*)["']""")

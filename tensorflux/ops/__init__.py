@@ -54,6 +54,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     sparse_segment_ops,
     sparse_structure_ops,
     special_ops,
+    spectral_ops,
     state_ops,
     stateless_random_ops,
     string_ops,

@@ -36,7 +36,7 @@ def _matmul_shape(op):
 
 
 def _matmul_grad(op, g):
-    a, b = op.inputs
+    a, b = math_ops.conj(op.inputs[0]), math_ops.conj(op.inputs[1])  # as TF, for complex
     ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
     if not ta and not tb:
         ga, gb = matmul(g, b, transpose_b=True), matmul(a, g, transpose_a=True)

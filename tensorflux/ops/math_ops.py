@@ -60,7 +60,7 @@ def _grad_mul(op, g):
 
 
 def _grad_div(op, g):
-    x, y = op.inputs
+    x, y = conj(op.inputs[0]), conj(op.inputs[1])  # TF conjugates for complex inputs
     return _binary_grads(op, realdiv(g, y), multiply(g, realdiv(realdiv(negative(x), y), y)))
 
 
@@ -248,10 +248,10 @@ _UNARY = {
     "Neg": _g(lambda x, y, g: negative(g)),
     "Abs": _g(lambda x, y, g: multiply(g, sign(x))),
     "Sign": _g(lambda x, y, g: array_ops.zeros_like(x)),  # TF: zeros, not None
-    "Square": _g(lambda x, y, g: multiply(g, scalar_mul(2.0, x))),
+    "Square": _g(lambda x, y, g: multiply(g, scalar_mul(2.0, conj(x)))),
     "Sqrt": _g(lambda x, y, g: realdiv(multiply(g, _c(0.5, y)), y)),
     "Rsqrt": _g(lambda x, y, g: multiply(g, multiply(_c(-0.5, y), multiply(y, square(y))))),
-    "Exp": _g(lambda x, y, g: multiply(g, y)),
+    "Exp": _g(lambda x, y, g: multiply(g, conj(y))),
     "Expm1": _g(lambda x, y, g: multiply(g, exp(x))),
     "Log": _g(lambda x, y, g: multiply(g, reciprocal(x))),
     "Log1p": _g(lambda x, y, g: multiply(g, reciprocal(add(_c(1.0, x), x)))),
@@ -280,8 +280,7 @@ _UNARY = {
     "Digamma": _g(lambda x, y, g: multiply(g, polygamma(_c(1.0, x), x))),
     "Softplus": _g(lambda x, y, g: multiply(g, sigmoid(x))),
     "Softsign": _g(lambda x, y, g: realdiv(g, square(add(_c(1.0, x), abs(x))))),
-    "Conj": _g(lambda x, y, g: g),
-    "Real": ND, "Imag": ND,
+    # Conj, Real, Imag: ops/spectral_ops.py, with the other complex ops.
 }
 _BOOL_OUT = {"IsNan", "IsInf", "IsFinite"}
 
@@ -385,7 +384,14 @@ invert = _unary("Invert")
 
 
 def abs(x, name=None):  # noqa: A001 - TF's public name
-    return apply1("Abs", [x], name=name)
+    """|x|; of a complex tensor, a real tensor (op ComplexAbs), as TF's `tf.abs`."""
+    with graph_lib.name_scope(name, "Abs", [x]) as scope:
+        x = convert(x, name="x")
+        if x.dtype.is_complex:
+            from tensorflux.ops import spectral_ops
+
+            return spectral_ops.complex_abs(x, name=scope)
+        return apply1("Abs", [x], name=scope)
 
 
 def round(x, name=None):  # noqa: A001 - TF's public name
@@ -397,15 +403,15 @@ def round(x, name=None):  # noqa: A001 - TF's public name
 
 
 def conj(x, name=None):
-    x = convert(x)
-    if not x.dtype.is_complex:
-        return x
-    return apply1("Conj", [x], name=name)
+    from tensorflux.ops import spectral_ops  # the complex ops live there
+
+    return spectral_ops.conj(x, name=name)
 
 
-def real(x, name=None):
-    x = convert(x)
-    return x if not x.dtype.is_complex else apply1("Real", [x], name=name)
+def real(input, name=None):  # noqa: A002 - TF's keyword
+    from tensorflux.ops import spectral_ops  # the complex ops live there
+
+    return spectral_ops.real(input, name=name)
 
 
 def polygamma(a, x, name=None):

@@ -206,6 +206,30 @@ def _complex(x):
     return [registry.make_tensor(t, [z]) for t in ("Real", "Imag", "Conj")]
 
 
+@case("complex_abs_angle")
+def _complex_ops(x):
+    re, im = x.uniform((2, 3)), x.uniform((3,))
+    z = tf.complex(re, im)
+    return [z, tf.abs(z), tf.angle(z), tf.complex(x.uniform((2,), dtype=np.float64),
+                                                  x.uniform((2,), dtype=np.float64))]
+
+
+@case("fft_ifft_1d_2d_3d")
+def _ffts(x):
+    z = x((RNG.normal(size=(2, 3, 4)) + 1j * RNG.normal(size=(2, 3, 4))).astype(np.complex64))
+    return [tf.fft(z), tf.ifft(z), tf.fft2d(z), tf.ifft2d(z), tf.fft3d(z), tf.ifft3d(z)]
+
+
+@case("rfft_irfft_1d_2d_3d")
+def _rffts(x):
+    v = x.uniform((2, 4, 6, 8))
+    z = x((RNG.normal(size=(2, 3, 4, 5)) + 1j * RNG.normal(size=(2, 3, 4, 5)))
+          .astype(np.complex64))
+    return [tf.signal.rfft(v), tf.signal.rfft(v, [5]), tf.signal.rfft2d(v, [3, 11]),
+            tf.signal.rfft3d(v), tf.signal.irfft(z), tf.signal.irfft(z, [7]),
+            tf.signal.irfft2d(z, [2, 12]), tf.signal.irfft3d(z)]
+
+
 @case("polygamma")
 def _polygamma(x):
     return registry.make_tensor("Polygamma", [x(np.array([0.0, 1.0, 2.0], np.float32)),

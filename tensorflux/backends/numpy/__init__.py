@@ -58,6 +58,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     sparse_segment_ops,
     sparse_structure_ops,
     special_ops,
+    spectral_ops,
     state_ops,
     stateless_random_ops,
     string_ops,

@@ -92,6 +92,7 @@ def _softplus(x):
 
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])  # not 1 - erf: keeps the tail
 _lgamma = np.vectorize(math.lgamma, otypes=[np.float64])
 
 
@@ -161,13 +162,13 @@ for _t, _f in [("Neg", np.negative), ("Abs", np.abs), ("Sign", np.sign),
                ("Atan", np.arctan), ("Sinh", _errstate(np.sinh)), ("Cosh", _errstate(np.cosh)),
                ("Tanh", np.tanh), ("Asinh", np.arcsinh), ("Acosh", _errstate(np.arccosh)),
                ("Atanh", _errstate(np.arctanh)), ("Sigmoid", _sigmoid),
-               ("Reciprocal", _errstate(lambda x: np.reciprocal(x) if x.dtype.kind == "f"
+               ("Reciprocal", _errstate(lambda x: np.reciprocal(x) if x.dtype.kind in "fc"
                                         else (1 // x).astype(x.dtype))),
                ("Inv", _errstate(np.reciprocal)), ("Floor", np.floor), ("Ceil", np.ceil),
                ("Round", np.round), ("Rint", np.rint), ("LogicalNot", np.logical_not),
                ("IsNan", np.isnan), ("IsInf", np.isinf), ("IsFinite", np.isfinite),
                ("Invert", np.invert),
-               ("Erf", _cast_float(_erf)), ("Erfc", _cast_float(lambda x: 1 - _erf(x))),
+               ("Erf", _cast_float(_erf)), ("Erfc", _cast_float(_erfc)),
                ("Lgamma", _cast_float(_lgamma)), ("Digamma", _cast_float(_digamma)),
                ("Softplus", _softplus),
                ("Softsign", lambda x: x / (1 + np.abs(x))), ("Conj", np.conj),
@@ -181,6 +182,8 @@ def _cast(op):
     npd = op._attrs["DstT"].as_numpy_dtype
 
     def run(x):
+        if x.dtype.kind == "c" and np.dtype(npd).kind != "c":
+            x = x.real  # as TF: a complex value cast to a real type keeps its real part
         if x.dtype.kind == "f" and np.dtype(npd).kind in "iu":
             with np.errstate(invalid="ignore"):
                 return np.trunc(x).astype(npd)

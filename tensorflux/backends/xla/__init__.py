@@ -43,6 +43,7 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     space_batch_ops,
     sparse_ops,
     special_ops,
+    spectral_ops,
     state_ops,
     stateless_random_ops,
     training_ops,
