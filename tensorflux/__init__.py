@@ -24,6 +24,7 @@ from tensorflux import (
     metrics,
     nest,
     nn,
+    profiler,
     random,
     saved_model,
     signal,
@@ -147,6 +148,7 @@ from tensorflux.ops.array_ops import (
     zeros_like,
 )
 from tensorflux.ops.bincount_ops import bincount
+from tensorflux.ops.bitcast_ops import bitcast
 from tensorflux.ops.clip_ops import (
     clip_by_average_norm,
     clip_by_global_norm,
@@ -513,6 +515,7 @@ from tensorflux.ops.tensor_array_ops import TensorArray
 from tensorflux.platform import app, flags, gfile, test
 from tensorflux.platform import tf_logging as logging
 from tensorflux.platform.tf_logging import get_logger
+from tensorflux.profiler.stats import RegisterStatistics
 from tensorflux.summary.proto import (
     Event,
     HistogramProto,

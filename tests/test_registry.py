@@ -29,6 +29,7 @@ KNOWN_GAPS = {
     ("ResizeArea", "gradient"): "TF registers no gradient for ResizeArea either (LookupError)",
     ("RFFT3D", "gradient"): "TF registers no gradient for RFFT3D either (LookupError)",
     ("IRFFT3D", "gradient"): "TF registers no gradient for IRFFT3D either (LookupError)",
+    ("Bitcast", "gradient"): "TF registers no gradient for Bitcast either (LookupError)",
 }
 
 _STRING = re.compile(r"""["']([A-Z][A-Za-z0-9]*)["']""")

@@ -1,5 +1,5 @@
 """`tf.contrib`: the TF 1.x contributed modules tensorflux provides (`framework`, `image`,
-`layers`, `losses`, `metrics`, `opt`, `rnn`, `slim`, `training`)."""
+`layers`, `losses`, `metrics`, `opt`, `rnn`, `slim`, `tfprof`, `training`)."""
 
 from tensorflux.contrib import (
     framework,
@@ -10,5 +10,6 @@ from tensorflux.contrib import (
     opt,
     rnn,
     slim,
+    tfprof,
     training,
 )

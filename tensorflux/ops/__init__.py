@@ -5,6 +5,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     array_extras,
     array_ops,
     bincount_ops,
+    bitcast_ops,
     candidate_sampling_ops,
     codec_ops,
     cond_ops,

@@ -12,6 +12,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     array_extras,
     array_ops,
     bincount_ops,
+    bitcast_ops,
     candidate_sampling_ops,
     codec_ops,
     cond_ops,
