@@ -11,6 +11,7 @@ from tensorflux import (
     contrib,
     data,
     debugging,
+    distributions,
     errors,
     estimator,
     image,
@@ -223,6 +224,7 @@ from tensorflux.ops.eager_py_func import py_function
 from tensorflux.ops.edit_distance_ops import edit_distance
 from tensorflux.ops.einsum_ops import einsum
 from tensorflux.ops.fill_ops import lin_space, linspace, meshgrid, one_hot, sequence_mask
+from tensorflux.ops.gamma_ops import betainc, igamma, igammac, random_gamma
 from tensorflux.ops.gather_ops import (
     boolean_mask,
     dynamic_stitch,

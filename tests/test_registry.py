@@ -30,6 +30,8 @@ KNOWN_GAPS = {
     ("RFFT3D", "gradient"): "TF registers no gradient for RFFT3D either (LookupError)",
     ("IRFFT3D", "gradient"): "TF registers no gradient for IRFFT3D either (LookupError)",
     ("Bitcast", "gradient"): "TF registers no gradient for Bitcast either (LookupError)",
+    ("IgammaGradA", "gradient"): "TF registers no gradient for IgammaGradA either (LookupError)",
+    ("RandomGammaGrad", "gradient"): "TF registers no gradient for RandomGammaGrad either",
 }
 
 _STRING = re.compile(r"""["']([A-Z][A-Za-z0-9]*)["']""")

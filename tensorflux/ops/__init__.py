@@ -21,6 +21,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     einsum_ops,
     fill_ops,
     fused_ops,
+    gamma_ops,
     gather_ops,
     image_box_ops,
     image_color_ops,

@@ -26,6 +26,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     edit_distance_ops,
     fill_ops,
     fused_ops,
+    gamma_ops,
     gather_ops,
     image_box_ops,
     image_color_ops,

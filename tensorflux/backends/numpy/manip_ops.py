@@ -66,7 +66,7 @@ def _broadcast_to(op):
     def run(x, shape):
         shape = [int(d) for d in shape]
         try:
-            return np.ascontiguousarray(np.broadcast_to(x, shape))
+            return np.broadcast_to(x, shape).copy()  # ascontiguousarray turns 0-d into 1-d
         except ValueError:
             raise ValueError("Unable to broadcast tensor of shape %s to tensor of shape %s"
                              % (list(x.shape), shape)) from None
