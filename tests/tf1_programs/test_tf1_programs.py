@@ -96,3 +96,16 @@ def test_sparse_text_classifier():
     assert "fetched a SparseTensorValue" in out
     assert "calling sparse_mean (from __main__) with keep_dims is deprecated" in err
     assert "old_logits" not in err  # silenced
+
+
+@needs_fashion
+def test_vae_with_contrib_distributions_and_profiler():
+    out, _ = run(["vae_fashion.py", "--steps", "200"])
+    # encoder convs without biases (144, 4608) and their group norms (2*16, 2*32), fc
+    # 1568*16+16; decoder fc 8*1568+1568, transposed convs 4608+16 and 144+1
+    assert int(value(r"trainable parameters (\d+)", out)) == 48833
+    assert "posterior MultivariateNormalDiag batch (?,) event (8,)" in out
+    first, last = map(float, re.search(r"test elbo (-[0-9.]+) -> (-[0-9.]+)", out).groups())
+    assert last > first + 100  # the bound rises as the model trains (nats per image)
+    low, high = map(float, re.search(r"in \[([0-9.]+), ([0-9.]+)\]", out).groups())
+    assert value(r"samples (\[.*?\])", out) == "[4, 28, 28, 1]" and 0 <= low < high <= 1
