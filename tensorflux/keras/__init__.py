@@ -13,6 +13,7 @@ Example:
 
 from tensorflux.keras import (
     activations,
+    applications,
     backend,
     callbacks,
     datasets,
@@ -22,6 +23,7 @@ from tensorflux.keras import (
     metrics,
     models,
     optimizers,
+    preprocessing,
     regularizers,
     utils,
 )
@@ -32,7 +34,7 @@ from tensorflux.keras.engine.training import Model
 __version__ = "2.2.4-tf"
 
 __all__ = [
-    "Input", "Model", "Sequential", "activations", "backend", "callbacks", "datasets",
-    "initializers", "layers", "losses", "metrics", "models", "optimizers", "regularizers",
-    "utils",
+    "Input", "Model", "Sequential", "activations", "applications", "backend", "callbacks",
+    "datasets", "initializers", "layers", "losses", "metrics", "models", "optimizers",
+    "preprocessing", "regularizers", "utils",
 ]

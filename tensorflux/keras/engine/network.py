@@ -68,6 +68,32 @@ class Network(base_layer.Layer):
         super().__setattr__(name, value)
 
     @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        # TF 1.14+: freezing a model freezes its layers, so a new model built on
+        # `base.input`/`base.output` sees them frozen too (transfer learning).
+        self._trainable = bool(value)
+        for layer in self.__dict__.get("_layers", []):
+            layer.trainable = value
+
+    @property
+    def input(self):
+        """A functional model's input tensor(s), as given to the constructor."""
+        if self._is_graph_network:  # its own, also after it was called on other tensors
+            return self._nested_inputs
+        return super().input
+
+    @property
+    def output(self):
+        """A functional model's output tensor(s), as given to the constructor."""
+        if self._is_graph_network:  # its own, also after it was called on other tensors
+            return self._nested_outputs
+        return super().output
+
+    @property
     def layers(self):
         return list(self._layers)
 
@@ -109,8 +135,14 @@ class Network(base_layer.Layer):
 
     @property
     def updates(self):
-        return _unique([u for layer in self._layers for u in layer.updates]
-                       + (list(self._updates) if self.trainable else []))
+        """The layers' update ops (batch-norm statistics) computed from this network's inputs.
+
+        A layer called on several inputs (a model reused on a new `Input`, as in
+        `Sequential([base_model, ...])`) holds one update per call; only the calls made from
+        this network's own inputs count (TF 1.x's `get_updates_for`).
+        """
+        updates = _unique(_leaf_updates(self))
+        return _own_updates(updates, self.inputs) if self._is_graph_network else updates
 
     @property
     def losses(self):
@@ -206,6 +238,51 @@ class Network(base_layer.Layer):
                              "build.")
         layer_utils.print_summary(self, line_length=line_length, positions=positions,
                                   print_fn=print_fn)
+
+
+def _leaf_updates(network):
+    """Every update of `network`'s trainable layers, nested networks unfiltered."""
+    if not network.trainable:
+        return []
+    found = []
+    for layer in network._layers:
+        found += _leaf_updates(layer) if isinstance(layer, Network) else layer.updates
+    return found + list(network._updates)
+
+
+def _own_updates(updates, inputs):
+    """`updates` minus those computed from the `Input` of another network."""
+    own = set(map(id, inputs))
+    memo = {}  # op -> whether it depends on a foreign Keras input
+
+    def foreign_input(t):
+        record = node_lib.history(t)
+        if record is None or not isinstance(record[0].layer, input_layer_lib.InputLayer):
+            return None
+        return id(t) not in own
+
+    def depends_on_foreign(root):
+        stack, pending = [(root, False)], set()
+        while stack:
+            op, expanded = stack.pop()
+            if op in memo:
+                continue
+            if expanded:
+                pending.discard(op)
+                memo[op] = any(
+                    foreign_input(t) or (foreign_input(t) is None and memo.get(t.op, False))
+                    for t in op.inputs) or any(memo.get(c, False) for c in op.control_inputs)
+                continue
+            pending.add(op)
+            stack.append((op, True))
+            for t in op.inputs:
+                if foreign_input(t) is None and t.op not in memo and t.op not in pending:
+                    stack.append((t.op, False))
+            stack.extend((c, False) for c in op.control_inputs
+                         if c not in memo and c not in pending)
+        return memo[root]
+
+    return [u for u in updates if not depends_on_foreign(getattr(u, "op", u))]
 
 
 def _layers_by_depth(outputs, input_ids):

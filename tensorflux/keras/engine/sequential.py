@@ -52,9 +52,9 @@ class Sequential(training.Model):
         self._stack.append(layer)
         if self.outputs:
             self._connect(self.inputs[0])
-        elif len(self._stack) == 1 and hasattr(layer, "_batch_input_shape"):
-            x = input_layer.Input(batch_shape=layer._batch_input_shape,
-                                  dtype=layer.dtype, name=layer.name + "_input")
+        elif len(self._stack) == 1 and _declared_input(layer) is not None:
+            x = input_layer.Input(batch_shape=_declared_input(layer)._batch_input_shape,
+                                  dtype=_declared_input(layer).dtype, name=layer.name + "_input")
             self._stack.insert(0, _input_layer_of(x))
             self._connect(x)
 
@@ -127,6 +127,16 @@ class Sequential(training.Model):
         from tensorflux.keras.saving import model_config
 
         return model_config.sequential_from_config(cls, config, custom_objects)
+
+
+def _declared_input(layer):
+    """The layer whose `_batch_input_shape` gives the model's input: `layer` itself, or for a
+    graph model used as the first layer, its own first layer (TF 1.x, nested models too)."""
+    while getattr(layer, "_is_graph_network", False) or isinstance(layer, Sequential):
+        if not layer.layers:
+            raise ValueError("An empty Model cannot be used as a Layer.")
+        layer = layer.layers[0]
+    return layer if hasattr(layer, "_batch_input_shape") else None
 
 
 def _input_layer_of(tensor):

@@ -21,7 +21,7 @@ import numpy as np
 
 from tensorflux.graph import graph as graph_lib
 from tensorflux.keras import backend, losses, metrics, optimizers
-from tensorflux.keras.engine import network, training_arrays
+from tensorflux.keras.engine import network, training_arrays, training_generator
 from tensorflux.keras.saving import hdf5_format
 from tensorflux.ops import control_flow_ops, math_ops, reduction_ops
 
@@ -222,6 +222,10 @@ class Model(network.Network):
             >>> h = model.fit(x, y, epochs=3, batch_size=32, validation_split=0.1)
             >>> h.history["loss"], h.history["val_loss"]
         """
+        if training_generator.is_generator_like(x):
+            return self.fit_generator(x, steps_per_epoch, epochs, verbose, callbacks,
+                                      validation_data, validation_steps,
+                                      initial_epoch=initial_epoch)
         _check_unsupported(x, y, sample_weight=sample_weight, class_weight=class_weight,
                            steps_per_epoch=steps_per_epoch, **kwargs)
         xs, ys = self._standardize(x, y)
@@ -243,6 +247,8 @@ class Model(network.Network):
         Example:
             >>> test_loss, test_acc = model.evaluate(x_test, y_test, verbose=0)
         """
+        if training_generator.is_generator_like(x):
+            return self.evaluate_generator(x, steps, verbose=verbose)
         xs, ys = self._standardize(x, y)
         self._ensure_compiled()
         values = training_arrays.test_loop(self, xs, ys, batch_size or 32, verbose)
@@ -254,8 +260,40 @@ class Model(network.Network):
         Example:
             >>> probs = model.predict(x_test)
         """
+        if training_generator.is_generator_like(x):
+            return self.predict_generator(x, steps)
         xs, _ = self._standardize(x)
         return training_arrays.predict_loop(self, xs, batch_size or 32)
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
+        """Trains on batches `(x, y)` from a generator, e.g. `ImageDataGenerator.flow`.
+
+        Batches are read in order in this process (`workers`, `max_queue_size` and
+        `use_multiprocessing` are accepted and ignored).
+
+        Example:
+            >>> model.fit_generator(datagen.flow(x, y, batch_size=32), steps_per_epoch=10,
+            ...                     epochs=2)
+        """
+        if class_weight is not None:
+            raise NotImplementedError("fit_generator in tensorflux does not support "
+                                      "class_weight.")
+        return training_generator.fit_generator(
+            self, generator, steps_per_epoch, epochs, verbose, callbacks, validation_data,
+            validation_steps, initial_epoch)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        """The loss (and metrics) over `steps` batches from a generator."""
+        return _single(training_generator.evaluate_generator(self, generator, steps, verbose))
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        """The outputs for `steps` batches from a generator, concatenated."""
+        return training_generator.predict_generator(self, generator, steps)
 
     # --- weights files ----------------------------------------------------------------------
     def save_weights(self, filepath, overwrite=True, save_format=None):

@@ -49,20 +49,22 @@ AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePoo
 class _GlobalPooling(Layer):
     _rank = 2
     _reduce = staticmethod(reduction_ops.reduce_mean)
-    _absent_config = {"keepdims": False}
     _records_build_shape = True
 
-    def __init__(self, data_format=None, **kwargs):
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
         super().__init__(**kwargs)
         self.data_format = data_format or backend.image_data_format()
+        self.keepdims = keepdims
 
     def call(self, inputs):
         start = 2 if self.data_format == "channels_first" else 1
-        return self._reduce(inputs, axis=list(range(start, start + self._rank)))
+        return self._reduce(inputs, axis=list(range(start, start + self._rank)),
+                            keepdims=self.keepdims)
 
     def get_config(self):
         config = super().get_config()
         config["data_format"] = self.data_format
+        config["keepdims"] = self.keepdims
         return config
 
 
