@@ -1,8 +1,9 @@
-"""`tf.contrib`: the TF 1.x contributed modules tensorflux provides (`distributions`,
-`framework`, `image`, `layers`, `losses`, `metrics`, `opt`, `rnn`, `slim`, `tfprof`,
-`training`)."""
+"""`tf.contrib`: the TF 1.x contributed modules tensorflux provides (`cudnn_rnn`,
+`distributions`, `framework`, `image`, `layers`, `losses`, `metrics`, `opt`, `rnn`, `slim`,
+`tfprof`, `training`)."""
 
 from tensorflux.contrib import (
+    cudnn_rnn,
     distributions,
     framework,
     image,
