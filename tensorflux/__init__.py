@@ -14,6 +14,7 @@ from tensorflux import (
     distributions,
     errors,
     estimator,
+    feature_column,
     image,
     initializers,
     io,

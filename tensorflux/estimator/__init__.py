@@ -8,6 +8,16 @@ An explicit re-export list.
 """
 
 from tensorflux.estimator import inputs
+from tensorflux.estimator.canned import (
+    BaselineClassifier,
+    BaselineRegressor,
+    DNNClassifier,
+    DNNLinearCombinedClassifier,
+    DNNLinearCombinedRegressor,
+    DNNRegressor,
+    LinearClassifier,
+    LinearRegressor,
+)
 from tensorflux.estimator.estimator import Estimator
 from tensorflux.estimator.model_fn import EstimatorSpec, ModeKeys
 from tensorflux.estimator.run_config import RunConfig
@@ -34,6 +44,8 @@ from tensorflux.train.session_run_hook import (
 )
 
 __all__ = [
+    "BaselineClassifier", "BaselineRegressor", "DNNClassifier", "DNNLinearCombinedClassifier",
+    "DNNLinearCombinedRegressor", "DNNRegressor", "LinearClassifier", "LinearRegressor",
     "CheckpointSaverHook", "CheckpointSaverListener", "Estimator", "EstimatorSpec", "FeedFnHook",
     "FinalOpsHook", "GlobalStepWaiterHook", "LoggingTensorHook", "ModeKeys",
     "NanLossDuringTrainingError", "NanTensorHook", "RunConfig", "SecondOrStepTimer",
