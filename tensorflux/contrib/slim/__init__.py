@@ -1,6 +1,8 @@
-"""`tf.contrib.slim` (TF-Slim): layers, `arg_scope`, variable helpers, losses, the training loop
-(`slim.learning`), evaluation (`slim.evaluation`) and the model zoo (`slim.nets`, imported on
-first use).
+"""`tf.contrib.slim` (TF-Slim): layers, `arg_scope`, variable helpers, losses, metrics, the
+training loop (`slim.learning`), evaluation (`slim.evaluation`), the queue-based data pipeline
+(`slim.dataset`, `slim.tfexample_decoder`, `slim.dataset_data_provider`, `slim.parallel_reader`,
+`slim.prefetch_queue`, `slim.queues`), `slim.summaries`, `slim.model_analyzer`, and the model
+zoo (`slim.nets`, imported on first use).
 
 Example:
     >>> slim = tf.contrib.slim
@@ -9,6 +11,7 @@ Example:
     ...     net = slim.conv2d(images, 64, [3, 3], scope="conv1")
 """
 
+from tensorflux.contrib import metrics
 from tensorflux.contrib.framework import (
     VariableDeviceChooser,
     add_arg_scope,
@@ -89,7 +92,21 @@ from tensorflux.contrib.layers import (
     xavier_initializer,
     xavier_initializer_conv2d,
 )
-from tensorflux.contrib.slim import evaluation, learning, losses
+from tensorflux.contrib.slim import (
+    data_decoder,
+    data_provider,
+    dataset,
+    dataset_data_provider,
+    evaluation,
+    learning,
+    losses,
+    model_analyzer,
+    parallel_reader,
+    prefetch_queue,
+    queues,
+    summaries,
+    tfexample_decoder,
+)
 
 
 def __getattr__(name):

@@ -12,12 +12,14 @@ Example:
 
 import os
 
+from tensorflux import errors
 from tensorflux import variables as variables_lib
 from tensorflux.graph import dtypes
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.graph import GraphKeys
 from tensorflux.ops import init_ops
 from tensorflux.platform import tf_logging as logging
+from tensorflux.train import coordinator, queue_runner
 from tensorflux.train import saver as saver_lib
 from tensorflux.train.checkpoint_utils import (  # noqa: F401 - slim.evaluation's names too
     checkpoints_iterator,
@@ -53,15 +55,27 @@ def _evaluate(checkpoint_path, num_evals, initial_op, initial_op_feed_dict, eval
         sess.run(variables_lib.global_variables_initializer())
         sess.run(variables_lib.local_variables_initializer())
         saver.restore(sess, checkpoint_path)
-        if initial_op is not None:
-            sess.run(initial_op, initial_op_feed_dict)
-        if eval_op is not None:
-            for i in range(num_evals):
-                logging.info("Evaluation [%d/%d]", i + 1, num_evals)
-                sess.run(eval_op, eval_op_feed_dict)
-        if final_op is not None:
-            return sess.run(final_op, final_op_feed_dict)
-        return None
+        # The input pipeline's queue runners run during the evaluation, as TF's
+        # MonitoredSession starts them.
+        coord = coordinator.Coordinator()
+        threads = queue_runner.start_queue_runners(sess, coord=coord)
+        try:
+            if initial_op is not None:
+                sess.run(initial_op, initial_op_feed_dict)
+            if eval_op is not None:
+                try:
+                    for i in range(num_evals):
+                        logging.info("Evaluation [%d/%d]", i + 1, num_evals)
+                        sess.run(eval_op, eval_op_feed_dict)
+                except errors.OutOfRangeError:
+                    # As TF's MonitoredSession: the input ran out; the metrics stand.
+                    logging.info("Input exhausted after %d of %d evaluations", i, num_evals)
+            if final_op is not None:
+                return sess.run(final_op, final_op_feed_dict)
+            return None
+        finally:
+            coord.request_stop()
+            coord.join(threads)
 
 
 def evaluate_once(master, checkpoint_path, logdir, num_evals=1, initial_op=None,

@@ -1,9 +1,10 @@
 """`slim.learning`: TF-Slim's training loop (`train`) and training op (`create_train_op`).
 
 `train` does what TF-Slim's Supervisor-based loop does, in one thread: restore the latest
-checkpoint of `logdir` (or run the initializers and `init_fn`), save a checkpoint at the start,
-every `save_interval_secs` and at the end (`logdir/model.ckpt-<global step>`), and run
-`train_step_fn` until the global step reaches `number_of_steps` (or the input runs out).
+checkpoint of `logdir` (or run the initializers and `init_fn`), start the graph's queue runners
+(the input pipeline), save a checkpoint at the start, every `save_interval_secs` and at the end
+(`logdir/model.ckpt-<global step>`), and run `train_step_fn` until the global step reaches
+`number_of_steps` (or the input runs out).
 
 Example:
     >>> total_loss = slim.losses.get_total_loss()
@@ -23,8 +24,8 @@ from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import clip_ops, constant_op, control_flow_ops, debug_ops, math_ops
 from tensorflux.ops.indexed_slices import IndexedSlices
 from tensorflux.platform import tf_logging as logging
+from tensorflux.train import coordinator, queue_runner, training_util
 from tensorflux.train import saver as saver_lib
-from tensorflux.train import training_util
 from tensorflux.train.optimizer import Optimizer
 
 _USE_GLOBAL_STEP = 0
@@ -268,6 +269,10 @@ def train(train_op, logdir, train_step_fn=train_step, train_step_kwargs=_USE_DEF
     with Session(graph=graph, config=session_config) as sess:
         _restore_or_initialize(sess, saver, logdir, init_op, init_feed_dict, init_fn,
                                local_init_op)
+        # The input pipeline's queue runners (tf.train.batch, slim's DatasetDataProvider)
+        # run while training, as the Supervisor starts them in TF-Slim.
+        coord = coordinator.Coordinator()
+        threads = queue_runner.start_queue_runners(sess, coord=coord)
         if session_wrapper is not None:
             sess = session_wrapper(sess)
         if logdir and is_chief:
@@ -286,6 +291,9 @@ def train(train_op, logdir, train_step_fn=train_step, train_step_kwargs=_USE_DEF
                     last_save = time.time()
         except errors.OutOfRangeError as e:
             logging.info("Caught OutOfRangeError. Stopping Training. %s", e)
+        finally:
+            coord.request_stop()
+            coord.join(threads, ignore_live_threads=ignore_live_threads)
         if logdir and is_chief:
             logging.info("Finished training! Saving model to disk.")
             saver.save(sess, save_path, global_step=global_step)
