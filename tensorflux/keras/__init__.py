@@ -16,6 +16,7 @@ from tensorflux.keras import (
     applications,
     backend,
     callbacks,
+    constraints,
     datasets,
     initializers,
     layers,
@@ -35,6 +36,6 @@ __version__ = "2.2.4-tf"
 
 __all__ = [
     "Input", "Model", "Sequential", "activations", "applications", "backend", "callbacks",
-    "datasets", "initializers", "layers", "losses", "metrics", "models", "optimizers",
-    "preprocessing", "regularizers", "utils",
+    "constraints", "datasets", "initializers", "layers", "losses", "metrics", "models",
+    "optimizers", "preprocessing", "regularizers", "utils",
 ]

@@ -70,8 +70,17 @@ def exponential(x):
     return math_ops.exp(x)
 
 
+def swish(x):
+    """`x * sigmoid(x)` (Ramachandran et al., 2017), also called SiLU.
+
+    Example:
+        >>> tf.keras.layers.Dense(64, activation="swish")
+    """
+    return x * math_ops.sigmoid(x)
+
+
 _BY_NAME = {fn.__name__: fn for fn in (linear, relu, softmax, elu, selu, softplus, softsign,
-                                        tanh, sigmoid, hard_sigmoid, exponential)}
+                                        tanh, sigmoid, hard_sigmoid, exponential, swish)}
 
 
 def serialize(activation):
@@ -81,7 +90,12 @@ def serialize(activation):
     return getattr(activation, "__name__", activation)
 
 
-def deserialize(name):
+def deserialize(name, custom_objects=None):
+    from tensorflux.keras.utils import generic_utils
+
+    custom = generic_utils.lookup(name, custom_objects)
+    if custom is not None:
+        return custom
     if name not in _BY_NAME:
         raise ValueError("Unknown activation function:" + str(name))
     return _BY_NAME[name]
@@ -104,4 +118,4 @@ def get(identifier):
 
 
 __all__ = ["deserialize", "elu", "exponential", "get", "hard_sigmoid", "linear", "relu",
-           "selu", "serialize", "sigmoid", "softmax", "softplus", "softsign", "tanh"]
+           "selu", "serialize", "sigmoid", "softmax", "softplus", "softsign", "swish", "tanh"]

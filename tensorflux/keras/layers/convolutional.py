@@ -8,7 +8,7 @@ defaults: `data_format=None` means `tf.keras.backend.image_data_format()`.
 from tensorflux import nn
 from tensorflux.graph import graph as graph_lib
 from tensorflux.graph import tensor_shape
-from tensorflux.keras import activations, backend, initializers, regularizers
+from tensorflux.keras import activations, backend, constraints, initializers, regularizers
 from tensorflux.keras.engine.base_layer import Layer
 from tensorflux.keras.layers.core import (
     activation_fn,
@@ -138,7 +138,7 @@ class DepthwiseConv2D(Conv2D):
         self.depth_multiplier = depth_multiplier
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.depthwise_constraint = depthwise_constraint
+        self.depthwise_constraint = constraints.get(depthwise_constraint)
 
     def get_config(self):
         config = Layer.get_config(self)

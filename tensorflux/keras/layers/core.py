@@ -9,7 +9,7 @@ activations).
 import numpy as np
 
 from tensorflux.graph import graph as graph_lib
-from tensorflux.keras import activations, backend, initializers, regularizers
+from tensorflux.keras import activations, backend, constraints, initializers, regularizers
 from tensorflux.keras.engine.base_layer import Layer
 from tensorflux.layers import core as tf_core
 from tensorflux.ops import array_ops, constant_op, linalg_ops, manip_ops
@@ -22,13 +22,16 @@ def activation_fn(identifier):
 
 
 def weight_args(**kwargs):
-    """Keras' `*_initializer` / `*_regularizer` identifiers resolved to objects."""
+    """Keras' `*_initializer` / `*_regularizer` / `*_constraint` identifiers resolved to
+    objects."""
     out = {}
     for key, value in kwargs.items():
         if key.endswith("_initializer"):
             out[key] = initializers.get(value)
         elif key.endswith("regularizer"):
             out[key] = regularizers.get(value)
+        elif key.endswith("_constraint"):
+            out[key] = constraints.get(value)
         else:
             out[key] = value
     return out
@@ -48,11 +51,16 @@ def weight_config(layer, *prefixes):
 
 
 def constraint_config(constraint):
-    """None for no constraint; tensorflux has no Keras constraint classes to serialize."""
-    if constraint is not None:
-        raise NotImplementedError("Weight constraints cannot be saved in a Keras config by "
-                                  "tensorflux (got %r)." % (constraint,))
-    return None
+    """tf_keras' dict for a constraint object (None for none).
+
+    A plain function has no Keras config, so it cannot be written into a model file.
+    """
+    if constraint is None:
+        return None
+    if not isinstance(constraint, constraints.Constraint):
+        raise NotImplementedError("Only tf.keras.constraints objects can be saved in a Keras "
+                                  "config (got %r)." % (constraint,))
+    return constraints.serialize(constraint)
 
 
 def activity_config(layer):
@@ -73,8 +81,9 @@ class Dense(Layer, tf_core.Dense):
         if "input_shape" not in kwargs and "input_dim" in kwargs:
             kwargs["input_shape"] = (kwargs.pop("input_dim"),)
         tf_core.Dense.__init__(self, units, activation=activation_fn(activation),
-                               use_bias=use_bias, kernel_constraint=kernel_constraint,
-                               bias_constraint=bias_constraint, **weight_args(
+                               use_bias=use_bias, **weight_args(
+                                   kernel_constraint=kernel_constraint,
+                                   bias_constraint=bias_constraint,
                                    kernel_initializer=kernel_initializer,
                                    bias_initializer=bias_initializer,
                                    kernel_regularizer=kernel_regularizer,
