@@ -35,8 +35,10 @@ TRANSFORM_CONFIGS = [
 FLOW_CONFIGS = [
     ({"rescale": 1 / 255.0}, {"batch_size": 4, "shuffle": False}),
     ({"horizontal_flip": True, "rotation_range": 15}, {"batch_size": 3, "seed": 11}),
+    # seeded: unseeded random flips would draw from numpy's global generator, which other
+    # tests (and test order) change
     ({"vertical_flip": True, "validation_split": 0.3}, {"batch_size": 2, "shuffle": False,
-                                                        "subset": "training"}),
+                                                        "subset": "training", "seed": 4}),
     ({"validation_split": 0.3}, {"batch_size": 5, "shuffle": True, "seed": 2,
                                  "subset": "validation"}),
 ]
