@@ -440,6 +440,7 @@ from tensorflux.ops.segment_ops import (
     unsorted_segment_sqrt_n,
     unsorted_segment_sum,
 )
+from tensorflux.ops.sequence_parsing_ops import parse_single_sequence_example
 from tensorflux.ops.slicing_ops import slice, strided_slice  # noqa: A004
 from tensorflux.ops.space_batch_ops import (
     batch_to_space,

@@ -30,6 +30,12 @@ from tensorflux.ops.image_color_ops import (
     yiq_to_rgb,
     yuv_to_rgb,
 )
+from tensorflux.ops.image_io_extras import (
+    adjust_jpeg_quality,
+    extract_glimpse,
+    random_jpeg_quality,
+    ssim_multiscale,
+)
 from tensorflux.ops.image_ops import (
     ResizeMethod,
     adjust_brightness,
@@ -79,6 +85,10 @@ from tensorflux.ops.image_quality_ops import (
 )
 
 __all__ = [
+    "adjust_jpeg_quality",
+    "extract_glimpse",
+    "random_jpeg_quality",
+    "ssim_multiscale",
     "adjust_brightness",
     "adjust_contrast",
     "adjust_gamma",

@@ -18,6 +18,7 @@ from tensorflux.ops.codec_ops import (
     parse_tensor,
     serialize_tensor,
 )
+from tensorflux.ops.image_io_extras import decode_and_crop_jpeg, decode_compressed
 from tensorflux.ops.image_ops import decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png
 from tensorflux.ops.io_ops import matching_files, read_file, write_file
 from tensorflux.ops.parsing_ops import (
@@ -29,6 +30,11 @@ from tensorflux.ops.parsing_ops import (
     parse_example,
     parse_single_example,
 )
+from tensorflux.ops.sequence_parsing_ops import (
+    parse_sequence_example,
+    parse_single_sequence_example,
+)
+from tensorflux.ops.string_ops import decode_base64, encode_base64
 from tensorflux.platform import gfile as _gfile
 from tensorflux.tf_record import (
     TFRecordCompressionType,
@@ -51,3 +57,5 @@ __all__ += ["decode_bmp", "decode_gif", "extract_jpeg_shape", "is_jpeg", "parse_
             "serialize_tensor"]
 __all__ += ["FixedLenFeature", "FixedLenSequenceFeature", "VarLenFeature", "decode_csv",
             "decode_raw", "parse_example", "parse_single_example"]
+__all__ += ["decode_and_crop_jpeg", "decode_base64", "decode_compressed", "encode_base64",
+            "parse_sequence_example", "parse_single_sequence_example"]

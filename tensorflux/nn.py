@@ -31,8 +31,16 @@ from tensorflux.ops.conv_ops import (
     separable_conv2d,
 )
 from tensorflux.ops.ctc_ops import ctc_beam_search_decoder, ctc_greedy_decoder, ctc_loss
+from tensorflux.ops.embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
+from tensorflux.ops.fractional_pool_ops import fractional_avg_pool, fractional_max_pool
 from tensorflux.ops.math_ops import sigmoid, tanh
 from tensorflux.ops.morphology_ops import dilation2d, erosion2d
+from tensorflux.ops.nn_composites import (
+    collapse_repeated,
+    ctc_unique_labels,
+    gelu,
+    with_space_to_batch,
+)
 from tensorflux.ops.nn_loss_ops import (
     log_poisson_loss,
     sigmoid_cross_entropy_with_logits,
@@ -97,3 +105,4 @@ from tensorflux.ops.rnn import (
     static_bidirectional_rnn,
     static_rnn,
 )
+from tensorflux.ops.space_batch_ops import space_to_batch

@@ -32,6 +32,8 @@ KNOWN_GAPS = {
     ("Bitcast", "gradient"): "TF registers no gradient for Bitcast either (LookupError)",
     ("IgammaGradA", "gradient"): "TF registers no gradient for IgammaGradA either (LookupError)",
     ("RandomGammaGrad", "gradient"): "TF registers no gradient for RandomGammaGrad either",
+    ("FractionalMaxPoolGrad", "gradient"): "TF registers no gradient for it either",
+    ("FractionalAvgPoolGrad", "gradient"): "TF registers no gradient for it either",
 }
 
 _STRING = re.compile(r"""["']([A-Z][A-Za-z0-9]*)["']""")

@@ -66,6 +66,12 @@ from tensorflux.train.input import (
     slice_input_producer,
     string_input_producer,
 )
+from tensorflux.train.maybe_batch import (
+    maybe_batch,
+    maybe_batch_join,
+    maybe_shuffle_batch,
+    maybe_shuffle_batch_join,
+)
 from tensorflux.train.monitored_session import (
     ChiefSessionCreator,
     MonitoredSession,
@@ -75,6 +81,7 @@ from tensorflux.train.monitored_session import (
     SingularMonitoredSession,
     WorkerSessionCreator,
 )
+from tensorflux.train.profiler_hook import ProfilerHook
 from tensorflux.train.queue_runner import QueueRunner, add_queue_runner
 from tensorflux.train.session_manager import SessionManager
 from tensorflux.train.session_run_hook import (
@@ -109,6 +116,11 @@ from tensorflux.train.learning_rate_decay import (
 from tensorflux.train.momentum import MomentumOptimizer
 from tensorflux.train.moving_averages import ExponentialMovingAverage
 from tensorflux.train.optimizer import Optimizer
+from tensorflux.train.proximal import (
+    AdagradDAOptimizer,
+    ProximalAdagradOptimizer,
+    ProximalGradientDescentOptimizer,
+)
 from tensorflux.train.rmsprop import RMSPropOptimizer
 from tensorflux.train.training_util import (
     assert_global_step,
@@ -117,6 +129,7 @@ from tensorflux.train.training_util import (
     get_or_create_global_step,
     global_step,
 )
+from tensorflux.train.warm_starting_util import warm_start
 
 # isort: split
 # --- distributed: cluster descriptions, replica placement ---

@@ -224,6 +224,7 @@ class _HookedSession:
     def __init__(self, sess, hooks):
         self._sess = sess
         self._hooks = hooks
+        self._hook_options = []
         self._should_stop = False
 
     @property
@@ -242,7 +243,14 @@ class _HookedSession:
         actual_fetches = {"caller": fetches}
         run_context = SessionRunContext(original_args=SessionRunArgs(fetches, feed_dict),
                                         session=self._sess)
+        self._hook_options = []
         feed_dict = self._call_hook_before_run(run_context, actual_fetches, feed_dict)
+        if self._hook_options:  # as TF: the hooks' RunOptions merged in, and RunMetadata
+            options = _merge_run_options(options, self._hook_options)
+            if run_metadata is None:
+                from tensorflux.client.config import RunMetadata
+
+                run_metadata = RunMetadata()
         outputs = self._sess.run(actual_fetches, feed_dict=feed_dict, options=options,
                                  run_metadata=run_metadata)
         for hook in self._hooks:
@@ -260,6 +268,8 @@ class _HookedSession:
                 continue
             if request.fetches is not None:
                 fetch_dict[hook] = request.fetches
+            if request.options is not None:
+                self._hook_options.append(request.options)
             if request.feed_dict:
                 _raise_if_feeds_intersect(hook_feeds, request.feed_dict,
                                           "Same tensor is fed by two hooks.")
@@ -272,6 +282,19 @@ class _HookedSession:
                                   "Same tensor is fed by a SessionRunHook and user.")
         hook_feeds.update(user_feed_dict)
         return hook_feeds
+
+
+def _merge_run_options(options, hook_options):
+    """A RunOptions with the largest trace level and timeout of `options` and the hooks'."""
+    from tensorflux.client.config import RunOptions
+
+    merged = RunOptions()
+    for o in [options] + list(hook_options):
+        if o is not None:
+            merged.trace_level = max(merged.trace_level, o.trace_level)
+            merged.timeout_in_ms = max(merged.timeout_in_ms, o.timeout_in_ms)
+            merged.output_partition_graphs |= bool(o.output_partition_graphs)
+    return merged
 
 
 def _raise_if_feeds_intersect(feeds1, feeds2, message):
