@@ -16,12 +16,17 @@ from tensorflux.data.iterator_ops import (
     make_initializable_iterator,
     make_one_shot_iterator,
 )
-from tensorflux.data.readers import TextLineDataset, TFRecordDataset
+from tensorflux.data.options import Options, ThreadingOptions
+from tensorflux.data.readers import FixedLengthRecordDataset, TextLineDataset, TFRecordDataset
 
 DatasetV1 = Dataset
 AUTOTUNE = experimental.AUTOTUNE
+INFINITE_CARDINALITY = experimental.INFINITE_CARDINALITY
+UNKNOWN_CARDINALITY = experimental.UNKNOWN_CARDINALITY
 
 __all__ = ["AUTOTUNE", "Dataset", "DatasetV1", "Iterator", "experimental", "get_output_classes",
            "get_output_shapes", "get_output_types", "make_initializable_iterator",
            "make_one_shot_iterator", "TextLineDataset"]
 __all__ += ["TFRecordDataset"]
+__all__ += ["FixedLengthRecordDataset", "INFINITE_CARDINALITY", "Options", "ThreadingOptions",
+            "UNKNOWN_CARDINALITY"]

@@ -17,6 +17,7 @@ from tensorflux.ops.func_graph import assert_same_structure, flatten, pack_seque
 
 TS = tensor_shape.TensorShape
 AUTOTUNE = -1
+_INT64_MAX = 2 ** 63 - 1
 _IDS = itertools.count()  # a dataset's id keys the random generators of its function
 
 
@@ -93,7 +94,8 @@ class Dataset:
         """
         element = structure.to_element(tensors)
         types, shapes = structure.types_and_shapes(element)
-        return Dataset("tensors", types, shapes, tensors=flatten(element))
+        return Dataset("tensors", types, shapes, tensors=_leaf_tensors(element),
+                       sparse=[structure.is_sparse_type(t) for t in flatten(types)])
 
     @staticmethod
     def from_tensor_slices(tensors):
@@ -114,10 +116,25 @@ class Dataset:
             if n is not None and rows is not None and n != rows:
                 raise ValueError("Dimensions %d and %d are not compatible" % (rows, n))
             rows = n if n is not None else rows
-        shapes = pack_sequence_as(element, [t.shape[1:] if t.shape.ndims else
-                                            tensor_shape.unknown_shape() for t in leaves])
-        types = pack_sequence_as(element, [t.dtype.base_dtype for t in leaves])
-        return Dataset("slices", types, shapes, tensors=leaves)
+        types, full = structure.types_and_shapes(element)
+        shapes = pack_sequence_as(element, [s[1:] if s.ndims else tensor_shape.unknown_shape()
+                                            for s in flatten(full)])
+        return Dataset("slices", types, shapes, tensors=_leaf_tensors(element),
+                       sparse=[structure.is_sparse_type(t) for t in flatten(types)])
+
+    @staticmethod
+    def from_sparse_tensor_slices(sparse_tensor):
+        """The rows of a rank-N `sparse_tensor`, each as TF 1.x gives it: an `(indices,
+        values, dense_shape)` tuple of tensors describing a rank-(N-1) sparse tensor.
+
+        Example:
+            >>> tf.data.Dataset.from_sparse_tensor_slices(tf.SparseTensor([[0, 1]], [5], [2, 3]))
+        """
+        if not structure._is_sparse_value(sparse_tensor):
+            raise TypeError("`sparse_tensor` must be a `tf.sparse.SparseTensor` object. Was %s."
+                            % (sparse_tensor,))
+        rows = Dataset.from_tensor_slices(sparse_tensor)
+        return rows.map(lambda st: (st.indices, st.values, st.dense_shape))
 
     @staticmethod
     def range(*args, **kwargs):
@@ -135,6 +152,21 @@ class Dataset:
                              (args[0], args[1], args[2] if len(args) == 3 else 1))
         tensors = [_int64(start, "start"), _int64(stop, "stop"), _int64(step, "step")]
         return Dataset("range", output_type, TS([]), tensors=tensors)
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None):
+        """The names of the files matching the glob `file_pattern` (a string or a list of them),
+        found when the iterator is initialized; shuffled unless `shuffle=False` (then sorted).
+
+        Example:
+            >>> tf.data.Dataset.list_files("/data/train-*.tfrecord", shuffle=False)
+        """
+        pattern = constant_op.convert_to_tensor(file_pattern, dtype=dtypes.string,
+                                                name="file_pattern")
+        ds = Dataset("list_files", dtypes.string, TS([]), tensors=[pattern])
+        if shuffle is None or shuffle:
+            ds = ds.shuffle(_INT64_MAX, seed=seed)
+        return ds
 
     @staticmethod
     def zip(datasets):
@@ -186,7 +218,16 @@ class Dataset:
         """
         traced = structure.trace(map_func, self._types, self._shapes, "map_func")
         types, shapes = structure.types_and_shapes(_result_structure(traced))
-        return self._derive("map", types, shapes, traced.captures, body=traced.body)
+        return self._derive("map", types, shapes, traced.captures, body=traced.body,
+                            out_sparse=[structure.is_sparse_type(t) for t in flatten(types)])
+
+    def map_with_legacy_function(self, map_func, num_parallel_calls=None):
+        """`map` (TF 1.x traced its function differently here; tensorflux traces one way)."""
+        return self.map(map_func, num_parallel_calls)
+
+    def filter_with_legacy_function(self, predicate):
+        """`filter` (TF 1.x traced its function differently here; tensorflux traces one way)."""
+        return self.filter(predicate)
 
     def filter(self, predicate):
         """Keeps the elements for which `predicate` returns a true scalar bool tensor.
@@ -233,7 +274,7 @@ class Dataset:
         traced = structure.trace(map_func, self._types, self._shapes, "map_func", outputs)
         inner = traced.result
         return self._derive(kind, inner._types, inner._shapes, traced.captures + list(extra),
-                            body=traced.body, inner=inner)
+                            body=traced.body, inner=inner, windows=traced.windows)
 
     def batch(self, batch_size, drop_remainder=False):
         """Stacks `batch_size` consecutive elements; the last batch may be smaller.
@@ -257,8 +298,31 @@ class Dataset:
         """
         from tensorflux.data import padded_batch
 
+        if structure.has_sparse(self._types):
+            raise TypeError("Batching of padded sparse tensors is not currently supported")
         return padded_batch.padded_batch(self, batch_size, padded_shapes, padding_values,
                                          drop_remainder)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False):
+        """A dataset of windows: each element is a structure of datasets (one per component)
+        holding `size` elements taken every `stride`, a window starting every `shift`
+        (default `size`) elements; the last windows are shorter unless `drop_remainder`.
+        Consume it with `flat_map` or `interleave`.
+
+        Example:
+            >>> tf.data.Dataset.range(7).window(3, 2).flat_map(lambda w: w.batch(3))
+            ... # [0 1 2], [2 3 4], [4 5 6], [6]
+        """
+        if structure.has_sparse(self._types):
+            raise NotImplementedError("window() of SparseTensor components is not supported "
+                                      "by tensorflux.")
+        types = pack_sequence_as(self._types, [
+            structure.DatasetType(t, s) for t, s in zip(flatten(self._types),
+                                                         flatten(self._shapes))])
+        tensors = [_int64(size, "size"), _int64(size if shift is None else shift, "shift"),
+                   _int64(stride, "stride")]
+        return self._derive("window_dataset", types, types, tensors,
+                            drop_remainder=bool(drop_remainder))
 
     def unbatch(self):
         """Splits each element along axis 0 into its rows (the inverse of `batch`).
@@ -266,6 +330,9 @@ class Dataset:
         Example:
             >>> tf.data.Dataset.range(6).batch(4).unbatch()   # 0, 1, 2, 3, 4, 5
         """
+        if structure.has_sparse(self._types):
+            raise NotImplementedError("unbatch() of SparseTensor components is not supported "
+                                      "by tensorflux.")
         shapes = []
         for s in flatten(self._shapes):
             if s.ndims == 0:
@@ -322,6 +389,50 @@ class Dataset:
         del buffer_size
         return self._derive("prefetch")
 
+    def shard(self, num_shards, index):
+        """Every `num_shards`-th element, starting at `index` (one worker's share).
+
+        Example:
+            >>> ds = tf.data.TFRecordDataset(files).shard(num_workers, worker_index)
+        """
+        return self._derive("shard", tensors=[_int64(num_shards, "num_shards"),
+                                              _int64(index, "index")])
+
+    def reduce(self, initial_state, reduce_func):
+        """The final state of `state = reduce_func(state, element)` over all elements.
+
+        Example:
+            >>> tf.data.Dataset.range(5).reduce(np.int64(0), lambda s, x: s + x)   # 10
+        """
+        from tensorflux.data import experimental_ops
+
+        return experimental_ops.reduce(self, initial_state, reduce_func)
+
+    def with_options(self, options):
+        """The same dataset, with `options` (a `tf.data.Options`) merged into its options.
+
+        Example:
+            >>> options = tf.data.Options()
+            >>> options.experimental_deterministic = False
+            >>> ds = ds.with_options(options)
+        """
+        from tensorflux.data.options import Options
+
+        if not isinstance(options, Options):
+            raise TypeError("`options` must be a `tf.data.Options` object, got %r." % (options,))
+        return self._derive("options", options=options)
+
+    def options(self):
+        """The `tf.data.Options` of this pipeline (those of its datasets, merged)."""
+        from tensorflux.data.options import Options
+
+        merged = Options()
+        for ds in self._inputs:
+            merged = merged.merge(ds.options())
+        if self._kind == "options":
+            merged = merged.merge(self._attrs["options"])
+        return merged
+
     def apply(self, transformation_func):
         """`transformation_func(self)`, which must return a Dataset.
 
@@ -347,7 +458,23 @@ class Dataset:
         return iterator_ops.make_initializable_iterator(self, shared_name)
 
 
+def _leaf_tensors(element):
+    """The graph tensors of an element's leaves: three for a SparseTensor."""
+    out = []
+    for x in flatten(element):
+        out.extend([x.indices, x.values, x.dense_shape] if structure._is_sparse_value(x)
+                   else [x])
+    return out
+
+
 def _result_structure(traced):
-    """The map function's result as tensors of its body (captured outer tensors included)."""
+    """The map function's result as tensors of its body (captured outer tensors included; a
+    SparseTensor result is rebuilt from its three body outputs)."""
     flat = traced.body.outputs
-    return pack_sequence_as(traced.result, flat)
+    leaves = flatten(traced.result)
+    if not any(structure._is_sparse_value(x) for x in leaves):
+        return pack_sequence_as(traced.result, flat)
+    kinds = pack_sequence_as(traced.result, [
+        structure.SparseDType(x.dtype) if structure._is_sparse_value(x) else dtypes.float32
+        for x in leaves])
+    return pack_sequence_as(traced.result, structure.regroup(kinds, flat))

@@ -35,8 +35,13 @@ class Iterator:
         Example:
             >>> it = tf.data.Iterator.from_structure(tf.float32, tf.TensorShape([None, 3]))
         """
-        del output_classes
         types = structure.as_type_structure(output_types)
+        if output_classes is not None:
+            from tensorflux.ops.sparse_tensor import SparseTensor
+
+            types = structure.pack_sequence_as(types, [
+                structure.SparseDType(t) if c is SparseTensor else t
+                for t, c in zip(flatten(types), flatten(output_classes))])
         shapes = structure.as_shape_structure(types, output_shapes)
         return Iterator(_new_key(shared_name), types, shapes)
 
@@ -77,9 +82,11 @@ class Iterator:
             >>> images, labels = it.get_next()
         """
         control = [self._one_shot] if self._one_shot is not None else []
-        op = ops.iterator_get_next(self._graph, self._key, flatten(self._types),
-                                   flatten(self._shapes), control, name=name)
-        return structure.pack_sequence_as(self._types, op.outputs)
+        flat_types, flat_shapes = structure.expand(self._types, self._shapes)
+        op = ops.iterator_get_next(self._graph, self._key, flat_types, flat_shapes, control,
+                                   name=name)
+        leaves = structure.regroup(self._types, op.outputs, self._shapes)
+        return structure.pack_sequence_as(self._types, leaves)
 
     def string_handle(self, name=None):
         raise NotImplementedError("Iterator.string_handle (feedable iterators) is not supported "
@@ -97,10 +104,19 @@ def _check_compatible(iterator, dataset):
     if flatten(iterator._types) != flatten(dataset.output_types):
         raise TypeError("Expected output types %r but got dataset with output types %r."
                         % (iterator._types, dataset.output_types))
+    if flatten(iterator.output_classes) != flatten(dataset.output_classes):
+        raise TypeError("Expected output classes %r but got dataset with output classes %r."
+                        % (iterator.output_classes, dataset.output_classes))
     for want, got in zip(flatten(iterator._shapes), flatten(dataset.output_shapes)):
         if not want.is_compatible_with(got):
             raise TypeError("Expected output shapes compatible with %r but got dataset with "
                             "output shapes %r." % (iterator._shapes, dataset.output_shapes))
+
+
+def _check_not_nested(dataset):
+    if any(structure.is_dataset_type(t) for t in flatten(dataset.output_types)):
+        raise TypeError("A dataset of datasets (`Dataset.window`) cannot be iterated; flatten "
+                        "it first with `flat_map` or `interleave`.")
 
 
 def _check_no_placeholder(tensors):
@@ -125,6 +141,7 @@ def make_one_shot_iterator(dataset):
     Example:
         >>> x = tf.data.make_one_shot_iterator(tf.data.Dataset.range(3)).get_next()
     """
+    _check_not_nested(dataset)
     _check_no_placeholder(dataset._graph_inputs())
     key = _new_key()
     op = ops.one_shot_iterator(graph_lib.get_default_graph(), key, dataset)
@@ -138,6 +155,7 @@ def make_initializable_iterator(dataset, shared_name=None):
         >>> it = tf.data.make_initializable_iterator(tf.data.Dataset.from_tensor_slices(x_ph))
         >>> sess.run(it.initializer, {x_ph: data})
     """
+    _check_not_nested(dataset)
     key = _new_key(shared_name)
     init = ops.make_iterator(graph_lib.get_default_graph(), key, dataset)
     return Iterator(key, dataset.output_types, dataset.output_shapes, initializer=init)

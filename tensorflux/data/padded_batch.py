@@ -9,6 +9,7 @@ dtype, all inputs of the iterator op.
 import numpy as np
 
 from tensorflux.graph import dtypes, tensor_shape
+from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import constant_op
 from tensorflux.ops.func_graph import flatten, pack_sequence_as
 
@@ -49,7 +50,8 @@ def padded_batch(ds, batch_size, padded_shapes, padding_values, drop_remainder):
         wanted = [padded_shapes]
     else:
         wanted = [_unwrap(x) for x in flatten(_nest_shapes(ds._types, padded_shapes))]
-    padded = [_padded_shape(s, p, i) for i, (s, p) in enumerate(zip(shapes, wanted))]
+    split = [_split_dims(p) for p in wanted]
+    padded = [_padded_shape(s, p, i) for i, (s, (p, _)) in enumerate(zip(shapes, split))]
     if padding_values is None:
         values = [_default_padding(t) for t in types]
     elif len(types) == 1 and not isinstance(ds._types, (tuple, dict)):
@@ -58,13 +60,29 @@ def padded_batch(ds, batch_size, padded_shapes, padding_values, drop_remainder):
         values = flatten(padding_values)
     size = _int64(batch_size, "batch_size")
     dim = _static(size) if drop_remainder else None
-    shape_ts = [constant_op.constant([-1 if d is None else d for d in p.as_list()],
-                                     dtype=dtypes.int64, name="padded_shape") for p in padded]
+    shape_ts = [dims if dims is not None else
+                constant_op.constant([-1 if d is None else d for d in p.as_list()],
+                                     dtype=dtypes.int64, name="padded_shape")
+                for p, (_, dims) in zip(padded, split)]
     value_ts = [constant_op.convert_to_tensor(v, dtype=t, name="padding_value")
                 for v, t in zip(values, types)]
     out_shapes = pack_sequence_as(ds._types, [TS([dim]).concatenate(p) for p in padded])
     return ds._derive("padded_batch", shapes=out_shapes, tensors=[size] + shape_ts + value_ts,
                       drop_remainder=bool(drop_remainder))
+
+
+def _split_dims(padded):
+    """(static shape, int64 shape tensor or None) of a padded shape: a list whose dims may be
+    scalar tensors (bucket_by_sequence_length pads to a bucket's boundary) gets a tensor."""
+    if not isinstance(padded, (list, tuple)) or not any(isinstance(d, Tensor) for d in padded):
+        return padded, None
+    from tensorflux.ops import array_ops, math_ops
+
+    dims = [math_ops.cast(d, dtypes.int64) if isinstance(d, Tensor) else
+            constant_op.constant(-1 if d is None else int(d), dtype=dtypes.int64)
+            for d in padded]
+    static = TS([None if isinstance(d, Tensor) else d for d in padded])
+    return static, array_ops.stack(dims, name="padded_shape")
 
 
 def _nest_shapes(types, padded_shapes):

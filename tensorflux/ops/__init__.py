@@ -14,6 +14,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     conv_ops,
     ctc_ops,
     data_flow_ops,
+    dataset_extra_ops,
     dataset_ops,
     debug_ops,
     diag_ops,

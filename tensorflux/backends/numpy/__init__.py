@@ -20,6 +20,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     conv_ops,
     ctc_ops,
     data_flow_ops,
+    dataset_extra_ops,
     dataset_ops,
     debug_ops,
     diag_ops,

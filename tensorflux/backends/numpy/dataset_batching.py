@@ -3,7 +3,7 @@
 
 import numpy as np
 
-from tensorflux.backends.numpy.dataset_sources import builder
+from tensorflux.backends.numpy.dataset_sources import SparseValue, builder
 
 
 def _shape_str(shape):
@@ -15,6 +15,9 @@ def _stack(rows):
     """One batch: each component stacked along a new axis 0 (all shapes must agree)."""
     out = []
     for c in range(len(rows[0])):
+        if isinstance(rows[0][c], SparseValue):
+            out.append(_stack_sparse([row[c] for row in rows], c))
+            continue
         first = np.shape(rows[0][c])
         for i, row in enumerate(rows[1:], 1):
             if np.shape(row[c]) != first:
@@ -23,6 +26,22 @@ def _stack(rows):
                                  % (c, _shape_str(first), i, _shape_str(np.shape(row[c]))))
         out.append(np.stack([row[c] for row in rows]))
     return out
+
+
+def _stack_sparse(items, c):
+    """A batch of SparseTensor components: one more leading dimension, the dense shape the
+    largest of the batch in every dimension (TF's rule)."""
+    ranks = {len(np.ravel(v.dense_shape)) for v in items}
+    if len(ranks) > 1:
+        raise ValueError("Cannot batch sparse tensors of different ranks in component %d." % c)
+    rank = ranks.pop()
+    indices = [np.concatenate([np.full([len(v.values), 1], i, np.int64),
+                               np.asarray(v.indices, np.int64).reshape(-1, rank)], 1)
+               for i, v in enumerate(items)]
+    shape = np.max([np.ravel(v.dense_shape) for v in items], axis=0).astype(np.int64)
+    return SparseValue(np.concatenate(indices, 0).astype(np.int64).reshape(-1, rank + 1),
+                       np.concatenate([np.ravel(v.values) for v in items]),
+                       np.concatenate([[len(items)], shape]).astype(np.int64))
 
 
 def _batches(child, size, drop_remainder, make):

@@ -87,7 +87,11 @@ def _iterator_get_next(op):
         except StopIteration:
             raise op_error(errors.OutOfRangeError, op, "End of sequence\n\t [[{{node %s}}]]"
                            % op.name) from None
-        outs = [_as_output(v, t) for v, t in zip(element, types)]
+        except errors.OpError as e:
+            if e.op is not None:
+                raise
+            raise op_error(type(e), op, "%s\n\t [[{{node %s}}]]" % (e.message, op.name)) from None
+        outs = [_as_output(v, t) for v, t in zip(dataset_sources.expand(element), types)]
         return outs if multi else outs[0]
 
     return run

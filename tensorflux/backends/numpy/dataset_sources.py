@@ -3,7 +3,8 @@
 `build(dataset, values, ctx)` walks the dataset description (`tensorflux/data/`) children first,
 taking each node's tensor values from the iterator `values` (the order of
 `Dataset._graph_inputs`), and returns an *epoch* function: each call starts a new pass and
-returns a generator of elements, an element being the flat list of its component arrays.
+returns a generator of elements, an element being the flat list of its component arrays (a
+SparseTensor component is one `SparseValue` holding its three arrays).
 `repeat` and `shuffle` call their child's epoch function once per pass.
 
 Traced functions (map, filter, flat_map) run as compiled sub-plans (`cond_ops._Runner`), with
@@ -27,10 +28,11 @@ _BUILDERS = {}
 class Context:
     """What a running pipeline reads: the session state of the current `get_next`."""
 
-    __slots__ = ("state",)
+    __slots__ = ("state", "windows")
 
     def __init__(self, state):
         self.state = state
+        self.windows = {}  # "window" dataset name -> the elements of its current window
 
 
 def builder(kind):
@@ -47,17 +49,66 @@ def build(ds, values, ctx):
     return _BUILDERS[ds._kind](ds, children, own, ctx)
 
 
+class SparseValue:
+    """A SparseTensor component of a running element: its three arrays."""
+
+    __slots__ = ("indices", "values", "dense_shape")
+
+    def __init__(self, indices, values, dense_shape):
+        self.indices = indices
+        self.values = values
+        self.dense_shape = dense_shape
+
+
+class WindowValue:
+    """A dataset component of a running element (`Dataset.window`): its elements."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows):
+        self.rows = rows
+
+
+def expand(element):
+    """The flat arrays of an element: three per sparse component, none for a nested dataset
+    (as the body's inputs)."""
+    out = []
+    for v in element:
+        if isinstance(v, WindowValue):
+            continue
+        if isinstance(v, SparseValue):
+            out.extend((v.indices, v.values, v.dense_shape))
+        else:
+            out.append(v)
+    return out
+
+
+def regroup(values, sparse):
+    """The components of an element from flat arrays (`sparse`: one flag per component)."""
+    out, i = [], 0
+    for flag in sparse:
+        if flag:
+            out.append(SparseValue(*values[i:i + 3]))
+            i += 3
+        else:
+            out.append(values[i])
+            i += 1
+    return out
+
+
 def _body_fn(ds, captures, ctx):
     """Runs `ds`'s traced body on one element: `call(element) -> output values`."""
     body = ds._attrs["body"]
     key = ("tf.data", ds._name)
+    sparse = ds._attrs.get("out_sparse")
+    sparse = sparse if sparse and any(sparse) else None
 
     def call(element):
         runner = _RUNNERS.get(ds)
         if runner is None:
             runner = _RUNNERS[ds] = _Runner(body)
-        outs, _ = runner(_sub_state(ctx.state, key), list(element) + captures)
-        return outs
+        outs, _ = runner(_sub_state(ctx.state, key), expand(element) + captures)
+        return regroup(outs, sparse) if sparse else outs
 
     return call
 
@@ -65,13 +116,29 @@ def _body_fn(ds, captures, ctx):
 # --- sources -----------------------------------------------------------------------------------
 @builder("tensors")
 def _tensors(ds, children, own, ctx):
+    element = regroup(own, ds._attrs.get("sparse") or [False] * len(own))
+
     def epoch():
-        yield list(own)
+        yield list(element)
     return epoch
+
+
+def _sparse_rows(v):
+    """The rows (slices along axis 0) of a sparse component, as SparseValues."""
+    shape = np.asarray(v.dense_shape, np.int64).ravel()
+    indices = np.asarray(v.indices, np.int64).reshape(-1, len(shape))
+    values = np.asarray(v.values)
+    rows = []
+    for i in range(int(shape[0])):
+        keep = indices[:, 0] == i
+        rows.append(SparseValue(indices[keep, 1:], values[keep], shape[1:]))
+    return rows
 
 
 @builder("slices")
 def _slices(ds, children, own, ctx):
+    own = [_sparse_rows(v) if isinstance(v, SparseValue) else v
+           for v in regroup(own, ds._attrs.get("sparse") or [False] * len(own))]
     rows = {len(v) for v in own}
     n = len(own[0])
     if len(rows) > 1:
@@ -139,15 +206,32 @@ def _concatenate(ds, children, own, ctx):
 
 
 # --- per-element functions ---------------------------------------------------------------------
+class _Resumable:
+    """An element iterator that survives an error of its function, as TF's iterators do: the
+    element whose function failed is lost, the next `next` goes on with the following one
+    (what `ignore_errors` relies on). A Python generator would be closed by the error."""
+
+    __slots__ = ("source", "step")
+
+    def __init__(self, source, step):
+        self.source = source
+        self.step = step
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        while True:
+            out = self.step(next(self.source))
+            if out is not None:
+                return out
+
+
 @builder("map")
 def _map(ds, children, own, ctx):
     (child,) = children
     call = _body_fn(ds, own, ctx)
-
-    def epoch():
-        for element in child():
-            yield call(element)
-    return epoch
+    return lambda: _Resumable(child(), call)
 
 
 @builder("filter")
@@ -155,11 +239,16 @@ def _filter(ds, children, own, ctx):
     (child,) = children
     call = _body_fn(ds, own, ctx)
 
-    def epoch():
-        for element in child():
-            if bool(np.asarray(call(element)[0])):
-                yield element
-    return epoch
+    def keep(element):
+        return element if bool(np.asarray(call(element)[0])) else None
+    return lambda: _Resumable(child(), keep)
+
+
+def _open_windows(ds, element, ctx):
+    """Hands the nested datasets of `element` to the "window" nodes the body was traced with."""
+    for name, value in zip(ds._attrs.get("windows") or (), element):
+        if name is not None:
+            ctx.windows[name] = [[v] for v in value.rows]
 
 
 @builder("flat_map")
@@ -170,6 +259,7 @@ def _flat_map(ds, children, own, ctx):
 
     def epoch():
         for element in child():
+            _open_windows(ds, element, ctx)
             yield from build(inner, iter(call(element)), ctx)()
     return epoch
 
@@ -308,6 +398,7 @@ def _interleave(ds, children, own, ctx):
                 if element is None:
                     end_of_input = True
                 else:
+                    _open_windows(ds, element, ctx)
                     current[index] = build(inner, iter(call(element)), ctx)()
                     n_open += 1
             else:
