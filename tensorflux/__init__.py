@@ -21,6 +21,7 @@ from tensorflux import (
     keras,
     layers,
     linalg,
+    lookup,
     losses,
     math,
     metrics,
@@ -29,6 +30,7 @@ from tensorflux import (
     profiler,
     random,
     saved_model,
+    sets,
     signal,
     sparse,
     spectral,
@@ -235,6 +237,11 @@ from tensorflux.ops.gather_ops import (
     unique,
     unique_with_counts,
 )
+from tensorflux.ops.hash_ops import (
+    string_to_hash_bucket_fast,
+    string_to_hash_bucket_strong,
+)
+from tensorflux.ops.hash_ops import string_to_hash_bucket_v1 as string_to_hash_bucket
 from tensorflux.ops.image_patch_ops import extract_image_patches
 from tensorflux.ops.indexed_slices import IndexedSlices, IndexedSlicesValue
 from tensorflux.ops.init_ops import (

@@ -1,6 +1,6 @@
 """`tf.contrib`: the TF 1.x contributed modules tensorflux provides (`cudnn_rnn`, `data`,
-`distributions`, `framework`, `image`, `layers`, `losses`, `metrics`, `opt`, `rnn`, `slim`,
-`tfprof`, `training`)."""
+`distributions`, `framework`, `image`, `layers`, `lookup`, `losses`, `metrics`, `opt`, `rnn`,
+`slim`, `tfprof`, `training`)."""
 
 from tensorflux.contrib import (
     cudnn_rnn,
@@ -9,6 +9,7 @@ from tensorflux.contrib import (
     framework,
     image,
     layers,
+    lookup,
     losses,
     metrics,
     opt,
