@@ -4,7 +4,6 @@ and `safe_embedding_lookup_sparse`, built from public graph ops as TF 1.x builds
 
 import numpy as np
 
-from tensorflux.feature_column.fingerprint import hash_bucket
 from tensorflux.graph import dtypes
 from tensorflux.graph import graph as graph_lib
 from tensorflux.ops import (
@@ -51,18 +50,11 @@ def to_sparse_input_and_drop_ignore_values(input_tensor, ignore_value=None):
 
 
 def string_to_hash_bucket_fast(values, num_buckets, name=None):
-    """`Fingerprint64(s) % num_buckets` of each string of `values`, as int64 (TF's op of the
-    same name; computed by a Python function in the graph).
-    """
-    with graph_lib.name_scope(name, "StringToHashBucketFast", [values]) as scope:
-        values = convert(values, dtype=dtypes.string)
+    """`Fingerprint64(s) % num_buckets` of each string of `values`, as int64: TF's op
+    `StringToHashBucketFast` (tensorflux/ops/hash_ops.py)."""
+    from tensorflux.ops import hash_ops
 
-        def _hash(arr):
-            return hash_bucket(arr, num_buckets)
-
-        out = debug_ops.py_func(_hash, [values], dtypes.int64, stateful=False, name=scope)
-        out.set_shape(values.get_shape())
-        return out
+    return hash_ops.string_to_hash_bucket_fast(values, num_buckets, name=name)
 
 
 def lookup_ids(values, keys, default_value=-1, num_oov_buckets=0, name=None):
