@@ -1,8 +1,9 @@
-"""`tf.contrib`: the TF 1.x contributed modules tensorflux provides (`cudnn_rnn`, `data`,
+"""`tf.contrib`: the TF 1.x contributed modules tensorflux provides (`crf`, `cudnn_rnn`, `data`,
 `distributions`, `framework`, `image`, `layers`, `lookup`, `losses`, `metrics`, `opt`, `rnn`,
-`slim`, `tfprof`, `training`)."""
+`seq2seq`, `slim`, `tfprof`, `training`)."""
 
 from tensorflux.contrib import (
+    crf,
     cudnn_rnn,
     data,
     distributions,
@@ -14,6 +15,7 @@ from tensorflux.contrib import (
     metrics,
     opt,
     rnn,
+    seq2seq,
     slim,
     tfprof,
     training,

@@ -55,6 +55,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     scan_ops,
     scatter_ops,
     segment_ops,
+    seq2seq_ops,
     sequence_parsing_ops,
     sets_ops,
     slicing_ops,

@@ -59,6 +59,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     scan_ops,
     scatter_ops,
     segment_ops,
+    seq2seq_ops,
     sequence_parsing_ops,
     sets_ops,
     slicing_ops,
