@@ -1,6 +1,6 @@
 """`tf.contrib`: the TF 1.x contributed modules tensorflux provides (`crf`, `cudnn_rnn`, `data`,
 `distributions`, `framework`, `image`, `layers`, `lookup`, `losses`, `metrics`, `opt`, `rnn`,
-`seq2seq`, `slim`, `tfprof`, `training`)."""
+`seq2seq`, `slim`, `tfprof`, `training`, `util`)."""
 
 from tensorflux.contrib import (
     crf,
@@ -19,4 +19,5 @@ from tensorflux.contrib import (
     slim,
     tfprof,
     training,
+    util,
 )

@@ -1,9 +1,15 @@
-"""`tf.contrib.framework`: `arg_scope` and TF-Slim's variable helpers.
+"""`tf.contrib.framework`: `arg_scope`, TF-Slim's variable helpers, tensor checks
+(`with_shape`, `assert_scalar_int`, ...), the deprecation decorators and `nest`.
 
 Example:
     >>> from tensorflux.contrib.framework import arg_scope, get_variables_to_restore
 """
 
+from tensorflux.compat.tf_internals import (
+    get_graph_from_inputs,
+    prepend_name_scope,
+    strip_name_scope,
+)
 from tensorflux.contrib.framework.arg_scope import (
     add_arg_scope,
     arg_scope,
@@ -11,6 +17,19 @@ from tensorflux.contrib.framework.arg_scope import (
     arg_scoped_arguments,
     current_arg_scope,
     has_arg_scope,
+)
+from tensorflux.contrib.framework.framework_extra import (
+    assert_scalar_int,
+    get_placeholders,
+    is_tensor,
+    py_func,
+    reduce_sum_n,
+    remove_squeezable_dimensions,
+    smart_cond,
+    smart_constant_value,
+    with_same_shape,
+    with_shape,
+    zero_initializer,
 )
 from tensorflux.contrib.framework.variables import (
     VariableDeviceChooser,
@@ -39,4 +58,13 @@ from tensorflux.contrib.framework.variables import (
     model_variable,
     variable,
 )
+from tensorflux.distributions.util import assert_same_float_dtype
+from tensorflux.graph.graph import get_name_scope
+from tensorflux.ops.array_extras import argsort, sort
+from tensorflux.ops.debug_ops import assert_scalar, is_numeric_tensor
+from tensorflux.ops.math_composites import is_non_decreasing, is_strictly_increasing
+from tensorflux.ops.sparse_tensor import convert_to_tensor_or_sparse_tensor
+from tensorflux.train.checkpoint_utils import init_from_checkpoint
 from tensorflux.train.saver import list_variables, load_checkpoint, load_variable
+from tensorflux.util import nest
+from tensorflux.util.deprecation import deprecated, deprecated_arg_values, deprecated_args

@@ -1,5 +1,6 @@
 """`tf.contrib.layers`: TF-Slim's layers, normalizers, regularizers, initializers and
-`optimize_loss`.
+`optimize_loss`, plus `maxout`, `gdn`, `rev_block`/`recompute_grad`, the encoders, the summary
+helpers and the old feature-column API (`input_from_feature_columns`).
 
 Example:
     >>> net = tf.contrib.layers.conv2d(images, 32, [3, 3], scope="conv1")
@@ -26,6 +27,23 @@ from tensorflux.contrib.layers.core import (
     stack,
     unit_norm,
 )
+from tensorflux.contrib.layers.encoders import (
+    bow_encoder,
+    embed_sequence,
+    embedding_lookup_unique,
+)
+from tensorflux.contrib.layers.feature_column_legacy import (
+    bucketized_column,
+    check_feature_columns,
+    create_feature_spec_for_parsing,
+    embedding_column,
+    input_from_feature_columns,
+    real_valued_column,
+    sparse_column_with_hash_bucket,
+    sparse_column_with_integerized_feature,
+    sparse_column_with_keys,
+)
+from tensorflux.contrib.layers.gdn import GDN, gdn
 from tensorflux.contrib.layers.initializers import (
     variance_scaling_initializer,
     xavier_initializer,
@@ -52,6 +70,20 @@ from tensorflux.contrib.layers.layers import (
     separable_conv2d,
     separable_convolution2d,
 )
+from tensorflux.contrib.layers.layers_extra import (
+    conv2d_in_plane,
+    convolution2d_in_plane,
+    dense_to_sparse,
+    dense_to_sparse_tensor,
+    images_to_sequence,
+    legacy_fully_connected,
+    legacy_linear,
+    legacy_relu,
+    maxout,
+    poincare_normalize,
+    scale_gradient,
+    sequence_to_images,
+)
 from tensorflux.contrib.layers.normalization import (
     batch_norm,
     group_norm,
@@ -77,4 +109,16 @@ from tensorflux.contrib.layers.regularizers import (
     l2_regularizer,
     sum_regularizer,
 )
+from tensorflux.contrib.layers.rev_block_lib import RevBlock, recompute_grad, rev_block
 from tensorflux.contrib.layers.spatial_softmax import spatial_softmax
+from tensorflux.contrib.layers.summaries import (
+    summarize_activation,
+    summarize_activations,
+    summarize_biases,
+    summarize_collection,
+    summarize_tensor,
+    summarize_tensors,
+    summarize_variables,
+    summarize_weights,
+)
+from tensorflux.ops.embedding_ops import safe_embedding_lookup_sparse
