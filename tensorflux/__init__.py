@@ -28,6 +28,7 @@ from tensorflux import (
     nest,
     nn,
     profiler,
+    quantization,
     random,
     saved_model,
     sets,
@@ -74,6 +75,11 @@ from tensorflux.graph.dtypes import (
     int16,
     int32,
     int64,
+    qint8,
+    qint16,
+    qint32,
+    quint8,
+    quint16,
     resource,
     string,
     uint8,
@@ -381,6 +387,17 @@ from tensorflux.ops.partitioned_variables import (
     fixed_size_partitioner,
     min_max_variable_partitioner,
     variable_axis_size_partitioner,
+)
+from tensorflux.ops.quantization_ops import (
+    dequantize,
+    fake_quant_with_min_max_args,
+    fake_quant_with_min_max_args_gradient,
+    fake_quant_with_min_max_vars,
+    fake_quant_with_min_max_vars_gradient,
+    fake_quant_with_min_max_vars_per_channel,
+    fake_quant_with_min_max_vars_per_channel_gradient,
+    quantize,
+    quantize_v2,
 )
 from tensorflux.ops.random_ops import (
     get_seed,

@@ -1,6 +1,6 @@
 """`tf.contrib`: the TF 1.x contributed modules tensorflux provides (`crf`, `cudnn_rnn`, `data`,
-`distributions`, `framework`, `image`, `layers`, `lookup`, `losses`, `metrics`, `opt`, `rnn`,
-`seq2seq`, `slim`, `tfprof`, `training`, `util`)."""
+`distributions`, `framework`, `image`, `layers`, `lookup`, `losses`, `metrics`, `opt`,
+`quantize`, `rnn`, `seq2seq`, `slim`, `tfprof`, `training`, `util`)."""
 
 from tensorflux.contrib import (
     crf,
@@ -14,6 +14,7 @@ from tensorflux.contrib import (
     losses,
     metrics,
     opt,
+    quantize,
     rnn,
     seq2seq,
     slim,

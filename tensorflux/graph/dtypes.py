@@ -74,7 +74,7 @@ class DType:
 
     @property
     def is_quantized(self):
-        return False
+        return self._name in _QUANTIZED_NAMES
 
     @property
     def min(self):
@@ -149,14 +149,24 @@ complex64 = DType("complex64", np.complex64, 8)
 complex128 = DType("complex128", np.complex128, 18)
 resource = DType("resource", object, 20)
 variant = DType("variant", object, 21)
+# Quantized types hold their integer codes in the same-width numpy integer type; numpy values
+# never convert back to them (an int8 array is tf.int8, not tf.qint8).
+qint8 = DType("qint8", np.int8, 11)
+quint8 = DType("quint8", np.uint8, 12)
+qint32 = DType("qint32", np.int32, 13)
+qint16 = DType("qint16", np.int16, 15)
+quint16 = DType("quint16", np.uint16, 16)
+_QUANTIZED_NAMES = frozenset(["qint8", "quint8", "qint16", "quint16", "qint32"])
 
 _ALL = [float16, float32, float64, bfloat16, int8, int16, int32, int64, uint8, uint16, uint32,
-        uint64, bool, string, complex64, complex128, resource, variant]
+        uint64, bool, string, complex64, complex128, resource, variant, qint8, quint8, qint32,
+        qint16, quint16]
 _BY_NAME = {d._name: d for d in _ALL}
 _REFS = {d._name: DType(d._name, d._np, d._enum, is_ref=True) for d in _ALL}
 _BY_ENUM = {d._enum: d for d in _ALL}
 _BY_ENUM.update({d._enum + 100: _REFS[d._name] for d in _ALL})
-_BY_NP = {np.dtype(d._np): d for d in _ALL if d._np is not object and d is not bfloat16}
+_BY_NP = {np.dtype(d._np): d for d in _ALL
+          if d._np is not object and d is not bfloat16 and not d.is_quantized}
 _ALIASES = {"half": float16, "float": float32, "double": float64}
 
 
@@ -212,4 +222,5 @@ def dtype_of_value(value):
     return as_dtype(arr.dtype)
 
 
-QUANTIZED_DTYPES = frozenset()
+QUANTIZED_DTYPES = frozenset([qint8, quint8, qint16, quint16, qint32] +
+                             [_REFS[n] for n in sorted(_QUANTIZED_NAMES)])

@@ -115,6 +115,23 @@ class Operation:
         for op in ops:
             self._add_control_input(op)
 
+    def _update_input(self, index, tensor):
+        """Rewires input `index` to `tensor` (graph rewrites: TF's `Operation._update_input`)."""
+        old = self._inputs[index]
+        if tensor.dtype.base_dtype != old.dtype.base_dtype:
+            raise TypeError("Cannot update input %d of '%s': a %s tensor cannot replace a %s "
+                            "tensor" % (index, self._name, tensor.dtype.base_dtype.name,
+                                        old.dtype.base_dtype.name))
+        if tensor.graph is not self._graph:
+            raise ValueError("Tensor %s must be from the same graph as %s." % (tensor, self))
+        inputs = list(self._inputs)
+        inputs[index] = tensor
+        self._inputs = tuple(inputs)
+        if self in old._consumers:
+            old._consumers.remove(self)
+        tensor._consumers.append(self)
+        self._graph._version += 1
+
     def run(self, feed_dict=None, session=None):
         """Runs this op in the default (or given) session."""
         from tensorflux.client import session as session_lib

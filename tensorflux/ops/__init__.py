@@ -49,6 +49,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     parsing_ops,
     pool_ops,
     proximal_training_ops,
+    quantization_ops,
     random_ops,
     reader_ops,
     reduction_ops,

@@ -847,6 +847,23 @@ for _t in training_ops.OP_INPUTS:
     case("train_" + _t)(_training_case(_t))
 
 
+# --- fake quantization ---------------------------------------------------------------------------
+@case("fake_quant")
+def _fake_quant(x):
+    v = x.uniform((3, 4, 4, 5), -3, 3)
+    dy = x.uniform((3, 4, 4, 5))
+    # Ranges whose zero point is not a half-way tie (XLA's division may round it the other way).
+    lo, hi = x(np.float32(-1.25)), x(np.float32(2.1))
+    los, his = x(np.float32([-1.1, 0.2, -3.0, -0.5, 0.0])), x(np.float32([0.9, 2.5, -0.1, 0.4, 0]))
+    q = tf.quantization
+    return [q.fake_quant_with_min_max_args(v, -2.0, 1.5, num_bits=6),
+            q.fake_quant_with_min_max_args_gradient(dy, v, -2.0, 1.5, narrow_range=True),
+            q.fake_quant_with_min_max_vars(v, lo, hi),
+            q.fake_quant_with_min_max_vars_per_channel(v, los, his, narrow_range=True),
+            *q.fake_quant_with_min_max_vars_gradient(dy, v, lo, hi, num_bits=4),
+            *q.fake_quant_with_min_max_vars_per_channel_gradient(dy, v, los, his)]
+
+
 # --- random ops: compared by shape, dtype and range (the generators differ) ----------------------
 RANDOM_OPS = ["RandomStandardNormal", "TruncatedNormal", "RandomUniform", "RandomUniformInt",
               "RandomShuffle", "Multinomial"]

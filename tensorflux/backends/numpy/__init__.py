@@ -53,6 +53,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     parsing_ops,
     pool_ops,
     proximal_training_ops,
+    quantization_ops,
     random_ops,
     reader_ops,
     reduction_ops,

@@ -34,6 +34,7 @@ from tensorflux.backends.xla import (  # noqa: F401 - importing registers the ke
     norm_ops,
     pad_ops,
     pool_ops,
+    quantization_ops,
     random_ops,
     reduction_ops,
     scan_ops,
