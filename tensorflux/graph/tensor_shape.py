@@ -237,6 +237,18 @@ class TensorShape:
             return unknown_shape()
         return TensorShape(self._dims + other._dims)
 
+    def assert_has_rank(self, rank):
+        """Raises ValueError unless the shape has rank `rank` (or an unknown rank)."""
+        if self._dims is not None and len(self._dims) != rank:
+            raise ValueError("Shape %s must have rank %d" % (self, rank))
+
+    def assert_same_rank(self, other):
+        """Raises ValueError when both ranks are known and differ."""
+        other = as_shape(other)
+        if self._dims is not None and other._dims is not None and \
+                len(self._dims) != len(other._dims):
+            raise ValueError("Shapes %s and %s must have the same rank" % (self, other))
+
     def with_rank(self, rank):
         if self._dims is None:
             return unknown_shape(rank)

@@ -287,10 +287,14 @@ def _reshape_shape(op):
         return [(x.dtype.base_dtype, target)]
     known = int(np.prod([d for d in dims if d is not None])) if dims else 1
     if None in dims:
+        # as TF: the one dim left unknown (-1, or a value only the run knows) follows from the
+        # element count; a size mismatch is an error here only when the whole shape is known
         if n_in is not None and constant_op.constant_value(s) is not None:
             if known == 0 or n_in % known:
                 raise ShapeError("Cannot reshape a tensor with %d elements to shape %s (%d "
                                  "elements)" % (n_in, _fmt(constant_op.constant_value(s)), known))
+            dims[dims.index(None)] = n_in // known
+        elif n_in is not None and known and n_in % known == 0:
             dims[dims.index(None)] = n_in // known
     elif n_in is not None and n_in != known:
         raise ShapeError("Cannot reshape a tensor with %d elements to shape %s (%d elements)"

@@ -248,6 +248,105 @@ def get_static_value(tensor, partial=False):
     return value
 
 
+_SHAPE_EVAL_MAX_OPS = 32  # the small constant subgraphs shape inference evaluates
+_SHAPE_EVAL_MAX_ELEMENTS = 64
+
+
+def _known_dims_of_shape(t):
+    """`tf.shape(x)[i]` (or a slice of it) when the dims it picks are known though `x`'s shape
+    is not fully known; else None."""
+    op = t.op
+    if op.type != "StridedSlice" or op.inputs[0].op.type != "Shape":
+        return None
+    dims = op.inputs[0].op.inputs[0].shape
+    if dims.ndims is None:
+        return None
+    spec = [constant_value(x) for x in op.inputs[1:]]
+    if any(v is None for v in spec):
+        return None
+    partial = np.array([-1 if d is None else d for d in dims.as_list()],
+                       dtype=t.dtype.as_numpy_dtype)
+    try:
+        picked = np.asarray(op.op_def.kernels["numpy"](op)(partial, *spec))
+    except Exception:  # noqa: BLE001 - the run reports a bad slice
+        return None
+    return None if (picked < 0).any() else picked
+
+
+def _evaluate_small_constant(tensor):
+    """The value of a small integer subgraph whose leaves are all known (`constant_value`), by
+    running its numpy kernels; None otherwise.
+
+    TF's C++ shape refiner does the same when a shape tensor is computed (e.g.
+    `tf.reshape(x, [w, s[0] * s[1], d])` with `s = tf.shape(x)` fully known gives a static
+    shape), though `tf.get_static_value` of the same tensor is None.
+    """
+    if not tensor.dtype.base_dtype.is_integer:
+        return None
+    values = {}
+    order = []
+    stack = [tensor]
+    while stack:
+        t = stack.pop()
+        if t in values:
+            continue
+        v = constant_value(t)
+        if v is None:
+            v = _known_dims_of_shape(t)
+        if v is not None:
+            values[t] = np.asarray(v)
+            continue
+        op = t.op
+        if op.op_def.stateful or "numpy" not in op.op_def.kernels or op._control_inputs:
+            return None
+        pending = [x for x in op.inputs if x not in values]
+        if pending:
+            if len(order) + len(stack) > _SHAPE_EVAL_MAX_OPS:
+                return None
+            stack.append(t)
+            stack.extend(pending)
+            continue
+        try:
+            with np.errstate(all="ignore"):
+                out = op.op_def.kernels["numpy"](op)(*[values[x] for x in op.inputs])
+        except Exception:  # noqa: BLE001 - left to the run, which reports it with the op
+            return None
+        outs = out if isinstance(out, (list, tuple)) else [out]
+        if len(outs) != len(op.outputs):
+            return None
+        for o, val in zip(op.outputs, outs):
+            val = np.asarray(val)
+            if val.size > _SHAPE_EVAL_MAX_ELEMENTS:
+                return None
+            values[o] = val
+        order.append(op)
+    return values.get(tensor)
+
+
+def _strided_slice_as_shape(op):
+    """A plain 1-D slice `s[b:e:st]` of a partially known shape tensor (`tf.shape(x)[1:3]`), as
+    TF's `constant_value_as_shape` takes it: constant begin/end/strides, no ellipsis, new-axis
+    or shrink masks; None otherwise."""
+    begin, end, strides = (constant_value(x) for x in op.inputs[1:])
+    if any(v is None or np.ndim(v) != 1 or len(v) != 1 for v in (begin, end, strides)):
+        return None
+    attrs = op._attrs
+    begin_mask, end_mask = attrs.get("begin_mask", 0), attrs.get("end_mask", 0)
+    if (attrs.get("ellipsis_mask", 0) or attrs.get("new_axis_mask", 0)
+            or attrs.get("shrink_axis_mask", 0) or begin_mask not in (0, 1)
+            or end_mask not in (0, 1)):
+        return None
+    prev = constant_value_as_shape(op.inputs[0])
+    if prev.ndims is None:
+        return None
+    b = None if begin_mask else int(begin[0])
+    e = None if end_mask else int(end[0])
+    try:
+        return tensor_shape.TensorShape(prev.dims[b:e:int(strides[0])])
+    except ValueError:  # a zero stride
+        return None
+
+
 def constant_value_as_shape(tensor):
     """A TensorShape from a 1-D shape tensor, with partial knowledge where possible."""
     shape = tensor.shape
@@ -256,6 +355,8 @@ def constant_value_as_shape(tensor):
         if v is not None and int(v) == -1:
             return tensor_shape.unknown_shape()
     v = constant_value(tensor)
+    if v is None and tensor.op.type not in ("Shape", "Pack", "ConcatV2"):
+        v = _evaluate_small_constant(tensor)
     if v is not None:
         return tensor_shape.TensorShape([None if int(d) == -1 else int(d) for d in v.ravel()])
     op = tensor.op
@@ -265,6 +366,8 @@ def constant_value_as_shape(tensor):
         dims = []
         for x in op.inputs:
             xv = constant_value(x)
+            if xv is None:
+                xv = _evaluate_small_constant(x)
             dims.append(None if xv is None or int(xv) == -1 else int(xv))
         return tensor_shape.TensorShape(dims)
     if op.type == "ConcatV2":
@@ -272,6 +375,10 @@ def constant_value_as_shape(tensor):
         for x in op.inputs[:-1]:
             out = out.concatenate(constant_value_as_shape(x))
         return out
+    if op.type == "StridedSlice":
+        sliced = _strided_slice_as_shape(op)
+        if sliced is not None:
+            return sliced
     if shape.ndims == 1 and shape[0].value is not None:
         return tensor_shape.unknown_shape(shape[0].value)
     return tensor_shape.unknown_shape()
