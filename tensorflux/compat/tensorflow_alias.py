@@ -5,7 +5,8 @@ to tensorflux in the running interpreter.
 `tensorflow.compat.v1` is `tensorflux.compat.v1`; `tensorflow.X.Y` is `tensorflux.X.Y` where that
 exists; and TensorFlow's own internal modules that TF1 code imports
 (`tensorflow.python.framework.ops`, `tensorflow.python.ops.nn`, …) are built from the table in
-`tf_modules.py`, with the names those modules had in TF 1.15.
+`tf_modules.py`, with the names those modules had in TF 1.15, as are the
+`tensorflow_estimator.*` modules the table lists.
 """
 
 import importlib
@@ -16,13 +17,21 @@ import sys
 import types
 
 _PREFIX = "tensorflow"
+# Packages TF1 code imports besides `tensorflow`; only their table entries exist here.
+_OTHER_PREFIXES = ("tensorflow_estimator",)
+
+
+def _aliased(fullname):
+    return any(fullname == p or fullname.startswith(p + ".")
+               for p in (_PREFIX,) + _OTHER_PREFIXES)
 
 
 class _AliasFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds and loads `tensorflow` and `tensorflow.*` as tensorflux modules or shims."""
+    """Finds and loads `tensorflow`, `tensorflow.*` (and the table's `tensorflow_estimator.*`)
+    as tensorflux modules or shims."""
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname != _PREFIX and not fullname.startswith(_PREFIX + "."):
+        if not _aliased(fullname):
             return None
         if _resolve(fullname) is None:
             return None
@@ -47,7 +56,7 @@ def _resolve(fullname):
         return lambda: _shim(fullname, tf_modules.MODULES[fullname])
     target = "tensorflux." + rest
     try:
-        if importlib.util.find_spec(target) is not None:
+        if fullname.startswith(_PREFIX + ".") and importlib.util.find_spec(target) is not None:
             return lambda: importlib.import_module(target)
     except (ImportError, ValueError):
         pass
@@ -96,7 +105,7 @@ def install_as_tensorflow():
     """Installs the alias; afterwards `import tensorflow as tf` imports tensorflux."""
     if _finder not in sys.meta_path:
         sys.meta_path.insert(0, _finder)
-    for name in [m for m in sys.modules if m == _PREFIX or m.startswith(_PREFIX + ".")]:
+    for name in [m for m in sys.modules if _aliased(m)]:
         del sys.modules[name]
 
 
@@ -104,5 +113,5 @@ def uninstall():
     """Removes the alias and forgets the modules imported through it."""
     if _finder in sys.meta_path:
         sys.meta_path.remove(_finder)
-    for name in [m for m in sys.modules if m == _PREFIX or m.startswith(_PREFIX + ".")]:
+    for name in [m for m in sys.modules if _aliased(m)]:
         del sys.modules[name]

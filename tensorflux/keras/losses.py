@@ -386,6 +386,12 @@ class LossFunctionWrapper(Loss):
         config.update(super().get_config())
         return config
 
+    @classmethod
+    def from_config(cls, config):
+        # tf_keras' configs (model files' training_config) also name the wrapped function.
+        config = {k: v for k, v in config.items() if k != "fn"}
+        return cls(**config)
+
 
 def _wrapper_class(class_name, fn, default_name, doc, **defaults):
     """A `LossFunctionWrapper` subclass whose keyword arguments are `defaults`."""

@@ -72,9 +72,8 @@ def resolve(metric, loss_fn, output_shape):
 
     `"accuracy"`/`"acc"` become `"acc"` (TF 1.x's history key) computed by binary, sparse
     categorical or categorical accuracy, chosen from the loss and the output's last dimension.
-    A `Metric` object is computed per batch (`batch_value`) under its `name`: exact for the
-    mean-of-samples metrics once `fit` averages the batches, a batch average for AUC,
-    precision, recall and mean IoU.
+    A `Metric` object gives its stateless per-batch value (`batch_value`) under its `name`
+    (`Model.compile` itself uses Metric objects statefully: update, then `result()`).
     """
     if metric in ("accuracy", "acc"):
         if output_shape[-1] == 1 or loss_fn is losses.binary_crossentropy:
@@ -158,7 +157,8 @@ class Metric:
     """
 
     def __init__(self, name=None, dtype=None, **kwargs):
-        self.name = name or _snake(type(self).__name__)
+        # Default names are unique per graph (`auc`, `auc_1`, ...), as tf_keras names layers.
+        self.name = name or backend.unique_object_name(_snake(type(self).__name__))
         self.dtype = dtypes.as_dtype(dtype or backend.floatx())
         self._variables = []
         self.stateful = True
@@ -493,18 +493,24 @@ class AUC(Metric):
     """
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
-                 name=None, dtype=None, thresholds=None, multi_label=False, **kwargs):
+                 name=None, dtype=None, thresholds=None, multi_label=False, num_labels=None,
+                 label_weights=None, from_logits=False):
         if curve not in ("ROC", "PR"):
             raise ValueError('Invalid curve: "%s". Valid options are: "ROC, PR"' % (curve,))
         if summation_method not in ("interpolation", "minoring", "majoring"):
             raise ValueError('Invalid AUC summation method value: "%s". Valid options are: '
                              '"interpolation, minoring, majoring"' % (summation_method,))
-        if multi_label:
-            raise NotImplementedError("AUC(multi_label=True) is not implemented.")
+        if multi_label or label_weights is not None:
+            raise NotImplementedError("AUC(multi_label=True) and AUC(label_weights=...) are "
+                                      "not implemented.")
         super().__init__(name=name, dtype=dtype)
+        self._from_logits = bool(from_logits)
+        self._evenly = thresholds is None
         if thresholds is not None:
             inner = sorted(float(t) for t in thresholds)
             num_thresholds = len(inner) + 2
+            self._evenly = bool(np.allclose(inner, np.arange(1, num_thresholds - 1)
+                                            / (num_thresholds - 1)))
         else:
             if num_thresholds <= 1:
                 raise ValueError("Argument `num_thresholds` must be an integer > 1. Received: "
@@ -522,6 +528,10 @@ class AUC(Metric):
         self.false_negatives = self.add_weight("false_negatives", shape)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        if self._from_logits:
+            from tensorflux.ops import constant_op
+
+            y_pred = math_ops.sigmoid(constant_op.convert_to_tensor(y_pred))
         counts = _confusion_counts(y_true, y_pred, self.thresholds, sample_weight,
                                    ("tp", "fp", "tn", "fn"))
         return _group(_assign_add(self.true_positives, counts["tp"]),
@@ -578,7 +588,9 @@ class AUC(Metric):
     def get_config(self):
         config = {"num_thresholds": self.num_thresholds, "curve": self.curve,
                   "summation_method": self.summation_method, "multi_label": False,
-                  "thresholds": self.thresholds[1:-1]}
+                  "num_labels": None, "label_weights": None, "from_logits": self._from_logits}
+        if not self._evenly:   # as tf_keras: listed only when not evenly spaced
+            config["thresholds"] = self.thresholds[1:-1]
         config.update(super().get_config())
         return config
 

@@ -109,3 +109,22 @@ def test_vae_with_contrib_distributions_and_profiler():
     assert last > first + 100  # the bound rises as the model trains (nats per image)
     low, high = map(float, re.search(r"in \[([0-9.]+), ([0-9.]+)\]", out).groups())
     assert value(r"samples (\[.*?\])", out) == "[4, 28, 28, 1]" and 0 <= low < high <= 1
+
+
+def test_slim_flowers_pipeline_with_deep_contrib_imports(tmp_path):
+    out, err = run(["slim_flowers_pipeline.py", "--dataset_dir", str(tmp_path / "flowers"),
+                    "--train_dir", str(tmp_path / "train"), "--max_number_of_steps", "12"])
+    assert "wrote 4 shards" in out
+    assert "global step 12: loss = " in err and "Stopping Training." in err
+    assert value(r"end points (.*)", out).split() == [
+        "Flatten", "Logits", "Predictions", "conv1", "conv2", "dropout3", "fc3", "pool1",
+        "pool2"]
+    assert float(value(r"final loss ([0-9.]+)", out)) > 0
+    assert "checkpoint model.ckpt-12" in out
+    files = os.listdir(tmp_path / "train")
+    assert {"checkpoint", "model.ckpt-12.data-00000-of-00001", "model.ckpt-12.index",
+            "model.ckpt-12.meta"} <= set(files)
+    assert "eval global step 12" in out
+    accuracy = float(value(r"eval accuracy ([0-9.]+)", out))
+    recall = float(value(r"recall_5 ([0-9.]+)", out))
+    assert 0.0 <= accuracy <= 1.0 and recall == 1.0  # 5 classes: the top 5 hold every label

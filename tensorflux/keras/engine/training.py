@@ -6,6 +6,8 @@ per-sample loss; the total loss adds the layers' losses (regularizers). The trai
 (`optimizer.get_updates` plus the layers' updates, under name scope `training`) is built on the
 first `fit`/`train_on_batch`. A run feeds the inputs, the targets and, when the graph has one,
 the learning phase (True in training), so Dropout and BatchNormalization switch by themselves.
+Metric objects (`tf.keras.metrics.AUC()`, ...) are stateful as in TF 1.x Keras: their tensors
+accumulate over an epoch (or an evaluation) between `reset_metrics()` calls.
 
 Example:
     >>> model = tf.keras.Model(inputs, outputs)
@@ -114,19 +116,66 @@ class Model(network.Network):
         return record[0].layer.name if record else "output_%d" % (i + 1)
 
     def _compile_metrics(self, metric_spec, loss_fns, names):
+        """One metric tensor per compiled metric, named as tf_keras names them.
+
+        A `Metric` object (or a class, class name or `serialize` dict of one) is stateful: its
+        tensor runs `update_state` and returns `result()`, the value accumulated since the last
+        `reset_metrics()` (fit resets at each epoch and before validation, evaluate before its
+        first batch). Metric functions ('accuracy', 'mae', callables) give the batch mean, which
+        the loops average over the samples. Two metrics of one output with the same name are
+        one (the later replaces the earlier, as in tf_keras); a name already taken gets `_1`,
+        `_2`, ...
+        """
+        self._stateful_metrics = []
+        self._metric_stateful = [False] * len(self._metric_tensors)
         for i, (output, target) in enumerate(zip(self.outputs, self.targets)):
             spec = metric_spec
             if isinstance(spec, dict):
                 spec = spec.get(names[i], [])
             elif isinstance(spec, (list, tuple)) and spec and isinstance(spec[0], list):
                 spec = spec[i]
-            for m in spec or []:
-                name, fn = metrics.resolve(m, loss_fns[i], output.shape.as_list())
-                if len(self.outputs) > 1:
+            if not isinstance(spec, (list, tuple)):
+                spec = [spec] if spec is not None else []
+            entries = {}
+            for m in spec:
+                given = m if isinstance(m, str) else None
+                m = _metric_object(m)
+                if isinstance(m, metrics.Metric):
+                    entries[given or m.name] = m   # "AUC" is logged as "AUC", as tf_keras
+                else:
+                    name, fn = metrics.resolve(m, loss_fns[i], output.shape.as_list())
+                    entries[name] = fn
+            for name, fn in entries.items():
+                # A metric read back from a model file already carries its output's name.
+                if len(self.outputs) > 1 and not getattr(fn, "_from_serialized", False):
                     name = names[i] + "_" + name
+                name = _unique_name(name, self.metrics_names)
+                stateful = isinstance(fn, metrics.Metric)
                 with graph_lib.name_scope(name):
-                    self._metric_tensors.append(reduction_ops.reduce_mean(fn(target, output)))
+                    if stateful:
+                        fn.name = name
+                        value = fn(target, output)
+                        self._stateful_metrics.append(fn)
+                    else:
+                        value = reduction_ops.reduce_mean(fn(target, output))
+                self._metric_tensors.append(value)
+                self._metric_stateful.append(stateful)
                 self.metrics_names.append(name)
+
+    def reset_metrics(self):
+        """Zeroes the state of the compiled `Metric` objects (AUC, Precision, ...).
+
+        Example:
+            >>> model.reset_metrics()
+        """
+        for m in getattr(self, "_stateful_metrics", []):
+            m.reset_states()
+
+    @property
+    def metrics(self):
+        """The compiled `Metric` objects (tf_keras' `model.metrics` also wraps the metric
+        functions, which tensorflux computes without objects)."""
+        return list(getattr(self, "_stateful_metrics", []))
 
     def _ensure_built(self):
         if not self.outputs:
@@ -192,13 +241,18 @@ class Model(network.Network):
         train_op = self._make_train_function()
         values = self._run([self.total_loss] + self._metric_tensors + [train_op],
                            self._feed(xs, ys, training=True))[:-1]
+        if reset_metrics:
+            self.reset_metrics()
         return _single(values)
 
     def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
         """The loss (and metrics) on one batch, in inference mode."""
         xs, ys = self._standardize(x, y)
         self._ensure_compiled()
-        return _single(self._run([self.total_loss] + self._metric_tensors, self._feed(xs, ys)))
+        values = self._run([self.total_loss] + self._metric_tensors, self._feed(xs, ys))
+        if reset_metrics:
+            self.reset_metrics()
+        return _single(values)
 
     def predict_on_batch(self, x):
         """The model's outputs on one batch."""
@@ -370,6 +424,27 @@ def _check_unsupported(x, y, **options):
     if x is None or y is None:
         raise ValueError("Model.fit needs numpy arrays `x` and `y` (data sets, generators and "
                          "symbolic tensors are not supported).")
+
+
+def _metric_object(metric):
+    """A `Metric` instance for a Metric class, a class name or a `serialize` dict; any other
+    identifier as it is."""
+    if isinstance(metric, type) and issubclass(metric, metrics.Metric):
+        return metric()
+    if isinstance(metric, dict):
+        return metrics.deserialize(metric)
+    if isinstance(metric, str) and metric in metrics._CLASSES:
+        return metrics._CLASSES[metric]()
+    return metric
+
+
+def _unique_name(name, taken):
+    """`name`, or `name_1`, `name_2`, ... when taken (tf_keras' `_add_unique_metric_name`)."""
+    unique, j = name, 1
+    while unique in taken:
+        unique = "%s_%d" % (name, j)
+        j += 1
+    return unique
 
 
 def _single(values):

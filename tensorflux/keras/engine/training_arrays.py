@@ -1,9 +1,12 @@
 """The loops behind `Model.fit`, `evaluate` and `predict` on numpy arrays (TF 1.x's v1 loops).
 
 An epoch walks the samples in batches (reshuffled with numpy's global generator when
-`shuffle`), runs the training step and averages each batch's loss and metrics weighted by the
-batch size; validation runs the test loop after every epoch and adds `val_*` entries. Progress
-is printed as Keras' progress bar (`verbose=1`) or one line per epoch (`verbose=2`).
+`shuffle`), runs the training step and averages each batch's loss and metric functions weighted
+by the batch size; a stateful `Metric` object (AUC, Precision, ...) reports its last fetched
+value, accumulated since its reset at the start of the epoch (TF 1.x Keras' MetricsAggregator).
+Validation runs the test loop after every epoch (resetting the metrics first) and adds `val_*`
+entries. Progress is printed as Keras' progress bar (`verbose=1`) or one line per epoch
+(`verbose=2`).
 """
 
 import sys
@@ -70,6 +73,27 @@ class Progbar:
         self.stream.flush()
 
 
+class MetricsAggregator:
+    """The loss and metrics of a run of batches: a sample-weighted mean of the batch values,
+    except for stateful metrics, which already accumulate and give their last value."""
+
+    def __init__(self, model):
+        self.stateful = np.array([False] + list(getattr(model, "_metric_stateful", [])), bool)
+        self.totals = np.zeros(len(self.stateful))
+        self.last = np.zeros(len(self.stateful))
+        self.seen = 0
+
+    def add(self, values, size):
+        values = np.asarray(values, dtype=np.float64)
+        self.totals += values * size
+        self.last = values
+        self.seen += size
+
+    def results(self):
+        means = self.totals / max(self.seen, 1)
+        return [float(v) for v in np.where(self.stateful, self.last, means)]
+
+
 def _batches(n, batch_size, index=None):
     index = np.arange(n) if index is None else index
     for start in range(0, n, batch_size):
@@ -99,6 +123,7 @@ def fit_loop(model, xs, ys, batch_size, epochs, verbose, callbacks, val, shuffle
     model.stop_training = False
     cbks.on_train_begin({})
     for epoch in range(initial_epoch, epochs):
+        model.reset_metrics()
         cbks.on_epoch_begin(epoch, {})
         if verbose:
             print("Epoch %d/%d" % (epoch + 1, epochs))
@@ -106,20 +131,19 @@ def fit_loop(model, xs, ys, batch_size, epochs, verbose, callbacks, val, shuffle
         if shuffle is True:
             np.random.shuffle(index)
         bar = Progbar(n, verbose)
-        totals, seen = np.zeros(len(names)), 0
+        aggregate = MetricsAggregator(model)
         for b, ids in enumerate(_batches(n, batch_size, index)):
             logs = {"batch": b, "size": len(ids)}
             cbks.on_batch_begin(b, logs)
             feed = model._feed(_take(xs, ids), _take(ys, ids), training=True)
             values = sess.run(fetches, feed)[:-1]
-            totals += np.asarray(values, dtype=np.float64) * len(ids)
-            seen += len(ids)
+            aggregate.add(values, len(ids))
             logs.update(zip(names, (float(v) for v in values)))
             cbks.on_batch_end(b, logs)
-            bar.update(seen, list(zip(names, totals / seen)))
+            bar.update(aggregate.seen, list(zip(names, aggregate.results())))
             if model.stop_training:
                 break
-        epoch_logs = dict(zip(names, (float(v) for v in totals / max(seen, 1))))
+        epoch_logs = dict(zip(names, aggregate.results()))
         if val:
             val_values = test_loop(model, val[0], val[1], batch_size, 0)
             epoch_logs.update(("val_" + m, float(v)) for m, v in zip(names, val_values))
@@ -133,15 +157,17 @@ def fit_loop(model, xs, ys, batch_size, epochs, verbose, callbacks, val, shuffle
 
 
 def test_loop(model, xs, ys, batch_size, verbose=0):
-    """Loss and metrics over all samples (batch values weighted by batch size)."""
+    """Loss and metrics over all samples (batch values weighted by batch size; stateful
+    metrics reset first and read after the last batch)."""
     n = len(xs[0])
     fetches = [model.total_loss] + model._metric_tensors
+    model.reset_metrics()
     sess = backend.get_session()
-    totals = np.zeros(len(fetches))
+    aggregate = MetricsAggregator(model)
     for ids in _batches(n, batch_size):
         values = sess.run(fetches, model._feed(_take(xs, ids), _take(ys, ids)))
-        totals += np.asarray(values, dtype=np.float64) * len(ids)
-    results = [float(v) for v in totals / max(n, 1)]
+        aggregate.add(values, len(ids))
+    results = aggregate.results()
     Progbar(n, verbose).finish(list(zip(model.metrics_names, results)))
     return results
 

@@ -5,7 +5,8 @@ or a Sequence-like object (`__len__` + `__getitem__`) read in order.
 
 Each batch is `(x, y)` or `(x, y, sample_weight)` (sample weights are not supported and
 raise). An epoch is `steps_per_epoch` batches (default: `len(generator)` when it has a length);
-the epoch's loss and metrics average the batches' values weighted by batch size, like the
+the epoch's loss and metric functions average the batches' values weighted by batch size, and
+stateful `Metric` objects report their value accumulated since the epoch's start, like the
 array loops.
 """
 
@@ -75,11 +76,12 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
     model.stop_training = False
     cbks.on_train_begin({})
     for epoch in range(initial_epoch, epochs):
+        model.reset_metrics()
         cbks.on_epoch_begin(epoch, {})
         if verbose:
             print("Epoch %d/%d" % (epoch + 1, epochs))
         bar = training_arrays.Progbar(steps, verbose, unit_name="step")
-        totals, seen = np.zeros(len(names)), 0
+        aggregate = training_arrays.MetricsAggregator(model)
         for step in range(steps):
             if first is not None:
                 (xs, ys), first = first, None
@@ -89,14 +91,13 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
             logs = {"batch": step, "size": size}
             cbks.on_batch_begin(step, logs)
             values = sess.run(fetches, model._feed(xs, ys, training=True))[:-1]
-            totals += np.asarray(values, dtype=np.float64) * size
-            seen += size
+            aggregate.add(values, size)
             logs.update(zip(names, (float(v) for v in values)))
             cbks.on_batch_end(step, logs)
-            bar.update(step + 1, list(zip(names, totals / seen)))
+            bar.update(step + 1, list(zip(names, aggregate.results())))
             if model.stop_training:
                 break
-        epoch_logs = dict(zip(names, (float(v) for v in totals / max(seen, 1))))
+        epoch_logs = dict(zip(names, aggregate.results()))
         if validation_data is not None:
             if val_is_generator:
                 val_values = evaluate_generator(model, validation_data, validation_steps)
@@ -114,19 +115,22 @@ def fit_generator(model, generator, steps_per_epoch=None, epochs=1, verbose=1, c
 
 
 def evaluate_generator(model, generator, steps=None, verbose=0):
-    """Loss and metrics over `steps` batches, weighted by batch size."""
+    """Loss and metrics over `steps` batches, weighted by batch size (stateful metrics reset
+    first and read after the last batch)."""
     steps = _steps(generator, steps, "steps")
     stream = _batches(generator)
-    totals, seen = None, 0
+    aggregate = None
     for _ in range(steps):
         xs, ys = _split(model, next(stream))
-        model._ensure_compiled()
+        if aggregate is None:   # the first batch may build and compile a subclassed model
+            model._ensure_compiled()
+            model.reset_metrics()
+            aggregate = training_arrays.MetricsAggregator(model)
         fetches = [model.total_loss] + model._metric_tensors
-        values = np.asarray(backend.get_session().run(fetches, model._feed(xs, ys)),
-                            dtype=np.float64)
-        totals = values * len(xs[0]) if totals is None else totals + values * len(xs[0])
-        seen += len(xs[0])
-    results = [float(v) for v in totals / max(seen, 1)]
+        aggregate.add(backend.get_session().run(fetches, model._feed(xs, ys)), len(xs[0]))
+    if aggregate is None:
+        raise ValueError("evaluate_generator needs at least one step (got steps=%d)." % steps)
+    results = aggregate.results()
     training_arrays.Progbar(steps, verbose, unit_name="step").finish(
         list(zip(model.metrics_names, results)))
     return results

@@ -1,5 +1,5 @@
 """Keras core layers: `Dense`, `Dropout`, `Flatten`, `Reshape`, `Permute`, `RepeatVector`,
-`Activation`, `Identity`, `Lambda`.
+`Activation`, `Identity`, `Lambda`, and the preprocessing layers `Rescaling`, `CategoryEncoding`.
 
 `Dense`, `Dropout` and `Flatten` are the `tf.layers` classes with Keras' base (names, plain
 variables, learning phase) and Keras' argument handling (string initializers, regularizers and
@@ -8,11 +8,21 @@ activations).
 
 import numpy as np
 
+from tensorflux.graph import dtypes
 from tensorflux.graph import graph as graph_lib
 from tensorflux.keras import activations, backend, constraints, initializers, regularizers
 from tensorflux.keras.engine.base_layer import Layer
 from tensorflux.layers import core as tf_core
-from tensorflux.ops import array_ops, constant_op, linalg_ops, manip_ops
+from tensorflux.ops import (
+    array_ops,
+    constant_op,
+    debug_ops,
+    fill_ops,
+    linalg_ops,
+    manip_ops,
+    math_ops,
+    reduction_ops,
+)
 
 
 def activation_fn(identifier):
@@ -296,3 +306,92 @@ class Lambda(Layer):
         raise NotImplementedError("A Lambda layer (%s) cannot be saved in a Keras config by "
                                   "tensorflux; rebuild the model in code and use "
                                   "save_weights/load_weights." % self.name)
+
+
+class Rescaling(Layer):
+    """`inputs * scale + offset` (e.g. pixels to `[0, 1]`: `Rescaling(1 / 255)`).
+
+    Example:
+        >>> x = tf.keras.layers.Rescaling(1.0 / 127.5, offset=-1.0)(images)
+    """
+
+    _passes_mask = True
+
+    def __init__(self, scale, offset=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.scale = scale
+        self.offset = offset
+
+    def call(self, inputs):
+        dtype = self._dtype or backend.floatx()
+        x = math_ops.cast(inputs, dtype)
+        return x * math_ops.cast(self.scale, dtype) + math_ops.cast(self.offset, dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(scale=self.scale, offset=self.offset)
+        return config
+
+
+class CategoryEncoding(Layer):
+    """Integer ids `0 <= id < num_tokens` to vectors: `"multi_hot"` (default: 1 where an id of
+    the row occurs), `"one_hot"` (one vector per id) or `"count"` (occurrences, weighted by
+    `count_weights` if given). Ids out of range raise InvalidArgumentError at run time.
+
+    Example:
+        >>> tf.keras.layers.CategoryEncoding(4)(ids)      # ids [N, k] -> [N, 4]
+    """
+
+    def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, **kwargs):
+        if "max_tokens" in kwargs:  # tf_keras' old name
+            num_tokens = kwargs.pop("max_tokens")
+        super().__init__(**kwargs)
+        if num_tokens is None:
+            raise ValueError("num_tokens must be set to use this layer. If the number of "
+                             "tokens is not known beforehand, use the IntegerLookup layer "
+                             "instead.")
+        if num_tokens < 1:
+            raise ValueError("`num_tokens` must be >= 1. Received: num_tokens=%s."
+                             % (num_tokens,))
+        if output_mode not in ("one_hot", "multi_hot", "count"):
+            raise ValueError("Unknown arg for output_mode: %s" % (output_mode,))
+        if sparse:
+            raise NotImplementedError("CategoryEncoding(sparse=True) is not supported by "
+                                      "tensorflux.")
+        self.num_tokens = num_tokens
+        self.output_mode = output_mode
+        self.sparse = sparse
+
+    def call(self, inputs, count_weights=None):
+        if count_weights is not None and self.output_mode != "count":
+            raise ValueError("`count_weights` is not used when `output_mode` is not "
+                             "`'count'`. Received `count_weights=%s`." % (count_weights,))
+        ids = constant_op.convert_to_tensor(inputs)
+        if ids.shape.ndims == 0 or (self.output_mode == "one_hot" and ids.shape[-1].value != 1):
+            ids = manip_ops.expand_dims(ids, -1)
+        if ids.shape.ndims > 2:
+            raise ValueError("When output_mode is not `'int'`, maximum supported output rank "
+                             "is 2. Received output_mode %s and input shape %s, which would "
+                             "result in output rank %d."
+                             % (self.output_mode, inputs.shape, ids.shape.ndims))
+        in_range = math_ops.logical_and(
+            math_ops.less(reduction_ops.reduce_max(ids), math_ops.cast(self.num_tokens,
+                                                                       ids.dtype)),
+            math_ops.greater_equal(reduction_ops.reduce_min(ids), math_ops.cast(0, ids.dtype)))
+        check = debug_ops.Assert(in_range, ["Input values must be in the range 0 <= values < "
+                                            "num_tokens with num_tokens=%d" % self.num_tokens])
+        dtype = self._dtype or backend.floatx()
+        with graph_lib.control_dependencies([check]):
+            hot = fill_ops.one_hot(math_ops.cast(ids, dtypes.int32), self.num_tokens,
+                                   dtype=dtype)
+        if self.output_mode == "count":
+            if count_weights is not None:
+                hot = hot * manip_ops.expand_dims(math_ops.cast(count_weights, dtype), -1)
+            return reduction_ops.reduce_sum(hot, axis=-2)
+        return reduction_ops.reduce_max(hot, axis=-2)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(num_tokens=self.num_tokens, output_mode=self.output_mode,
+                      sparse=self.sparse)
+        return config

@@ -21,12 +21,13 @@ class Embedding(Layer):
         if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
             kwargs["input_shape"] = (input_length,)  # as tf_keras: even (None,)
         args = weight_args(embeddings_initializer=embeddings_initializer,
-                           embeddings_regularizer=embeddings_regularizer)
+                           embeddings_regularizer=embeddings_regularizer,
+                           embeddings_constraint=embeddings_constraint)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.input_dim, self.output_dim = int(input_dim), int(output_dim)
         self.embeddings_initializer = args["embeddings_initializer"]
         self.embeddings_regularizer = args["embeddings_regularizer"]
-        self.embeddings_constraint = embeddings_constraint
+        self.embeddings_constraint = args["embeddings_constraint"]
         self.mask_zero = mask_zero
         self.input_length = input_length
 

@@ -49,12 +49,12 @@ class _Cell(Layer):
                            bias_initializer=bias_initializer,
                            kernel_regularizer=kernel_regularizer,
                            recurrent_regularizer=recurrent_regularizer,
-                           bias_regularizer=bias_regularizer)
+                           bias_regularizer=bias_regularizer,
+                           kernel_constraint=kernel_constraint,
+                           recurrent_constraint=recurrent_constraint,
+                           bias_constraint=bias_constraint)
         for key, value in args.items():
             setattr(self, key, value)
-        self.kernel_constraint = kernel_constraint
-        self.recurrent_constraint = recurrent_constraint
-        self.bias_constraint = bias_constraint
         self.dropout = min(1.0, max(0.0, float(dropout)))
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
 

@@ -1,5 +1,6 @@
 """Keras shape layers for 1-D, 2-D and 3-D data: `Cropping1D/2D/3D`, `UpSampling1D/3D` and
-`ZeroPadding1D/3D` (`ZeroPadding2D` and `UpSampling2D` live in `convolutional.py`).
+`ZeroPadding1D/3D` (`ZeroPadding2D` and `UpSampling2D` live in `convolutional.py`), and the
+image layers `Resizing` and `CenterCrop` (channels-last images of known size).
 
 Each works on the spatial axes: 1..rank for `channels_last`, 2..rank+1 for `channels_first`;
 1-D layers are always channels-last (`[batch, steps, features]`), as in tf_keras.
@@ -8,7 +9,7 @@ Each works on the spatial axes: 1..rank for `channels_last`, 2..rank+1 for `chan
 from tensorflux.keras import backend
 from tensorflux.keras.engine.base_layer import Layer
 from tensorflux.layers import utils as conv_utils
-from tensorflux.ops import array_extras, pad_ops
+from tensorflux.ops import array_extras, image_ops, math_ops, pad_ops
 
 
 def normalize_pairs(value, rank, name):
@@ -197,3 +198,91 @@ class UpSampling3D(Layer):
 
     def call(self, inputs):
         return _repeat_axes(inputs, self.size, _spatial_start(self.data_format))
+
+
+def _resize(images, size, interpolation):
+    """tf.image.resize (v2) of `[batch, H, W, C]`: half-pixel centres, float32 for bilinear."""
+    if interpolation == "bilinear":
+        return image_ops.resize_bilinear(math_ops.cast(images, "float32"), size,
+                                         half_pixel_centers=True)
+    if interpolation == "nearest":
+        return image_ops.resize_nearest_neighbor(images, size, half_pixel_centers=True)
+    raise NotImplementedError("Resizing with interpolation=%r is not supported by tensorflux "
+                              "(use 'bilinear' or 'nearest')." % (interpolation,))
+
+
+def _image_hw(inputs, layer):
+    shape = inputs.shape.as_list()
+    if len(shape) != 4 or shape[1] is None or shape[2] is None:
+        raise ValueError("%s needs images [batch, height, width, channels] of known height and "
+                         "width; got shape %s." % (type(layer).__name__, shape))
+    return shape[1], shape[2]
+
+
+def _smart_resize(inputs, height, width, interpolation, layer):
+    """tf_keras' `smart_resize`: the largest centred crop of the target's aspect ratio, then
+    a resize to `(height, width)`."""
+    h, w = _image_hw(inputs, layer)
+    crop_h = min(h, int(float(w * height) / width))
+    crop_w = min(w, int(float(h * width) / height))
+    top, left = int((h - crop_h) / 2), int((w - crop_w) / 2)
+    return _resize(inputs[:, top:top + crop_h, left:left + crop_w], [height, width],
+                   interpolation)
+
+
+class Resizing(Layer):
+    """Resizes images `[batch, H, W, C]` to `(height, width)` (`tf.image.resize`;
+    `crop_to_aspect_ratio` first takes the largest centred crop of the target's aspect ratio).
+
+    Example:
+        >>> x = tf.keras.layers.Resizing(224, 224)(images)
+    """
+
+    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.height, self.width = int(height), int(width)
+        self.interpolation = interpolation
+        self.crop_to_aspect_ratio = crop_to_aspect_ratio
+
+    def call(self, inputs):
+        if self.crop_to_aspect_ratio:
+            out = _smart_resize(inputs, self.height, self.width, self.interpolation, self)
+        else:
+            _image_hw(inputs, self)
+            out = _resize(inputs, [self.height, self.width], self.interpolation)
+        return math_ops.cast(out, self._dtype or backend.floatx())
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(height=self.height, width=self.width, interpolation=self.interpolation,
+                      crop_to_aspect_ratio=self.crop_to_aspect_ratio)
+        return config
+
+
+class CenterCrop(Layer):
+    """Crops the centre `(height, width)` of images `[batch, H, W, C]`; images smaller than
+    that are cropped to the target's aspect ratio and resized up (tf_keras' `smart_resize`).
+
+    Example:
+        >>> x = tf.keras.layers.CenterCrop(224, 224)(images)
+    """
+
+    def __init__(self, height, width, **kwargs):
+        super().__init__(**kwargs)
+        self.height, self.width = int(height), int(width)
+
+    def call(self, inputs):
+        h, w = _image_hw(inputs, self)
+        dtype = self._dtype or backend.floatx()
+        if h >= self.height and w >= self.width:
+            top, left = int((h - self.height) / 2), int((w - self.width) / 2)
+            return math_ops.cast(inputs[:, top:top + self.height, left:left + self.width],
+                                 dtype)
+        return math_ops.cast(_smart_resize(inputs, self.height, self.width, "bilinear", self),
+                             dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(height=self.height, width=self.width)
+        return config

@@ -26,6 +26,23 @@ def _deserialize(entry):
     return model_config.deserialize_layer(entry)
 
 
+def serialize(layer):
+    """`tf.keras.layers.serialize`: `{"class_name", "config", "module", ...}` of a layer.
+
+    Example:
+        >>> tf.keras.layers.serialize(tf.keras.layers.Dense(2))["class_name"]
+        'Dense'
+    """
+    return _serialize(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """`tf.keras.layers.deserialize`: a new layer from `serialize`'s dict."""
+    from tensorflux.keras.saving import model_config
+
+    return model_config.deserialize_layer(config, custom_objects=custom_objects)
+
+
 class _Wrapper(Layer):
     """A layer around another layer, whose weights (and losses) are the wrapped layer's."""
 
@@ -66,6 +83,9 @@ class _Wrapper(Layer):
         config = dict(config)
         layer = _deserialize(config.pop("layer"))
         return cls(layer, **config)
+
+
+Wrapper = _Wrapper  # the public base class (`tf.keras.layers.Wrapper`)
 
 
 class TimeDistributed(_Wrapper):

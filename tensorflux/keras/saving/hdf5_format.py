@@ -233,24 +233,57 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False):
 
 # --- whole models -------------------------------------------------------------------------------
 def _training_config(model):
-    """tf_keras' `training_config`, or None when the model is not compiled (or a TFOptimizer)."""
+    """tf_keras' `training_config`, or None when the model is not compiled (or a TFOptimizer):
+    `{"loss", "metrics", "loss_weights", "sample_weight_mode", "weighted_metrics",
+    "optimizer_config"}`, Loss and Metric objects as `{"class_name", "config"}`."""
     from tensorflux.keras import optimizers
 
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or isinstance(optimizer, optimizers.TFOptimizer):
         return None
-    config = dict(model._compile_config)
-    config["loss"] = _serialize_loss(model.loss)
-    config["optimizer_config"] = optimizers.serialize(optimizer)
-    return config
+    compiled = model._compile_config
+    return {"loss": _serialize_loss(model.loss),
+            "metrics": _serialize_metrics(compiled["metrics"]),
+            "loss_weights": compiled["loss_weights"],
+            "sample_weight_mode": compiled["sample_weight_mode"],
+            "weighted_metrics": _serialize_metrics(compiled["weighted_metrics"]),
+            "optimizer_config": optimizers.serialize(optimizer)}
 
 
 def _serialize_loss(loss):
+    from tensorflux.keras import losses
+
     if isinstance(loss, dict):
         return {k: _serialize_loss(v) for k, v in loss.items()}
     if isinstance(loss, (list, tuple)):
         return [_serialize_loss(v) for v in loss]
-    return loss if isinstance(loss, str) else getattr(loss, "__name__", loss)
+    if loss is None or isinstance(loss, str):
+        return loss
+    config = losses.serialize(loss)
+    if isinstance(loss, losses.LossFunctionWrapper) and isinstance(config, dict):
+        # tf_keras' LossFunctionWrapper config also names the wrapped function (by its public
+        # name: tensorflux's `_binary_crossentropy_v2` is tf_keras' `binary_crossentropy`).
+        fn = getattr(loss.fn, "__name__", None)
+        if fn is not None:
+            fn = fn.lstrip("_")
+            fn = fn[:-3] if fn.endswith("_v2") else fn
+        config["config"] = dict(config["config"], fn=fn)
+    return config
+
+
+def _serialize_metrics(spec):
+    """Metric identifiers (per output in a list or dict) as tf_keras saves them."""
+    from tensorflux.keras import metrics
+
+    if spec is None or isinstance(spec, str):
+        return spec
+    if isinstance(spec, dict):
+        return {k: _serialize_metrics(v) for k, v in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [_serialize_metrics(v) for v in spec]
+    if isinstance(spec, type) and issubclass(spec, metrics.Metric):
+        return {"class_name": spec.__name__, "config": {}}   # its defaults
+    return metrics.serialize(spec)
 
 
 def _json_bytes(value):
@@ -320,7 +353,11 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
     model.compile(optimizer=optimizers.deserialize(training["optimizer_config"],
                                                    custom_objects),
                   loss=_deserialize_loss(training["loss"], custom_objects),
-                  metrics=training.get("metrics"), loss_weights=training.get("loss_weights"))
+                  metrics=_deserialize_metrics(training.get("metrics"), custom_objects),
+                  loss_weights=training.get("loss_weights"),
+                  sample_weight_mode=training.get("sample_weight_mode"),
+                  weighted_metrics=_deserialize_metrics(training.get("weighted_metrics"),
+                                                        custom_objects))
     if has_optimizer_weights:
         logging.warning("The file's optimizer state is not restored by tensorflux; the model "
                         "starts with a freshly initialized optimizer.")
@@ -328,10 +365,31 @@ def load_model(filepath, custom_objects=None, compile=True):  # noqa: A002 - Ker
 
 
 def _deserialize_loss(loss, custom_objects):
+    """Loss names stay names (compile resolves them); `{"class_name", "config"}` dicts become
+    Loss objects with their settings; per-output lists and dicts are walked."""
+    from tensorflux.keras import losses
+
     if isinstance(loss, dict) and "class_name" not in loss:
         return {k: _deserialize_loss(v, custom_objects) for k, v in loss.items()}
     if isinstance(loss, list):
         return [_deserialize_loss(v, custom_objects) for v in loss]
     if isinstance(loss, dict):
-        loss = loss.get("config", {}).get("fn") or loss["class_name"]
+        return losses.deserialize(loss, custom_objects)
     return (custom_objects or {}).get(loss, loss)
+
+
+def _deserialize_metrics(spec, custom_objects):
+    """Saved metric identifiers back to what `compile` takes (dicts become Metric objects)."""
+    from tensorflux.keras import metrics
+
+    if spec is None:
+        return None
+    if isinstance(spec, dict) and "class_name" not in spec:
+        return {k: _deserialize_metrics(v, custom_objects) for k, v in spec.items()}
+    if isinstance(spec, list):
+        return [_deserialize_metrics(v, custom_objects) for v in spec]
+    if isinstance(spec, dict):
+        metric = metrics.deserialize(spec, custom_objects)
+        metric._from_serialized = True   # its saved name is final (output prefix included)
+        return metric
+    return (custom_objects or {}).get(spec, spec)
