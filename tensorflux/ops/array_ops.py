@@ -275,7 +275,7 @@ def broadcast_static_shape(shape_x, shape_y):
 # --- reshape / transpose -----------------------------------------------------------------
 def _reshape_shape(op):
     x, s = op.inputs
-    target = constant_op.constant_value_as_shape(s)
+    target = constant_op.constant_value_as_shape(s, evaluate=True)
     if target.ndims is None:
         return [(x.dtype.base_dtype, target)]
     dims = target.as_list()

@@ -23,6 +23,8 @@ def _to_numpy(value, dtype, what="value"):
         arr = np.asarray(value, dtype=object)
         return np.vectorize(lambda s: s.encode() if isinstance(s, str) else s,
                             otypes=[object])(arr) if arr.size else arr
+    if isinstance(value, (list, tuple)):
+        value = _dimensions_as_ints(value)
     arr = np.asarray(value)
     if arr.dtype.kind in "OSU":
         raise TypeError("Expected %s, got %r of type '%s' instead." % (
@@ -44,6 +46,24 @@ def _to_numpy(value, dtype, what="value"):
         if arr.max() > info.max or arr.min() < info.min:
             raise TypeError("Value out of range for %s: %r" % (dtype.name, value))
     return arr.astype(npd, copy=False)
+
+
+def _dimensions_as_ints(value):
+    """A nested list with its known `Dimension`s as ints (TF converts them, e.g.
+    `tf.reshape(x, [-1, static_shape[3] * 2])`)."""
+    if isinstance(value, (list, tuple)):
+        return [_dimensions_as_ints(v) for v in value]
+    if isinstance(value, tensor_shape.Dimension) and value.value is not None:
+        return value.value
+    return value
+
+
+def _leaves(value):
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
 
 
 def _first_not_int(value):
@@ -70,6 +90,12 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
         arr = _to_numpy(value, dtype)
     else:
         dtype = dtypes.dtype_of_value(value)
+        if dtype == dtypes.string and isinstance(value, (list, tuple)) and \
+                not all(isinstance(v, (str, bytes)) for v in _leaves(value)):
+            raise TypeError("Failed to convert elements of %s to Tensor. Consider casting "
+                            "elements to a supported type. See "
+                            "https://www.tensorflow.org/api_docs/python/tf/dtypes for supported "
+                            "TF dtypes." % (value,))
         arr = _to_numpy(value, dtype)
     if shape is not None:
         shape = [int(s) for s in tensor_shape.as_shape(shape).as_list()]
@@ -248,13 +274,13 @@ def get_static_value(tensor, partial=False):
     return value
 
 
+_NOT_EVALUATED = frozenset(("Placeholder", "PlaceholderV2", "PlaceholderWithDefault"))
 _SHAPE_EVAL_MAX_OPS = 32  # the small constant subgraphs shape inference evaluates
 _SHAPE_EVAL_MAX_ELEMENTS = 64
 
 
 def _known_dims_of_shape(t):
-    """`tf.shape(x)[i]` (or a slice of it) when the dims it picks are known though `x`'s shape
-    is not fully known; else None."""
+    """`tf.shape(x)[i]` when dim i is known though `x`'s shape is not fully known; else None."""
     op = t.op
     if op.type != "StridedSlice" or op.inputs[0].op.type != "Shape":
         return None
@@ -270,7 +296,8 @@ def _known_dims_of_shape(t):
         picked = np.asarray(op.op_def.kernels["numpy"](op)(partial, *spec))
     except Exception:  # noqa: BLE001 - the run reports a bad slice
         return None
-    return None if (picked < 0).any() else picked
+    # TF evaluates an index (a scalar), not a slice, of a partly known shape
+    return None if picked.ndim or picked < 0 else picked
 
 
 def _evaluate_small_constant(tensor):
@@ -297,7 +324,8 @@ def _evaluate_small_constant(tensor):
             values[t] = np.asarray(v)
             continue
         op = t.op
-        if op.op_def.stateful or "numpy" not in op.op_def.kernels or op._control_inputs:
+        if op.op_def.stateful or "numpy" not in op.op_def.kernels or op._control_inputs or \
+                op.type in _NOT_EVALUATED:
             return None
         pending = [x for x in op.inputs if x not in values]
         if pending:
@@ -347,15 +375,27 @@ def _strided_slice_as_shape(op):
         return None
 
 
-def constant_value_as_shape(tensor):
-    """A TensorShape from a 1-D shape tensor, with partial knowledge where possible."""
+def input_tensor_value(tensor):
+    """The value a C++ shape function's `input_tensor` sees: the constant value, or the value of
+    a small subgraph over known values (TF's shape refiner evaluates those); else None."""
+    v = constant_value(tensor)
+    return v if v is not None else _evaluate_small_constant(tensor)
+
+
+def constant_value_as_shape(tensor, evaluate=False):
+    """A TensorShape from a 1-D shape tensor, with partial knowledge where possible.
+
+    As TF's Python function by default. With `evaluate=True`, as the C++ shape functions that
+    read a shape tensor (Reshape, Fill, BroadcastTo, the random ops...): small subgraphs over
+    known dims are evaluated too (`tf.shape(x)[0] * tf.shape(x)[1]`).
+    """
     shape = tensor.shape
     if shape.ndims == 0:
         v = constant_value(tensor)
         if v is not None and int(v) == -1:
             return tensor_shape.unknown_shape()
     v = constant_value(tensor)
-    if v is None and tensor.op.type not in ("Shape", "Pack", "ConcatV2"):
+    if v is None and evaluate and tensor.op.type not in ("Shape", "Pack", "ConcatV2"):
         v = _evaluate_small_constant(tensor)
     if v is not None:
         return tensor_shape.TensorShape([None if int(d) == -1 else int(d) for d in v.ravel()])
@@ -366,14 +406,14 @@ def constant_value_as_shape(tensor):
         dims = []
         for x in op.inputs:
             xv = constant_value(x)
-            if xv is None:
+            if xv is None and evaluate:
                 xv = _evaluate_small_constant(x)
             dims.append(None if xv is None or int(xv) == -1 else int(xv))
         return tensor_shape.TensorShape(dims)
     if op.type == "ConcatV2":
         out = tensor_shape.TensorShape([])
         for x in op.inputs[:-1]:
-            out = out.concatenate(constant_value_as_shape(x))
+            out = out.concatenate(constant_value_as_shape(x, evaluate))
         return out
     if op.type == "StridedSlice":
         sliced = _strided_slice_as_shape(op)

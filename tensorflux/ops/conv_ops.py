@@ -236,7 +236,7 @@ def _sizes_shape(op):
     idx = 0 if op.type.endswith(("Input", "InputV2")) else 1
     rank = 5 if "3D" in op.type else 4
     _check_attrs(op, rank)
-    shape = constant_op.constant_value_as_shape(op.inputs[idx])
+    shape = constant_op.constant_value_as_shape(op.inputs[idx], evaluate=True)
     if shape.ndims is None:
         shape = tensor_shape.unknown_shape(rank)
     elif shape.ndims != rank:

@@ -33,7 +33,7 @@ def _fill_shape(op):
     v = constant_op.constant_value(dims_t)
     if v is not None and any(int(d) < 0 for d in np.asarray(v).ravel()):
         raise ShapeError("Fill dimensions must be >= 0")
-    return [(value.dtype.base_dtype, constant_op.constant_value_as_shape(dims_t))]
+    return [(value.dtype.base_dtype, constant_op.constant_value_as_shape(dims_t, evaluate=True))]
 
 
 registry.register("Fill", shape=_fill_shape, grad=lambda op, g: [None, _sum_all(g)])

@@ -80,7 +80,7 @@ def betainc(a, b, x, name=None):
 
 # --- the gamma sampler -----------------------------------------------------------------------
 def _random_gamma_shape(op):
-    shape = constant_op.constant_value_as_shape(op.inputs[0])
+    shape = constant_op.constant_value_as_shape(op.inputs[0], evaluate=True)
     return [(op.inputs[1].dtype.base_dtype, shape.concatenate(op.inputs[1].shape))]
 
 

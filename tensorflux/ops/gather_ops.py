@@ -1,6 +1,7 @@
 """Indexing by index tensors: gather(_nd), scatter_nd, dynamic_stitch, boolean_mask, sets."""
 
 import builtins
+import collections
 
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
@@ -214,7 +215,7 @@ def gather_nd(params, indices, name=None, batch_dims=0):
 
 def _scatter_nd_shape(op):
     indices, updates, shape_t = op.inputs
-    out = constant_op.constant_value_as_shape(shape_t)
+    out = constant_op.constant_value_as_shape(shape_t, evaluate=True)
     ir, ur = indices.shape.ndims, updates.shape.ndims
     if ir is not None and ir < 1:
         raise _rank_error(1, ir)
@@ -387,6 +388,10 @@ def _listdiff_shape(op):
 registry.register("Unique", shape=_unique_shape, grad=ND)
 registry.register("UniqueWithCounts", shape=_unique_shape, grad=ND)
 registry.register("ListDiff", shape=_listdiff_shape, grad=ND)
+# TF's result types
+_UniqueOutput = collections.namedtuple("Unique", ["y", "idx"])
+_UniqueWithCountsOutput = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
+_ListDiffOutput = collections.namedtuple("ListDiff", ["out", "idx"])
 
 
 def unique(x, out_idx=dtypes.int32, name=None):
@@ -398,16 +403,17 @@ def unique(x, out_idx=dtypes.int32, name=None):
     """
     with graph_lib.name_scope(name, "Unique", [x]) as scope:
         x = convert(x, name="x")
-        return tuple(registry.make_op("Unique", [x], {"out_idx": dtypes.as_dtype(out_idx)},
-                                      name=scope).outputs)
+        return _UniqueOutput(*registry.make_op("Unique", [x],
+                                               {"out_idx": dtypes.as_dtype(out_idx)},
+                                               name=scope).outputs)
 
 
 def unique_with_counts(x, out_idx=dtypes.int32, name=None):
     """`unique` plus how often each unique value occurs."""
     with graph_lib.name_scope(name, "UniqueWithCounts", [x]) as scope:
         x = convert(x, name="x")
-        return tuple(registry.make_op("UniqueWithCounts", [x],
-                                      {"out_idx": dtypes.as_dtype(out_idx)}, name=scope).outputs)
+        return _UniqueWithCountsOutput(*registry.make_op(
+            "UniqueWithCounts", [x], {"out_idx": dtypes.as_dtype(out_idx)}, name=scope).outputs)
 
 
 def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
@@ -419,9 +425,9 @@ def setdiff1d(x, y, index_dtype=dtypes.int32, name=None):
     with graph_lib.name_scope(name, "ListDiff", [x, y]) as scope:
         x = convert(x, name="x")
         y = convert(y, dtype=x.dtype.base_dtype, name="y")
-        return tuple(registry.make_op("ListDiff", [x, y],
-                                      {"out_idx": dtypes.as_dtype(index_dtype)},
-                                      name=scope).outputs)
+        return _ListDiffOutput(*registry.make_op("ListDiff", [x, y],
+                                                 {"out_idx": dtypes.as_dtype(index_dtype)},
+                                                 name=scope).outputs)
 
 
 listdiff = setdiff1d

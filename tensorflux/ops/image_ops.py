@@ -52,8 +52,7 @@ def _resize_shape(float_output):
         if op._attrs.get("align_corners") and op._attrs.get("half_pixel_centers"):
             raise ShapeError("If half_pixel_centers is True, align_corners must be False.")
         dims = ishape.as_list() if ishape.ndims is not None else [None] * 4
-        hw = constant_op.constant_value_as_shape(size)
-        hw = hw.as_list() if hw.ndims == 2 else [None, None]
+        hw = _size_input(size)
         dtype = dtypes.float32 if float_output else images.dtype.base_dtype
         return [(dtype, TS([dims[0], hw[0], hw[1], dims[3]]))]
     return shape
@@ -95,11 +94,19 @@ def _grad_of_grad(forward_type):
     return grad
 
 
+def _size_input(size):
+    """[height, width] from a resize op's size input, as TF's shape function reads it: known
+    only when the whole tensor is (`input_tensor`), not from a slice of a partly known shape."""
+    v = constant_op.input_tensor_value(size)
+    if v is None or np.shape(v) != (2,):
+        return [None, None]
+    return [int(d) for d in v]
+
+
 def _resize_grad_shape(op):
     grads, second = op.inputs
     if op.type == "ResizeNearestNeighborGrad":
-        hw = constant_op.constant_value_as_shape(second)
-        hw = hw.as_list() if hw.ndims == 2 else [None, None]
+        hw = _size_input(second)
         dtype = grads.dtype.base_dtype
     else:
         hw = second.shape.as_list()[1:3] if second.shape.ndims == 4 else [None, None]

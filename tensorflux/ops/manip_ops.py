@@ -115,7 +115,7 @@ def where_v2(condition, x=None, y=None, name=None):
 # --- broadcast_to ----------------------------------------------------------------------------
 def _broadcast_to_shape(op):
     x, s = op.inputs
-    target = constant_op.constant_value_as_shape(s)
+    target = constant_op.constant_value_as_shape(s, evaluate=True)
     if target.ndims is not None and x.shape.ndims is not None:
         _helpers.broadcast_shapes(x.shape, target)
     return [(x.dtype.base_dtype, target)]

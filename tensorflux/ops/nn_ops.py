@@ -4,6 +4,7 @@ Each activation has TF's dedicated gradient op (`ReluGrad`, `EluGrad`, …), whi
 gradient, so second derivatives work.
 """
 
+import collections
 import numbers
 
 import numpy as np
@@ -453,6 +454,7 @@ def _top_k_grad(op, g, unused_indices_grad):
 
 
 registry.register("TopKV2", shape=_top_k_shape, grad=_top_k_grad)
+_TopKV2Output = collections.namedtuple("TopKV2", ["values", "indices"])  # TF's result type
 
 
 def top_k(input, k=1, sorted=True, name=None, index_type=dtypes.int32):  # noqa: A002
@@ -469,7 +471,7 @@ def top_k(input, k=1, sorted=True, name=None, index_type=dtypes.int32):  # noqa:
                                                    "T": x.dtype.base_dtype,
                                                    "index_type": dtypes.as_dtype(index_type)},
                               name=scope)
-        return op._outputs[0], op._outputs[1]
+        return _TopKV2Output(op._outputs[0], op._outputs[1])
 
 
 def _in_top_k_shape(op):

@@ -4,6 +4,8 @@
 as TensorFlow does; `AvgPoolGrad` spreads it over the window's valid (unpadded) elements.
 """
 
+import collections
+
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
 from tensorflux.ops import array_ops, constant_op, manip_ops, registry
@@ -107,7 +109,7 @@ def _grad_grad_shape(op):
 
 
 def _avg_grad_shape(op):
-    shape = constant_op.constant_value_as_shape(op.inputs[0])
+    shape = constant_op.constant_value_as_shape(op.inputs[0], evaluate=True)
     if shape.ndims is None:
         shape = tensor_shape.unknown_shape(_rank(op))
     return [(op.inputs[1].dtype.base_dtype, shape)]
@@ -282,6 +284,9 @@ def avg_pool_v2(input, ksize, strides, padding, data_format=None, name=None):  #
     return fn(x, ksize, strides, padding, data_format=data_format, name=name)
 
 
+_MaxPoolWithArgmaxOutput = collections.namedtuple("MaxPoolWithArgmax", ["output", "argmax"])
+
+
 def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",  # noqa: A002
                          Targmax=None, name=None, output_dtype=None,  # noqa: N803
                          include_batch_in_index=False):
@@ -302,7 +307,7 @@ def max_pool_with_argmax(input, ksize, strides, padding, data_format="NHWC",  # 
         x = convert(input, name="input")
         attrs["T"] = x.dtype.base_dtype
         op = registry.make_op("MaxPoolWithArgmax", [x], attrs, name=scope)
-        return op._outputs[0], op._outputs[1]
+        return _MaxPoolWithArgmaxOutput(op._outputs[0], op._outputs[1])
 
 
 def max_pool_grad(orig_input, orig_output, grad, ksize, strides, padding, data_format="NHWC",

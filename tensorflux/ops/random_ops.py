@@ -38,7 +38,7 @@ def set_random_seed(seed):
 
 
 def _shape_from_arg(op):
-    return constant_op.constant_value_as_shape(op.inputs[0])
+    return constant_op.constant_value_as_shape(op.inputs[0], evaluate=True)
 
 
 def _random_shape(op):

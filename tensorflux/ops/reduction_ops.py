@@ -7,6 +7,7 @@ from tensorflux.graph import graph as graph_lib
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import _helpers, array_ops, constant_op, math_ops, registry
 from tensorflux.ops._helpers import convert
+from tensorflux.util import nest
 
 ND = registry.NOT_DIFFERENTIABLE
 
@@ -116,6 +117,8 @@ def _all_axes(x):
     the op's name scope): a constant when the rank is known, else range(rank(x))."""
     if isinstance(x, Tensor) or hasattr(x, "_as_graph_element"):
         r = convert(x).shape.ndims
+    elif any(isinstance(v, Tensor) for v in nest.flatten(x)):
+        return array_ops.range(0, array_ops.rank(x))  # a list of tensors: packed, as TF does
     else:
         r = np.ndim(x)
     if r is not None:

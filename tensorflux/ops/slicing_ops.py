@@ -142,7 +142,7 @@ def strided_slice_grad(shape, begin, end, strides, dy, attrs, name="StridedSlice
 
 def _ssg_shape(op):
     shape_t, _, _, _, g = op.inputs
-    return [(g.dtype.base_dtype, constant_op.constant_value_as_shape(shape_t))]
+    return [(g.dtype.base_dtype, constant_op.constant_value_as_shape(shape_t, evaluate=True))]
 
 
 def _ssg_grad(op, g):

@@ -28,7 +28,7 @@ FLOAT_OPS_V2 = ("StatelessRandomUniformV2", "StatelessRandomNormalV2",
 
 
 def _sample_shape(op):
-    shape = constant_op.constant_value_as_shape(op.inputs[0])
+    shape = constant_op.constant_value_as_shape(op.inputs[0], evaluate=True)
     if op.inputs[0].shape.ndims not in (None, 1):
         raise registry.ShapeError("Shape must be rank 1 but is rank %d"
                                   % op.inputs[0].shape.ndims)

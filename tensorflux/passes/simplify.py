@@ -24,6 +24,8 @@ _MUL_ONE = {"Mul": (0, 1), "RealDiv": (0,), "Div": (0,)}
 
 def _const(plan, t):
     t = plan.resolve(t)
+    if t in plan.feeds:  # a fed tensor holds the feed, not its op's value
+        return None
     if t in plan.constants:
         return plan.constants[t]
     return constant_op.constant_value(t) if t.op.type == "Const" else None
@@ -53,7 +55,8 @@ def _identity_operand(plan, op):
         return None
     if t == "Cast" and ins[0].dtype.base_dtype == op.outputs[0].dtype.base_dtype:
         return ins[0]
-    if t == "Reshape" and _same_result(ins[0], op.outputs[0]):
+    if t == "Reshape" and _same_result(ins[0], op.outputs[0]) and _const(plan, ins[1]) is not None:
+        # (a shape only the run knows may still be wrong: the static shape assumes it is not)
         return ins[0]
     if t == "Transpose":
         perm = _const(plan, ins[1])

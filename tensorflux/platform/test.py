@@ -11,6 +11,10 @@ import numpy as np
 from tensorflux import errors
 from tensorflux.client import session as session_lib
 from tensorflux.graph import graph as graph_lib
+from tensorflux.platform.gradient_checker import (  # noqa: F401 - tf.test's names
+    compute_gradient,
+    compute_gradient_error,
+)
 
 
 class TestCase(unittest.TestCase):

@@ -29,7 +29,7 @@ def _np_spatial_softmax(x_nhwc, temperature=1.0):
 def test_values_names_and_shape():
     x = np.random.RandomState(0).randn(2, 3, 4, 5).astype(np.float32) * 2
     y = layers.spatial_softmax(tf.constant(x))
-    assert y.get_shape().as_list() == [None, 10]
+    assert y.get_shape().as_list() == [2, 10]  # as TF: the shape refiner folds height * width
     temp = tf.global_variables()
     assert [v.op.name for v in temp] == ["spatial_softmax/temperature"]
     assert temp[0].get_shape().as_list() == []

@@ -20,7 +20,26 @@ def build(tf):
     out["zeros_from_arith"] = tf.zeros(tf.stack([s[1] * s[2], 7])).shape
     out["placeholder_value_stays_unknown"] = tf.reshape(
         x, [tf.placeholder(tf.int32, []), 5, 4]).shape
+    out["placeholder_default_not_evaluated"] = tf.reshape(
+        tf.constant([1, 2, 3, 4]), tf.placeholder_with_default([2, 2], shape=[2])).shape
+    out["dimension_in_shape_list"] = tf.reshape(x, [-1, x.shape[3] * 2]).shape
+    out["resize_size_slice_of_partial_shape"] = tf.image.resize_bilinear(y, t[1:3]).shape
+    out["resize_images_size_slice_of_partial_shape"] = tf.image.resize_images(y, t[1:3]).shape
+    out["resize_size_computed_from_known_dims"] = tf.image.resize_bilinear(
+        x, tf.stack([s[1] * 2, s[2]])).shape
     return {k: (None if v.ndims is None else v.as_list()) for k, v in out.items()}
+
+
+def conversion_errors(tf):
+    """TypeError messages of converting lists that mix types (no dtype given)."""
+    out = {}
+    for name, value in [("int_and_str", [1, "a"]), ("none_and_int", [None, 1])]:
+        try:
+            tf.constant(value)
+            out[name] = None
+        except TypeError as e:
+            out[name] = str(e)
+    return out
 
 
 def rank_checks(tf):

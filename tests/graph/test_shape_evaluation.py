@@ -30,6 +30,10 @@ def test_rank_assertions_match_tf():
     assert shape_eval_cases.rank_checks(tf) == DATA["ranks"]
 
 
+def test_conversion_errors_match_tf():
+    assert shape_eval_cases.conversion_errors(tf) == DATA["conversion"]
+
+
 def test_get_static_value_stays_none_for_computed_dims():
     """Only shape inference evaluates the subgraph; tf.get_static_value does not (as TF)."""
     s = tf.shape(tf.zeros([2, 3]))

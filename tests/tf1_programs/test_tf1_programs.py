@@ -128,3 +128,73 @@ def test_slim_flowers_pipeline_with_deep_contrib_imports(tmp_path):
     accuracy = float(value(r"eval accuracy ([0-9.]+)", out))
     recall = float(value(r"recall_5 ([0-9.]+)", out))
     assert 0.0 <= accuracy <= 1.0 and recall == 1.0  # 5 classes: the top 5 hold every label
+
+
+def test_dcgan_two_optimizers_batch_norm_updates_and_saver(tmp_path):
+    out, _ = run(["dcgan.py", "--steps", "4", "--checkpoint_dir", str(tmp_path / "ck")])
+    # D: 2 convs, bn1 (beta, gamma), linear; G: linear, bn0, deconv1, bn1, deconv2
+    assert "discriminator variables 8 generator variables 10" in out
+    # d_bn1 runs twice (real and fake) and g_bn0/g_bn1 once in training mode: 2 updates each
+    assert "update ops 8 discriminator 4 generator 4" in out
+    assert len(re.findall(r"Epoch: \[ *\d+\] d_loss: [0-9.]+, g_loss: [0-9.]+", out)) == 4
+    assert "finite losses True" in out and "moving mean updated True" in out
+    assert value(r"samples (\[.*?\])", out) == "[4, 16, 16, 1]"
+    low, high = map(float, re.search(r"in \[(-?[0-9.]+), (-?[0-9.]+)\]", out).groups())
+    assert -1 <= low < high <= 1  # tanh
+    assert "saved DCGAN.model-4" in out
+    # 18 trainable + 2 Adam slots each + 2x(beta1_power, beta2_power) + 3 bn x 2 moving stats
+    assert "checkpoint has 64 variables, 36 Adam slots" in out
+    assert any(f.startswith("events.out.tfevents") for f in os.listdir(tmp_path / "ck" / "logs"))
+
+
+def test_style_transfer_adam_then_scipy_lbfgs():
+    out, _ = run(["style_transfer.py", "--iterations", "20", "--lbfgs_iterations", "15"])
+    assert "gram shapes 8x8 16x16 24x24" in out
+    assert "total variation matches numpy True" in out
+    first, after_adam = map(float, re.search(r"adam loss ([0-9.]+) -> ([0-9.]+)", out).groups())
+    assert after_adam < first
+    evaluations, lbfgs_first = re.search(r"lbfgs evaluations (\d+), first ([0-9.]+)",
+                                         out).groups()
+    assert int(evaluations) >= 15 and float(lbfgs_first) == after_adam
+    start, final = map(float, re.search(r"lbfgs loss ([0-9.]+) -> ([0-9.]+)", out).groups())
+    assert start == after_adam and final < start / 5
+    assert "stylized image [24, 24, 3] uint8" in out
+
+
+@needs_fashion
+def test_spatial_transformer_on_cluttered_fashion_mnist():
+    out, _ = run(["spatial_transformer.py", "--steps", "100"])
+    assert "theta shape (?, 6)" in out and "transformed shape (?, 28, 28, 1)" in out
+    assert "identity sample matches numpy True" in out
+    assert "theta gradient finite True" in out and "theta values [5, 6]" in out
+    assert float(value(r"test accuracy ([0-9.]+)", out)) > 0.3  # chance is 0.1
+
+
+def test_unet_segmentation_with_tf_data_and_mean_iou():
+    out, _ = run(["unet_segmentation.py", "--steps", "40"])
+    assert "batch (?, 24, 24, 1) (?, 24, 24)" in out
+    assert "logits (?, 24, 24, 3)" in out and "per-pixel loss (?, 24, 24)" in out
+    assert value(r"local variables (.*)", out).split() == [
+        "accuracy/count", "accuracy/total", "miou/total_confusion_matrix"]
+    first, last = map(float, re.search(r"loss ([0-9.]+) -> ([0-9.]+)", out).groups())
+    assert last < first / 2
+    iou, accuracy = map(float, re.search(r"mean iou ([0-9.]+) pixel accuracy ([0-9.]+)",
+                                         out).groups())
+    assert iou > 0.35 and accuracy > 0.8
+    assert "mean iou matches numpy True" in out
+
+
+def test_detection_ops_match_numpy():
+    out, _ = run(["detection_ops.py"])
+    # the same lines as real TensorFlow prints for this program
+    assert out.splitlines() == [
+        "anchors (96, 4)",
+        "pooled rois (?, 7, 7, 3)",
+        "anchors match numpy True",
+        "proposals per image [12, 10] match numpy True",
+        "crops [24, 14, 14, 3] match numpy True",
+        "pooled match numpy True",
+        "overlaps [24, 3] match numpy True",
+        "labels 1 0 0 0 0 0 0 0 2 0 0 0 2 0 1 0 0 0 0 0 0 1 0 0",
+        "drawn pixels changed 1744, gradient finite True, nonzero True",
+    ]
