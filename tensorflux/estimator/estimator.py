@@ -5,7 +5,8 @@ Every call builds a fresh graph: the global step, the `input_fn`'s tensors, then
 from the newest checkpoint in `model_dir`, with TF's hooks (loss logging, steps/sec, summaries,
 checkpoints `model.ckpt-N`, `graph.pbtxt`); evaluation restores a checkpoint, runs the metrics'
 update ops until the input ends, and writes the results to `model_dir/eval`; prediction yields
-the predictions one example (or one batch) at a time.
+the predictions one example (or one batch) at a time; export writes the PREDICT graph and the
+checkpoint's variables as a timestamped SavedModel.
 """
 
 import copy
@@ -15,6 +16,7 @@ import tempfile
 from tensorflux import errors, metrics
 from tensorflux.estimator import util
 from tensorflux.estimator import warm_starting as ws
+from tensorflux.estimator.export import export as export_lib
 from tensorflux.estimator.model_fn import LOSS_METRIC_KEY, EstimatorSpec, ModeKeys
 from tensorflux.estimator.run_config import RunConfig, get_default_session_config
 from tensorflux.estimator.train_loop import evaluate_once, train_with_estimator_spec
@@ -230,6 +232,46 @@ class Estimator:
             raise
         with g.as_default():
             session.__exit__(None, None, None)
+
+    # --- export -------------------------------------------------------------------------------
+    def export_saved_model(self, export_dir_base, serving_input_receiver_fn, assets_extra=None,
+                           as_text=False, checkpoint_path=None,
+                           experimental_mode=ModeKeys.PREDICT):
+        """Writes the PREDICT graph on `serving_input_receiver_fn`'s inputs, with the newest
+        (or the given) checkpoint's variables, as a SavedModel tagged `serve` in
+        `export_dir_base/<timestamp>`; returns that directory (bytes, as TF 1.15).
+
+        The signatures are the EstimatorSpec's `export_outputs` (`serving_default`: a
+        PredictOutput of the predictions when there are none); `assets_extra` maps paths
+        under `assets.extra/` to the files copied there.
+
+        Example:
+            >>> fn = tf.estimator.export.build_parsing_serving_input_receiver_fn(spec)
+            >>> est.export_saved_model("/tmp/export", fn)
+            b'/tmp/export/1574900000'
+        """
+        if not serving_input_receiver_fn:
+            raise ValueError("An input_receiver_fn must be defined.")
+        return export_lib.export_all_saved_models(
+            self, export_dir_base, {experimental_mode: serving_input_receiver_fn},
+            assets_extra=assets_extra, as_text=as_text, checkpoint_path=checkpoint_path)
+
+    def export_savedmodel(self, export_dir_base, serving_input_receiver_fn, assets_extra=None,
+                          as_text=False, checkpoint_path=None, strip_default_attrs=False):
+        """TF 1.x's name of `export_saved_model` (`strip_default_attrs` is accepted)."""
+        if not serving_input_receiver_fn:
+            raise ValueError("serving_input_receiver_fn must be defined.")
+        return export_lib.export_all_saved_models(
+            self, export_dir_base, {ModeKeys.PREDICT: serving_input_receiver_fn},
+            assets_extra=assets_extra, as_text=as_text, checkpoint_path=checkpoint_path)
+
+    def experimental_export_all_saved_models(self, export_dir_base, input_receiver_fn_map,
+                                             assets_extra=None, as_text=False,
+                                             checkpoint_path=None):
+        """`export_saved_model` with a `{mode: receiver_fn}` map (PREDICT only here)."""
+        return export_lib.export_all_saved_models(
+            self, export_dir_base, input_receiver_fn_map, assets_extra=assets_extra,
+            as_text=as_text, checkpoint_path=checkpoint_path)
 
     # --- calling the user's functions --------------------------------------------------------
     def _create_and_assert_global_step(self, graph):

@@ -4,7 +4,8 @@ serialized `tf.train.Example` protos as tensors (the feature configurations live
 `ops/parsing_config.py`).
 
 `ParseExample` and `ParseSingleExample` are host ops with TF 1.x's inputs and outputs: the
-serialized protos (and example names), then one default tensor per dense key; outputs are the
+serialized protos (and, for ParseExample, the example names and one string tensor per sparse
+then dense key), then one default tensor per dense key; outputs are the
 sparse keys' indices, values and dense shapes, then the dense keys' values. Keys are sorted, as
 TF sorts them. Kernels in `backends/numpy/parsing_ops.py`.
 """
@@ -60,7 +61,7 @@ def _parse_shape(op, batch):
     """Static shapes of ParseExample (`batch` = the serialized vector's length) or, with `batch`
     False, ParseSingleExample."""
     rank = 1 if batch is False else 2
-    n_sparse = len(op._attrs["sparse_keys"])
+    n_sparse = len(op._attrs["sparse_types"])
     out = [(dtypes.int64, tensor_shape.TensorShape([None, rank]))] * n_sparse
     out += [(dt, tensor_shape.TensorShape([None])) for dt in op._attrs["sparse_types"]]
     out += [(dtypes.int64, tensor_shape.TensorShape([rank]))] * n_sparse
@@ -93,14 +94,22 @@ def _parse(op_type, serialized, features, name, example_names):
     with g.as_default(), g.name_scope(name or op_type) as scope:
         serialized = convert(serialized, dtype=dtypes.string, name="serialized")
         inputs = [serialized]
-        if op_type == "ParseExample":
-            names = [] if example_names is None else example_names
-            inputs.append(convert(names, dtype=dtypes.string, name="names"))
-        inputs += [dense_default(k, f) for k, f in dense]
-        attrs = {"sparse_keys": [k for k, _ in sparse], "dense_keys": [k for k, _ in dense],
-                 "sparse_types": [f.dtype for _, f in sparse],
+        attrs = {"sparse_types": [f.dtype for _, f in sparse],
                  "Tdense": [f.dtype for _, f in dense],
                  "dense_shapes": [_dense_shape_attr(f) for _, f in dense]}
+        if op_type == "ParseExample":
+            # TF 1.x's ParseExample takes its keys as string tensors (one Const per key).
+            names = [] if example_names is None else example_names
+            inputs.append(convert(names, dtype=dtypes.string, name="names"))
+            inputs += [convert(k, dtype=dtypes.string, name="sparse_keys_%d" % i)
+                       for i, (k, _) in enumerate(sparse)]
+            inputs += [convert(k, dtype=dtypes.string, name="dense_keys_%d" % i)
+                       for i, (k, _) in enumerate(dense)]
+            attrs.update(Nsparse=len(sparse), Ndense=len(dense))
+        else:
+            attrs.update(num_sparse=len(sparse), sparse_keys=[k for k, _ in sparse],
+                         dense_keys=[k for k, _ in dense])
+        inputs += [dense_default(k, f) for k, f in dense]
         outs = registry.make_op(op_type, inputs, attrs, name=scope).outputs
     n = len(sparse)
     result = {}

@@ -16,7 +16,7 @@ from tensorflux.train import meta_graph
 
 
 def _join(*parts):
-    return os.path.join(*[os.fspath(p) for p in parts])
+    return os.path.join(*[os.fsdecode(p) for p in parts])  # TF accepts bytes paths too
 
 
 def parse_saved_model(export_dir):

@@ -188,24 +188,35 @@ def _decode_all(serialized):
     return examples
 
 
+def _as_text(key):
+    return key.decode("utf-8") if isinstance(key, bytes) else key
+
+
 def _parse_kernel(op, single):
     attrs = op._attrs
     parser = _Parser(attrs, single)
 
+    n_sparse, n_dense = len(attrs["sparse_types"]), len(attrs["Tdense"])
+
     def run(serialized, *rest):
         if single:
             names, defaults = [], rest
-        else:
-            names, defaults = rest[0], rest[1:]
+            sparse_keys, dense_keys = attrs["sparse_keys"], attrs["dense_keys"]
+        else:  # ParseExample: names, the keys (string scalars), then the defaults
+            names, keys, defaults = rest[0], rest[1:1 + n_sparse + n_dense], \
+                rest[1 + n_sparse + n_dense:]
+            keys = [np.asarray(k).reshape(-1)[0] for k in keys]
+            sparse_keys, dense_keys = keys[:n_sparse], keys[n_sparse:]
         serialized = np.asarray(serialized, dtype=object).reshape(-1)
         names = [_as_bytes(n).decode("utf-8", "replace") for n in np.ravel(names)]
         names = names if len(names) else ["<unknown>"] * len(serialized)
         examples = _decode_all(serialized)
-        sparse = [parser.sparse(examples, names, k, t)
-                  for k, t in zip(attrs["sparse_keys"], attrs["sparse_types"])]
+        sparse = [parser.sparse(examples, names, _as_text(k), t)
+                  for k, t in zip(sparse_keys, attrs["sparse_types"])]
         dense = []
-        for key, dtype, shape, default in zip(attrs["dense_keys"], attrs["Tdense"],
+        for key, dtype, shape, default in zip(dense_keys, attrs["Tdense"],
                                               attrs["dense_shapes"], defaults):
+            key = _as_text(key)  # bytes from a tensor or a graph imported from a GraphDef
             default = np.asarray(default, dtype=dtype.as_numpy_dtype)
             shape = shape.as_list()
             if shape and shape[0] is None:
@@ -215,8 +226,9 @@ def _parse_kernel(op, single):
         if single:
             sparse = [(i[:, 1:], v, s[1:]) for i, v, s in sparse]
             dense = [d.reshape(d.shape[1:]) for d in dense]
-        return ([s[0] for s in sparse] + [s[1] for s in sparse] + [s[2] for s in sparse]
+        outs = ([s[0] for s in sparse] + [s[1] for s in sparse] + [s[2] for s in sparse]
                 + dense)
+        return outs[0] if len(outs) == 1 else outs  # a one-output op returns its array
 
     return run
 

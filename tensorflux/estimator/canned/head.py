@@ -3,7 +3,8 @@
 metrics and the train op, and return the EstimatorSpec.
 
 Three heads: binary logistic (sigmoid cross entropy), multi-class (softmax cross entropy)
-and regression (squared error).
+and regression (squared error). In PREDICT mode they also give TF's serving signatures:
+classify (classifiers) or regress (regressors) as `serving_default`, and `predict`.
 """
 
 import collections
@@ -32,6 +33,7 @@ from tensorflux.ops.constant_op import constant
 from tensorflux.ops.sparse_tensor import convert_to_tensor_or_sparse_tensor, is_sparse
 from tensorflux.train import training_util
 
+DEFAULT_SERVING_KEY = "serving_default"
 LossSpec = collections.namedtuple(
     "LossSpec", ["training_loss", "unreduced_loss", "weights", "processed_labels"])
 
@@ -189,7 +191,8 @@ class _Head:
             logits = _check_logits_final_dim(logits, self.logits_dimension)
             predictions = self._predictions(logits)
             if mode == ModeKeys.PREDICT:
-                return EstimatorSpec(mode=ModeKeys.PREDICT, predictions=predictions)
+                return EstimatorSpec(mode=ModeKeys.PREDICT, predictions=predictions,
+                                     export_outputs=self._export_outputs(predictions))
             spec = self.create_loss(features, mode, logits, labels)
             if regularization_losses:
                 regularization_loss = math_ops.add_n(regularization_losses)
@@ -243,6 +246,35 @@ class _Head:
         return sparse_utils.lookup_ids(labels, self._label_vocabulary, name="class_id_lookup")
 
 
+# The serving signatures of TF 1.x's heads: classify/regress (over serialized Examples) as the
+# default, and "predict" with every prediction.
+_CLASSIFY_SERVING_KEY = "classification"
+_REGRESS_SERVING_KEY = "regression"
+_PREDICT_SERVING_KEY = "predict"
+
+
+def _classification_output(scores, n_classes, label_vocabulary=None):
+    """A ClassificationOutput of `scores` with every class name per example (as TF)."""
+    from tensorflux.estimator.export.export_output import ClassificationOutput
+
+    batch_size = array_ops.shape(scores)[0]
+    if label_vocabulary:
+        class_list = constant(list(label_vocabulary))
+    else:
+        class_list = string_ops.as_string(fill_ops.range(n_classes))
+    classes = manip_ops.tile(manip_ops.expand_dims(class_list, 0), [batch_size, 1])
+    return ClassificationOutput(scores=scores, classes=classes)
+
+
+def _export_outputs(default_output, predictions, **others):
+    from tensorflux.estimator.export.export_output import PredictOutput
+
+    outputs = {DEFAULT_SERVING_KEY: default_output, _PREDICT_SERVING_KEY:
+               PredictOutput(predictions)}
+    outputs.update(others)
+    return outputs
+
+
 def _summary_key(head_name, val):
     return "%s/%s" % (val, head_name) if head_name else val
 
@@ -278,6 +310,11 @@ class _MultiClassHead(_Head):
             probabilities = nn_ops.softmax(logits, name=PredictionKeys.PROBABILITIES)
             return {PredictionKeys.LOGITS: logits, PredictionKeys.PROBABILITIES: probabilities,
                     PredictionKeys.CLASS_IDS: class_ids, PredictionKeys.CLASSES: classes}
+
+    def _export_outputs(self, predictions):
+        output = _classification_output(predictions[PredictionKeys.PROBABILITIES],
+                                        self._n_classes, self._label_vocabulary)
+        return _export_outputs(output, predictions, **{_CLASSIFY_SERVING_KEY: output})
 
     def create_loss(self, features, mode, logits, labels):
         labels = _check_dense_labels_match_logits_and_reshape(labels, logits, 1)
@@ -332,6 +369,15 @@ class _BinaryLogisticHead(_Head):
             return {PredictionKeys.LOGITS: logits, PredictionKeys.LOGISTIC: logistic,
                     PredictionKeys.PROBABILITIES: probabilities,
                     PredictionKeys.CLASS_IDS: class_ids, PredictionKeys.CLASSES: classes}
+
+    def _export_outputs(self, predictions):
+        from tensorflux.estimator.export.export_output import RegressionOutput
+
+        output = _classification_output(predictions[PredictionKeys.PROBABILITIES], 2,
+                                        self._label_vocabulary)
+        return _export_outputs(output, predictions, **{
+            _CLASSIFY_SERVING_KEY: output,
+            _REGRESS_SERVING_KEY: RegressionOutput(predictions[PredictionKeys.LOGISTIC])})
 
     def create_loss(self, features, mode, logits, labels):
         labels = _check_dense_labels_match_logits_and_reshape(labels, logits, 1)
@@ -393,6 +439,12 @@ class _RegressionHead(_Head):
 
     def _predictions(self, logits):
         return {PredictionKeys.PREDICTIONS: logits}
+
+    def _export_outputs(self, predictions):
+        from tensorflux.estimator.export.export_output import RegressionOutput
+
+        output = RegressionOutput(predictions[PredictionKeys.PREDICTIONS])
+        return _export_outputs(output, predictions, **{_REGRESS_SERVING_KEY: output})
 
     def create_loss(self, features, mode, logits, labels):
         labels = _check_dense_labels_match_logits_and_reshape(labels, logits,
