@@ -144,8 +144,15 @@ class QueueBase:
         attrs = dict(attrs or {})
         attrs.setdefault("component_types", list(self._dtypes))
         attrs.setdefault("shapes", list(self._shapes))
-        return self._graph.create_op(op_type, [self._queue_ref] + list(inputs), attrs,
-                                     name=name, op_def=registry.get(op_type))
+        return self._home().create_op(op_type, [self._queue_ref] + list(inputs), attrs,
+                                      name=name, op_def=registry.get(op_type))
+
+    def _home(self):
+        """The graph a queue op goes into: the queue's graph, or the default graph when that is
+        a function body (a `tf.cond` branch) nested inside it, so the op runs only with the
+        branch."""
+        default = graph_lib.get_default_graph()
+        return default if graph_lib._encloses(self._graph, default) else self._graph
 
     def _scope(self, name, default, values=()):
         return graph_lib.name_scope(name, "%s_%s" % (self._name, default),
@@ -154,12 +161,12 @@ class QueueBase:
     def enqueue(self, vals, name=None):
         """An op that adds one element (a tuple of components) to the queue; it blocks while
         the queue is full."""
-        with self._graph.as_default(), self._scope(name, "enqueue") as scope:
+        with self._home().as_default(), self._scope(name, "enqueue") as scope:
             return self._op("QueueEnqueueV2", self._convert(vals, False), scope)
 
     def enqueue_many(self, vals, name=None):
         """An op that adds the elements of `vals`, sliced along their first dimension."""
-        with self._graph.as_default(), self._scope(name, "EnqueueMany") as scope:
+        with self._home().as_default(), self._scope(name, "EnqueueMany") as scope:
             return self._op("QueueEnqueueManyV2", self._convert(vals, True), scope)
 
     def _wrap(self, tensors):
@@ -169,11 +176,11 @@ class QueueBase:
 
     def dequeue(self, name=None):
         """Removes one element; blocks until there is one (OutOfRangeError once closed)."""
-        with self._graph.as_default(), self._scope(name, "Dequeue") as scope:
+        with self._home().as_default(), self._scope(name, "Dequeue") as scope:
             return self._wrap(self._op("QueueDequeueV2", [], scope).outputs)
 
     def _dequeue_n(self, op_type, n, name, default):
-        with self._graph.as_default(), self._scope(name, default) as scope:
+        with self._home().as_default(), self._scope(name, default) as scope:
             n = constant_op.convert_to_tensor(n, dtype=dtypes_lib.int32, name="n")
             return self._wrap(self._op(op_type, [n], scope).outputs)
 
@@ -187,18 +194,18 @@ class QueueBase:
 
     def close(self, cancel_pending_enqueues=False, name=None):
         """An op that closes the queue: later enqueues fail; dequeues drain what is left."""
-        with self._graph.as_default(), self._scope(name, "Close") as scope:
+        with self._home().as_default(), self._scope(name, "Close") as scope:
             return self._op("QueueCloseV2", [], scope,
                             {"cancel_pending_enqueues": bool(cancel_pending_enqueues)})
 
     def size(self, name=None):
         """The number of elements in the queue (an int32 scalar)."""
-        with self._graph.as_default(), self._scope(name, "Size") as scope:
+        with self._home().as_default(), self._scope(name, "Size") as scope:
             return self._op("QueueSizeV2", [], scope).outputs[0]
 
     def is_closed(self, name=None):
         """Whether the queue is closed (a bool scalar)."""
-        with self._graph.as_default(), self._scope(name, "IsClosed") as scope:
+        with self._home().as_default(), self._scope(name, "IsClosed") as scope:
             return self._op("QueueIsClosedV2", [], scope).outputs[0]
 
 

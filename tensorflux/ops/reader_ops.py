@@ -24,8 +24,13 @@ for _t in _READERS:
     registry.register(_t, shape=lambda op: [_scalar(dtypes.resource)], grad=ND, stateful=True)
 registry.register("ReaderReadV2", shape=lambda op: [_scalar(dtypes.string)] * 2, grad=ND,
                   stateful=True)
-registry.register("ReaderNumRecordsProducedV2", shape=lambda op: [_scalar(dtypes.int64)],
-                  grad=ND, stateful=True)
+registry.register("ReaderReadUpToV2", shape=lambda op: [
+    (dtypes.string, tensor_shape.TensorShape([None]))] * 2, grad=ND, stateful=True)
+for _t in ("ReaderNumRecordsProducedV2", "ReaderNumWorkUnitsCompletedV2"):
+    registry.register(_t, shape=lambda op: [_scalar(dtypes.int64)], grad=ND, stateful=True)
+registry.register("ReaderSerializeStateV2", shape=lambda op: [_scalar(dtypes.string)], grad=ND,
+                  stateful=True)
+registry.register("ReaderRestoreStateV2", shape=lambda op: [], grad=ND, stateful=True)
 registry.register("ReaderResetV2", shape=lambda op: [], grad=ND, stateful=True)
 
 
@@ -36,8 +41,9 @@ class ReaderBase:
         >>> key, value = tf.WholeFileReader().read(filename_queue)
     """
 
-    def __init__(self, op_type, attrs, name):
+    def __init__(self, op_type, attrs, name, supports_serialize=False):
         g = graph_lib.get_default_graph()
+        self._supports_serialize = supports_serialize
         attrs = dict(attrs, shared_name="", container="")
         self._reader_ref = g.create_op(op_type, [], attrs, name=name,
                                        op_def=registry.get(op_type)).outputs[0]
@@ -49,10 +55,17 @@ class ReaderBase:
 
     @property
     def supports_serialize(self):
-        return False
+        """Whether `serialize_state` / `restore_state` work (only for WholeFileReader)."""
+        return self._supports_serialize
 
-    def _op(self, op_type, inputs, name):
-        with self._graph.as_default(), self._graph.name_scope(name or op_type[:-2]) as scope:
+    def _op(self, op_type, inputs, name, converted=()):
+        """`op_type` over the reader and `inputs`; `converted` are (value, dtype, input name)
+        made tensors inside the op's scope (`ReaderReadUpToV2/num_records`), as TF does."""
+        from tensorflux.ops import constant_op
+
+        with self._graph.as_default(), self._graph.name_scope(name or op_type) as scope:
+            inputs = inputs + [constant_op.convert_to_tensor(v, dtype=dt, name=n)
+                               for v, dt, n in converted]
             return self._graph.create_op(op_type, [self._reader_ref] + inputs, {}, name=scope,
                                          op_def=registry.get(op_type))
 
@@ -63,10 +76,33 @@ class ReaderBase:
         key, value = self._op("ReaderReadV2", [queue_ref], name).outputs
         return key, value
 
+    def read_up_to(self, queue, num_records, name=None):
+        """Up to `num_records` records `(keys, values)` (1-D), fewer only at the end of the
+        input."""
+        queue_ref = getattr(queue, "queue_ref", queue)
+        keys, values = self._op("ReaderReadUpToV2", [queue_ref], name,
+                                [(num_records, dtypes.int64, "num_records")]).outputs
+        return keys, values
+
     def num_records_produced(self, name=None):
+        """How many records this reader has produced (an int64 scalar)."""
         return self._op("ReaderNumRecordsProducedV2", [], name).outputs[0]
 
+    def num_work_units_completed(self, name=None):
+        """How many work units (files) this reader has finished (an int64 scalar)."""
+        return self._op("ReaderNumWorkUnitsCompletedV2", [], name).outputs[0]
+
+    def serialize_state(self, name=None):
+        """The reader's state as a string (a `ReaderBaseState` proto); UnimplementedError
+        when run for a reader that does not support it."""
+        return self._op("ReaderSerializeStateV2", [], name).outputs[0]
+
+    def restore_state(self, state, name=None):
+        """An op that sets the reader's state from a `serialize_state` string."""
+        return self._op("ReaderRestoreStateV2", [], name, [(state, dtypes.string, "state")])
+
     def reset(self, name=None):
+        """An op that sets the reader back to its initial state (counters at 0)."""
         return self._op("ReaderResetV2", [], name)
 
 
@@ -74,7 +110,8 @@ class WholeFileReader(ReaderBase):
     """Each file is one record: key = the file name, value = its contents."""
 
     def __init__(self, name=None):
-        super().__init__("WholeFileReaderV2", {}, name or "WholeFileReaderV2")
+        super().__init__("WholeFileReaderV2", {}, name or "WholeFileReaderV2",
+                         supports_serialize=True)
 
 
 class TextLineReader(ReaderBase):

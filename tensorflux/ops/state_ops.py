@@ -14,7 +14,7 @@ ND = registry.NOT_DIFFERENTIABLE
 
 
 def _variable_shape(op):
-    return [(op._attrs["dtype"], op._attrs["shape"])]
+    return [(op._attrs["dtype"]._as_ref, op._attrs["shape"])]  # TF: float32_ref, ...
 
 
 registry.register("VariableV2", shape=_variable_shape, grad=ND, stateful=True)
@@ -48,7 +48,7 @@ def _assign_shape(op):
     if err:
         raise registry.ShapeError(err)
     shape = ref.shape if validate else value.shape
-    return [(ref.dtype.base_dtype, shape)]
+    return [(ref.dtype.base_dtype._as_ref, shape)]  # TF's Assign outputs the ref
 
 
 def _assign_update_shape(op):
@@ -56,7 +56,7 @@ def _assign_update_shape(op):
     err = _merge_error(ref.shape, value.shape)
     if err:
         raise registry.ShapeError(err)
-    return [(ref.dtype.base_dtype, ref.shape)]
+    return [(ref.dtype.base_dtype._as_ref, ref.shape)]
 
 
 registry.register("Assign", shape=_assign_shape, grad=ND, stateful=True, ref_inputs=(0,))

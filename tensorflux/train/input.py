@@ -4,7 +4,10 @@
 Each function builds a queue, its enqueue ops, and a `QueueRunner` added to the graph's
 QUEUE_RUNNERS collection; `tf.train.start_queue_runners` starts the threads. `num_epochs` is
 counted by a local variable (`limit_epochs`): run `tf.local_variables_initializer()` first,
-and the pipeline ends with OutOfRangeError after that many epochs.
+and the pipeline ends with OutOfRangeError after that many epochs. Op names are TF's: a
+producer's queue is named by its scope (`input_producer`, or `name`), a batcher's dequeue op
+by its scope (`batch`, `shuffle_batch`, ...), and each adds a scalar summary of how full its
+queue is (`fraction_of_32_full`, `fraction_over_<min>_of_<capacity - min>_full`).
 
 Example:
     >>> names = tf.train.string_input_producer(["a.bin", "b.bin"], num_epochs=1)
@@ -14,7 +17,7 @@ Example:
 
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
-from tensorflux.ops import array_ops, constant_op, data_flow_ops, random_ops
+from tensorflux.ops import array_ops, constant_op, data_flow_ops, math_ops, random_ops, summary_ops
 from tensorflux.train.queue_runner import QueueRunner, add_queue_runner
 
 
@@ -30,19 +33,28 @@ def limit_epochs(tensor, num_epochs=None, name=None):
         raise ValueError("num_epochs must be > 0 not %d." % num_epochs)
     from tensorflux import variables
 
-    with graph_lib.name_scope(name, "limit_epochs", [tensor]):
+    with graph_lib.name_scope(name, "limit_epochs", [tensor]) as scope:
         zero = constant_op.constant(0, dtype=dtypes.int64)
         epochs = variables.Variable(zero, trainable=False, name="epochs",
                                     collections=[graph_lib.GraphKeys.LOCAL_VARIABLES])
         counter = data_flow_ops.count_up_to(epochs, num_epochs)
         with graph_lib.control_dependencies([counter]):
-            return array_ops.identity(tensor, name="fraction_of_epochs")
+            return array_ops.identity(tensor, name=scope)
+
+
+def _fraction_full(size, capacity, min_after_dequeue=0):
+    """The filled fraction of a queue above `min_after_dequeue` (a float32 scalar), as TF
+    summarises it."""
+    if min_after_dequeue:
+        size = math_ops.maximum(0, size - min_after_dequeue)
+    return math_ops.cast(size, dtypes.float32) * (1.0 / (capacity - min_after_dequeue))
 
 
 def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=True, seed=None,
                    capacity=32, shared_name=None, summary_name=None, name=None, cancel_op=None):
     """A queue filled, epoch after epoch, with the rows of `input_tensor` (shuffled each epoch
-    if `shuffle`), by a queue runner.
+    if `shuffle`), by a queue runner. With `summary_name`, a scalar summary of how full the
+    queue is.
 
     Example:
         >>> q = tf.train.input_producer(tf.constant([[1, 2], [3, 4]]), shuffle=False)
@@ -58,38 +70,50 @@ def input_producer(input_tensor, element_shape=None, num_epochs=None, shuffle=Tr
         if shuffle:
             input_tensor = random_ops.random_shuffle(input_tensor, seed=seed)
         input_tensor = limit_epochs(input_tensor, num_epochs)
+        # As TF: `name` (the caller's scope, e.g. "filenames/") names the queue op itself.
         q = data_flow_ops.FIFOQueue(capacity, [input_tensor.dtype.base_dtype],
                                     shapes=[element_shape], shared_name=shared_name,
-                                    name="fifo_queue" if name is None else name)
+                                    name="FIFOQueueV2" if name is None else name)
         enqueue = q.enqueue_many([input_tensor])
         add_queue_runner(QueueRunner(q, [enqueue], cancel_op=cancel_op))
+        if summary_name is not None:
+            summary_ops.scalar(summary_name, _fraction_full(q.size(), capacity))
         return q
 
 
 def string_input_producer(string_tensor, num_epochs=None, shuffle=True, seed=None, capacity=32,
                           shared_name=None, name=None, cancel_op=None):
-    """A queue of file names (or any strings) for a reader, refilled each epoch.
+    """A queue of file names (or any strings) for a reader, refilled each epoch. The queue op
+    is named by the scope (`name` or "input_producer"), with a `fraction_of_<capacity>_full`
+    summary.
 
     Example:
         >>> filename_queue = tf.train.string_input_producer(["data_1.bin", "data_2.bin"])
     """
-    with graph_lib.name_scope(name, "input_producer", [string_tensor]):
+    not_null_err = "string_input_producer requires a non-null input tensor"
+    with graph_lib.name_scope(name, "input_producer", [string_tensor]) as scope:
         string_tensor = constant_op.convert_to_tensor(string_tensor, dtype=dtypes.string)
         if string_tensor.get_shape().num_elements() == 0:
-            raise ValueError("string_input_producer requires a non-null input tensor")
+            raise ValueError(not_null_err)
+        from tensorflux.ops import debug_ops
+
+        check = debug_ops.Assert(math_ops.greater(array_ops.size(string_tensor), 0),
+                                 [not_null_err])
+        with graph_lib.control_dependencies([check]):
+            string_tensor = array_ops.identity(string_tensor)
         return input_producer(string_tensor, [], num_epochs, shuffle, seed, capacity,
-                              shared_name, "fraction_of_%d_full" % capacity, None, cancel_op)
+                              shared_name, "fraction_of_%d_full" % capacity, scope, cancel_op)
 
 
 def range_input_producer(limit, num_epochs=None, shuffle=True, seed=None, capacity=32,
                          shared_name=None, name=None):
     """A queue of the integers 0 .. limit - 1 (int32), refilled each epoch."""
-    with graph_lib.name_scope(name, "input_producer", [limit]):
+    with graph_lib.name_scope(name, "input_producer", [limit]) as scope:
         from tensorflux.ops import fill_ops
 
         rng = fill_ops.range(limit, dtype=dtypes.int32)
         return input_producer(rng, [], num_epochs, shuffle, seed, capacity, shared_name,
-                              "fraction_of_%d_full" % capacity, None)
+                              "fraction_of_%d_full" % capacity, scope)
 
 
 def slice_input_producer(tensor_list, num_epochs=None, shuffle=True, seed=None, capacity=32,
@@ -142,19 +166,32 @@ def _shapes(tensor_lists, shapes, enqueue_many, dynamic_pad):
 
 
 def _batch(tensor_lists, batch_size, make_queue, threads_per_list, enqueue_many, shapes,
-           allow_smaller_final_batch, dynamic_pad, name, default_name, scope_values):
+           allow_smaller_final_batch, dynamic_pad, name, default_name, scope_values,
+           min_after_dequeue=0):
+    """The batching functions' common body, with TF's op names: the queue, one enqueue op per
+    entry of `tensor_lists` (run by `threads_per_list` threads), a `fraction_..._full`
+    summary, and the dequeue op named by the scope (`batch`, `shuffle_batch`, ...)."""
     flat = [_flatten(t) for t in tensor_lists]
     rebuild = flat[0][1]
     lists = [f[0] for f in flat]
-    with graph_lib.name_scope(name, default_name, scope_values):
+    with graph_lib.name_scope(name, default_name, scope_values) as scope:
         lists = [[constant_op.convert_to_tensor(t) for t in tl] for tl in lists]
+        constant_op.constant(True, dtype=dtypes.bool)  # TF's `keep_input` (always true here)
         types = [t.dtype.base_dtype for t in lists[0]]
         queue = make_queue(types, _shapes(lists, shapes, enqueue_many, dynamic_pad))
         enqueue = queue.enqueue_many if enqueue_many else queue.enqueue
-        ops = [enqueue(tl) for tl in lists for _ in range(threads_per_list)]
+        ops = [op for tl in lists for op in [enqueue(tl)] * threads_per_list]
         add_queue_runner(QueueRunner(queue, ops))
+        capacity = queue.queue_ref.op.get_attr("capacity")
+        if min_after_dequeue:
+            summary_name = "fraction_over_%d_of_%d_full" % (min_after_dequeue,
+                                                            capacity - min_after_dequeue)
+        else:
+            summary_name = "fraction_of_%d_full" % capacity
+        summary_ops.scalar(summary_name,
+                           _fraction_full(queue.size(), capacity, min_after_dequeue))
         take = queue.dequeue_up_to if allow_smaller_final_batch else queue.dequeue_many
-        return rebuild(take(batch_size))
+        return rebuild(take(batch_size, name=scope))
 
 
 def batch(tensors, batch_size, num_threads=1, capacity=32, enqueue_many=False, shapes=None,
@@ -198,7 +235,8 @@ def shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads=
         return data_flow_ops.RandomShuffleQueue(capacity, min_after_dequeue, types, shapes=shps,
                                                 seed=seed, shared_name=shared_name)
     return _batch([tensors], batch_size, make_queue, num_threads, enqueue_many, shapes,
-                  allow_smaller_final_batch, False, name, "shuffle_batch", _as_list(tensors))
+                  allow_smaller_final_batch, False, name, "shuffle_batch", _as_list(tensors),
+                  min_after_dequeue)
 
 
 def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, seed=None,
@@ -210,7 +248,7 @@ def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, se
                                                 seed=seed, shared_name=shared_name)
     return _batch(list(tensors_list), batch_size, make_queue, 1, enqueue_many, shapes,
                   allow_smaller_final_batch, False, name, "shuffle_batch_join",
-                  _as_list(tensors_list[0]))
+                  _as_list(tensors_list[0]), min_after_dequeue)
 
 
 def match_filenames_once(pattern, name=None):

@@ -41,6 +41,18 @@ def _var_key(var):
     raise TypeError("Variable to save is not a Variable: %r" % (var,))
 
 
+def _is_saveable(obj):
+    """A saveable object (TF's `SaveableObject`, e.g. a CudnnLSTM layer's opaque parameters):
+    it is saved as several checkpoint entries and restored from them. The hook is duck-typed:
+
+    - `name`: its key in the Saver (never a checkpoint entry itself);
+    - `spec_names`: the checkpoint entry names, in order;
+    - `values_to_save(read)`: one array per entry, `read(variable)` giving a variable's value;
+    - `values_to_restore(arrays)`: `[(variable, new value)]` from one array per entry.
+    """
+    return callable(getattr(obj, "values_to_save", None)) and hasattr(obj, "spec_names")
+
+
 def _names_to_vars(var_list):
     if var_list is None:
         var_list = graph_lib.get_collection(GraphKeys.GLOBAL_VARIABLES) + graph_lib.get_collection(
@@ -53,7 +65,7 @@ def _names_to_vars(var_list):
             for part in v:
                 out.update(_names_to_vars([part]))
             continue
-        name = v.op.name
+        name = v.name if _is_saveable(v) else v.op.name
         if name in out:
             raise ValueError("At least two variables have the same name: %s" % name)
         out[name] = v
@@ -161,8 +173,16 @@ class Saver:
             raise ValueError("'latest_filename' collides with 'save_path': '%s' and '%s'"
                              % (latest_filename or "checkpoint", save_path))
         values = {}
+
+        def read(var):
+            return np.asarray(sess._variable_value(_var_key(var)))
+
         for name, var in self._names.items():
-            values[name] = (np.asarray(sess._variable_value(_var_key(var))), var.dtype.base_dtype)
+            if _is_saveable(var):
+                for spec, value in zip(var.spec_names, var.values_to_save(read)):
+                    values[spec] = (np.asarray(value), var.dtype.base_dtype)
+            else:
+                values[name] = (read(var), var.dtype.base_dtype)
         tensors = {n: (v, dt.name) if dt == dtypes.bfloat16 else v
                    for n, (v, dt) in values.items()}
         fmt.write_bundle(checkpoint_file, tensors)
@@ -214,7 +234,11 @@ class Saver:
             raise ValueError("The passed save_path is not a valid checkpoint: " + save_path)
         reader = fmt.open_checkpoint(save_path)
         updates = {}
+        saveables = []
         for name, var in self._names.items():
+            if _is_saveable(var):
+                saveables.append(var)
+                continue
             if not reader.has_tensor(name):
                 raise errors.NotFoundError(
                     None, None, "Key %s not found in checkpoint %s" % (name, save_path))
@@ -232,6 +256,20 @@ class Saver:
                     None, None, "tensor_name = %s; expected dtype %s does not equal original "
                     "dtype %s" % (name, want.name, got))
             updates[_var_key(var)] = np.asarray(value, dtype=want.as_numpy_dtype)
+        for saveable in saveables:  # after the variables, as TF's Saver restores them
+            for spec in saveable.spec_names:
+                if not reader.has_tensor(spec):
+                    raise errors.NotFoundError(
+                        None, None, "Key %s not found in checkpoint %s" % (spec, save_path))
+            arrays = [reader.get_tensor(spec) for spec in saveable.spec_names]
+            try:
+                restored = saveable.values_to_restore(arrays)
+            except ValueError as e:
+                message = "%s (restoring %s from %s)" % (e, saveable.name, save_path)
+                raise errors.InvalidArgumentError(None, None, message) from None
+            for var, value in restored:
+                dtype = var.dtype.base_dtype.as_numpy_dtype
+                updates[_var_key(var)] = np.asarray(value, dtype=dtype)
         sess._set_variable_values(updates)
 
     @staticmethod

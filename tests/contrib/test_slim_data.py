@@ -420,7 +420,9 @@ def test_parallel_read_graph_structure(records):
         common = [qr for qr in runners if qr.name == "parallel_read/common_queue"]
         assert len(common) == 1 and len(common[0].enqueue_ops) == 2
         summaries = [op.name for op in g.get_operations() if op.type == "ScalarSummary"]
-        assert summaries == ["parallel_read/fraction_of_10_full"]
+        # As TF: the file name producer's summary, then the common queue's.
+        assert summaries == ["parallel_read/filenames/fraction_of_32_full",
+                             "parallel_read/fraction_of_10_full"]
 
 
 def test_parallel_read_shuffle_uses_random_shuffle_queue(records):

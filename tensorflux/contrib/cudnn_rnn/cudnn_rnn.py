@@ -4,10 +4,12 @@ TF runs these with one cuDNN kernel on GPU only. Here each layer is a composite 
 ops (one input projection over all steps, then a `while` loop over time per layer and
 direction) reading its weights from the same opaque buffer variable `<name>/opaque_kernel`
 that TF creates, in cuDNN's layout (see `cudnn_rnn_ops`), so a checkpoint trained with TF on
-a GPU restores here and gives the same outputs, on any device.
+a GPU restores here and gives the same outputs, on any device. As in TF, building a layer also
+adds a saveable (SAVEABLE_OBJECTS) that checkpoints the buffer in canonical form too
+(`<scope>/rnn/multi_rnn_cell/cell_0/cudnn_compatible_lstm_cell/kernel`, ...), which the
+`CudnnCompatible*Cell`s restore.
 """
 
-from tensorflux import variable_scope as vs
 from tensorflux.contrib.cudnn_rnn import cudnn_rnn_ops as ops_lib
 from tensorflux.contrib.rnn.lstm_ops import _StepCell
 from tensorflux.graph import dtypes, tensor_shape
@@ -25,6 +27,7 @@ from tensorflux.ops import (
     rnn,
     slicing_ops,
 )
+from tensorflux.variable_scope import get_variable, get_variable_scope
 
 
 def _lstm_step(proj_t, state, r_t, b_r):
@@ -147,9 +150,21 @@ class _CudnnRNN(base_layer.Layer):
             parts = [array_ops.reshape(kinit(list(sp), dtype=dtype), [-1]) for sp in weights]
             parts += [array_ops.reshape(binit(list(sp), dtype=dtype), [-1]) for sp in biases]
             opaque = self._canonical_to_opaque(parts)
-        self.kernel = vs.get_variable("opaque_kernel", dtype=dtype, initializer=opaque)
+        self.kernel = get_variable("opaque_kernel", dtype=dtype, initializer=opaque)
         self._trainable_weights.append(self.kernel)
+        if not (self.built or get_variable_scope().reuse is True):
+            self._create_saveable()
         self.built = True
+
+    def _create_saveable(self):
+        """As TF: a saveable (in SAVEABLE_OBJECTS) that checkpoints the opaque buffer also as
+        the canonical weights of the platform-independent cells, under the layer's scope."""
+        self._saveable = self._saveable_cls(
+            self.kernel, self._num_layers, self._num_units, self._input_size,
+            input_mode=self._input_mode, direction=self._direction,
+            scope=get_variable_scope().name,
+            name="%s_saveable" % self.kernel.name.split(":")[0])
+        graph_lib.add_to_collection(graph_lib.GraphKeys.SAVEABLE_OBJECTS, self._saveable)
 
     def _canonical_to_opaque(self, flat_parts):
         """Flattened canonical weights then biases -> the opaque buffer (pseudo-layer order)."""
@@ -287,6 +302,7 @@ class CudnnLSTM(_CudnnRNN):
 
     _rnn_mode = ops_lib.CUDNN_LSTM
     _num_params_per_layer = ops_lib.CUDNN_LSTM_PARAMS_PER_LAYER
+    _saveable_cls = ops_lib.CudnnLSTMSaveable
 
 
 class CudnnGRU(_CudnnRNN):
@@ -299,6 +315,7 @@ class CudnnGRU(_CudnnRNN):
 
     _rnn_mode = ops_lib.CUDNN_GRU
     _num_params_per_layer = ops_lib.CUDNN_GRU_PARAMS_PER_LAYER
+    _saveable_cls = ops_lib.CudnnGRUSaveable
 
 
 class CudnnRNNTanh(_CudnnRNN):
@@ -306,6 +323,7 @@ class CudnnRNNTanh(_CudnnRNN):
 
     _rnn_mode = ops_lib.CUDNN_RNN_TANH
     _num_params_per_layer = ops_lib.CUDNN_RNN_TANH_PARAMS_PER_LAYER
+    _saveable_cls = ops_lib.CudnnRNNTanhSaveable
 
 
 class CudnnRNNRelu(_CudnnRNN):
@@ -313,6 +331,7 @@ class CudnnRNNRelu(_CudnnRNN):
 
     _rnn_mode = ops_lib.CUDNN_RNN_RELU
     _num_params_per_layer = ops_lib.CUDNN_RNN_RELU_PARAMS_PER_LAYER
+    _saveable_cls = ops_lib.CudnnRNNReluSaveable
 
 
 __all__ = ["CudnnGRU", "CudnnLSTM", "CudnnRNNRelu", "CudnnRNNTanh"]

@@ -8,6 +8,8 @@ recurrent matrices (`[num_units, num_units]`), then `G` input biases and `G` rec
 (`[num_units]` each). Gate orders: LSTM (i, f, c, o), GRU (r, u, h), RNN (one gate).
 """
 
+import numpy as np
+
 from tensorflux.contrib.rnn.lstm_ops import LSTMBlockCell
 from tensorflux.ops import array_ops, init_ops, linalg_ops, math_ops, nn_ops
 from tensorflux.ops.rnn_cell_impl import GRUCell, _input_depth
@@ -125,7 +127,177 @@ class CudnnCompatibleGRUCell(GRUCell):
         return new_h, new_h
 
 
+# --- checkpoints in TF canonical form ---------------------------------------------------------
+class CudnnOpaqueParamsSaveable:
+    """Saves a CudnnRNN layer's opaque buffer as the weights of the platform-independent cells
+    (TF's `CudnnOpaqueParamsSaveable`), and restores the buffer from them.
+
+    Entries, all weights then all biases, layer by layer (forward then backward), named
+    `<scope>/rnn/multi_rnn_cell/cell_<layer>/<cell>/...` (unidirectional) or
+    `<scope>/stack_bidirectional_rnn/cell_<layer>/bidirectional_rnn/{fw,bw}/<cell>/...`.
+    Input and recurrent biases are saved summed, and restored as two halves (as TF does).
+    A `tf.train.Saver` finds it in the SAVEABLE_OBJECTS collection (the layer adds it).
+
+    Example:
+        >>> lstm = tf.contrib.cudnn_rnn.CudnnLSTM(1, 8); outputs, _ = lstm(x)
+        >>> tf.train.Saver().save(sess, path)   # ".../cudnn_compatible_lstm_cell/kernel", ...
+    """
+
+    _rnn_mode = None
+    _rnn_cell_name = None
+
+    def __init__(self, opaque_params, num_layers, num_units, input_size,
+                 input_mode=CUDNN_INPUT_LINEAR_MODE, direction=CUDNN_RNN_UNIDIRECTION,
+                 scope=None, name="cudnn_rnn_saveable"):
+        self.op = opaque_params
+        self.name = name
+        self.dtype = opaque_params.dtype.base_dtype
+        self._num_layers = num_layers
+        self._num_units = num_units
+        self._input_size = input_size
+        self._input_mode = input_mode
+        self._direction = direction
+        self._num_dirs = 2 if direction == CUDNN_RNN_BIDIRECTION else 1
+        scope = getattr(scope, "name", scope)
+        prefix = scope + "/" if scope else ""
+        weights, biases = [], []
+        for layer in range(num_layers):
+            for d in range(self._num_dirs):
+                cell = prefix + self._cell_prefix(layer, d) + "/"
+                weights += [cell + n for n in self._weight_names]
+                biases += [cell + n for n in self._bias_names]
+        self.spec_names = weights + biases
+
+    def _cell_prefix(self, layer, d):
+        if self._direction == CUDNN_RNN_UNIDIRECTION:
+            return "rnn/multi_rnn_cell/cell_%d/%s" % (layer, self._rnn_cell_name)
+        return "stack_bidirectional_rnn/cell_%d/bidirectional_rnn/%s/%s" % (
+            layer, "bw" if d else "fw", self._rnn_cell_name)
+
+    def _pieces(self, opaque):
+        """Per pseudo-layer: (input matrices [n, in] per gate, recurrent [n, n] per gate,
+        input biases, recurrent biases), views of the opaque buffer."""
+        gates = _PARAMS_PER_LAYER[self._rnn_mode] // 2
+        n = self._num_units
+        out, pos = [], 0
+        for layer in range(self._num_layers):
+            in_size = self._input_size if layer == 0 else n * self._num_dirs
+            for _ in range(self._num_dirs):
+                parts = []
+                for shape in ((n, in_size), (n, n), (n,), (n,)):
+                    size = int(np.prod(shape))
+                    parts.append([opaque[pos + g * size:pos + (g + 1) * size].reshape(shape)
+                                  for g in range(gates)])
+                    pos += gates * size
+                out.append(parts)
+        if pos != opaque.size:
+            raise ValueError("opaque params of %d elements, expected %d" % (opaque.size, pos))
+        return out
+
+    def values_to_save(self, read):
+        """The canonical weights then biases, from the buffer's value (`read(variable)`)."""
+        weights, biases = [], []
+        for w, r, bw, br in self._pieces(np.asarray(read(self.op)).reshape(-1)):
+            ws, bs = self._to_tf(w, r, bw, br)
+            weights += ws
+            biases += bs
+        return weights + biases
+
+    def values_to_restore(self, arrays):
+        """`[(opaque variable, buffer)]` from the canonical weights then biases."""
+        per = len(self._weight_names)
+        n_pseudo = self._num_layers * self._num_dirs
+        weights, biases = arrays[:per * n_pseudo], arrays[per * n_pseudo:]
+        flat = []
+        for p in range(n_pseudo):
+            in_size = self._input_size if p < self._num_dirs else \
+                self._num_units * self._num_dirs
+            w, r, bw, br = self._from_tf(weights[p * per:(p + 1) * per],
+                                         biases[p * per:(p + 1) * per], in_size)
+            flat += [np.asarray(x).reshape(-1) for x in w + r + bw + br]
+        return [(self.op, np.concatenate(flat))]
+
+    def _split(self, kernel, in_size, parts):
+        """A [in + n, parts * n] kernel -> (input [n, in], recurrent [n, n]) per part."""
+        kernel = np.asarray(kernel)
+        n = self._num_units
+        if kernel.shape != (in_size + n, parts * n):
+            raise ValueError("canonical kernel of shape %s, expected %s"
+                             % (list(kernel.shape), [in_size + n, parts * n]))
+        mats = np.split(kernel.T, parts, axis=0)
+        return [m[:, :in_size] for m in mats], [m[:, in_size:] for m in mats]
+
+
+class CudnnLSTMSaveable(CudnnOpaqueParamsSaveable):
+    """CudnnLSTM's: `kernel` [in + n, 4n] and `bias` [4n] of a `CudnnCompatibleLSTMCell`,
+    gates in TF's order i, c, f, o (cuDNN's is i, f, c, o)."""
+
+    _rnn_mode = CUDNN_LSTM
+    _rnn_cell_name = "cudnn_compatible_lstm_cell"
+    _weight_names = ("kernel",)
+    _bias_names = ("bias",)
+    _order = (0, 2, 1, 3)  # cuDNN (i, f, c, o) <-> TF (i, c, f, o); its own inverse
+
+    def _to_tf(self, w, r, bw, br):
+        kernel = np.concatenate([np.concatenate([w[g], r[g]], 1) for g in self._order], 0).T
+        bias = np.concatenate([bw[g] + br[g] for g in self._order])
+        return [kernel], [bias]
+
+    def _from_tf(self, weights, biases, in_size):
+        w, r = self._split(weights[0], in_size, len(self._order))
+        half = np.split(np.asarray(biases[0]) * 0.5, len(self._order))
+        o = self._order
+        return [w[g] for g in o], [r[g] for g in o], [half[g] for g in o], [half[g] for g in o]
+
+
+class CudnnGRUSaveable(CudnnOpaqueParamsSaveable):
+    """CudnnGRU's: the `CudnnCompatibleGRUCell` weights (`gates/kernel` for r and u,
+    `candidate/input_projection/kernel`, `candidate/hidden_projection/kernel`, and biases)."""
+
+    _rnn_mode = CUDNN_GRU
+    _rnn_cell_name = "cudnn_compatible_gru_cell"
+    _weight_names = ("gates/kernel", "candidate/input_projection/kernel",
+                     "candidate/hidden_projection/kernel")
+    _bias_names = ("gates/bias", "candidate/input_projection/bias",
+                   "candidate/hidden_projection/bias")
+
+    def _to_tf(self, w, r, bw, br):
+        gates = np.concatenate([np.concatenate([w[g], r[g]], 1) for g in (0, 1)], 0).T
+        gates_bias = np.concatenate([bw[0], bw[1]]) + np.concatenate([br[0], br[1]])
+        return [gates, w[2].T, r[2].T], [gates_bias, bw[2], br[2]]
+
+    def _from_tf(self, weights, biases, in_size):
+        w, r = self._split(weights[0], in_size, 2)
+        half = np.split(np.asarray(biases[0]) * 0.5, 2)
+        w_h, r_h = np.asarray(weights[1]).T, np.asarray(weights[2]).T
+        return w + [w_h], r + [r_h], half + [biases[1]], half + [biases[2]]
+
+
+class CudnnRNNTanhSaveable(CudnnOpaqueParamsSaveable):
+    """CudnnRNNTanh's: `kernel` [in + n, n] and `bias` [n] of a `BasicRNNCell`."""
+
+    _rnn_mode = CUDNN_RNN_TANH
+    _rnn_cell_name = "basic_rnn_cell"
+    _weight_names = ("kernel",)
+    _bias_names = ("bias",)
+
+    def _to_tf(self, w, r, bw, br):
+        return [np.concatenate([w[0], r[0]], 1).T], [bw[0] + br[0]]
+
+    def _from_tf(self, weights, biases, in_size):
+        w, r = self._split(weights[0], in_size, 1)
+        half = np.asarray(biases[0]) * 0.5
+        return w, r, [half], [half]
+
+
+class CudnnRNNReluSaveable(CudnnRNNTanhSaveable):
+    """CudnnRNNRelu's: as CudnnRNNTanh's."""
+
+    _rnn_mode = CUDNN_RNN_RELU
+
+
 __all__ = ["CUDNN_GRU", "CUDNN_INPUT_AUTO_MODE", "CUDNN_INPUT_LINEAR_MODE",
            "CUDNN_INPUT_SKIP_MODE", "CUDNN_LSTM", "CUDNN_RNN_BIDIRECTION", "CUDNN_RNN_RELU",
            "CUDNN_RNN_TANH", "CUDNN_RNN_UNIDIRECTION", "CudnnCompatibleGRUCell",
-           "CudnnCompatibleLSTMCell"]
+           "CudnnCompatibleLSTMCell", "CudnnGRUSaveable", "CudnnLSTMSaveable",
+           "CudnnOpaqueParamsSaveable", "CudnnRNNReluSaveable", "CudnnRNNTanhSaveable"]
