@@ -14,6 +14,7 @@ from tensorflux.train.saver import (
     SaverDef,
     checkpoint_exists,
     export_meta_graph,
+    generate_checkpoint_state_proto,
     get_checkpoint_mtimes,
     get_checkpoint_state,
     latest_checkpoint,

@@ -27,6 +27,7 @@ from tensorflux.train import checkpoint_protos as protos
 from tensorflux.train.checkpoint_reader import CheckpointReader
 from tensorflux.train.checkpoint_state import (  # noqa: F401 - re-exported
     CheckpointState,
+    generate_checkpoint_state_proto,
     read_checkpoint_state,
     write_checkpoint_state,
 )

@@ -165,6 +165,33 @@ def checkpoint_state_path(directory, latest_filename=None):
     return os.path.join(directory, latest_filename or "checkpoint")
 
 
+def generate_checkpoint_state_proto(save_dir, model_checkpoint_path,
+                                    all_model_checkpoint_paths=None,
+                                    all_model_checkpoint_timestamps=None,
+                                    last_preserved_timestamp=None):
+    """`tf.train.generate_checkpoint_state_proto`: the CheckpointState the `checkpoint` file
+    would hold (`model_checkpoint_path` appended to the list unless already last; with a
+    relative `save_dir`, relative paths rewritten relative to it).
+
+    Raises:
+        ValueError: If the timestamps do not match the paths one to one.
+    """
+    paths = list(all_model_checkpoint_paths or [])
+    path = model_checkpoint_path
+    if not paths or paths[-1] != path:
+        paths.append(path)
+    stamps = list(all_model_checkpoint_timestamps or [])
+    if stamps and len(stamps) != len(paths):
+        raise ValueError("Checkpoint timestamps, if provided, must match checkpoint paths (got "
+                         "paths %s and timestamps %s)" % (paths, stamps))
+    if not os.path.isabs(save_dir):
+        path = path if os.path.isabs(path) else os.path.relpath(path, save_dir)
+        paths = [p if os.path.isabs(p) else os.path.relpath(p, save_dir) for p in paths]
+    return CheckpointState(path, paths, stamps,
+                           0.0 if last_preserved_timestamp is None
+                           else float(last_preserved_timestamp))
+
+
 def write_checkpoint_state(directory, model_checkpoint_path, all_model_checkpoint_paths=None,
                            all_model_checkpoint_timestamps=None, last_preserved_timestamp=None,
                            latest_filename=None, save_relative_paths=False):
@@ -195,20 +222,13 @@ def write_checkpoint_state(directory, model_checkpoint_path, all_model_checkpoin
     if save_relative_paths:
         path = os.path.relpath(path, directory) if os.path.isabs(path) else path
         paths = [os.path.relpath(p, directory) if os.path.isabs(p) else p for p in paths]
-    if not paths or paths[-1] != path:
-        paths.append(path)
-    stamps = list(all_model_checkpoint_timestamps or [])
-    if stamps and len(stamps) != len(paths):
-        raise ValueError("Checkpoint timestamps, if provided, must match checkpoint paths "
-                         f"({len(stamps)} timestamps vs. {len(paths)} paths)")
-    if not os.path.isabs(directory):
-        path = path if os.path.isabs(path) else os.path.relpath(path, directory)
-        paths = [p if os.path.isabs(p) else os.path.relpath(p, directory) for p in paths]
+    state = generate_checkpoint_state_proto(directory, path, paths,
+                                            all_model_checkpoint_timestamps,
+                                            last_preserved_timestamp)
     state_path = checkpoint_state_path(directory, latest_filename)
-    if state_path == path:
+    if state_path == state.model_checkpoint_path:
         raise RuntimeError(f"Save path '{model_checkpoint_path}' conflicts with path used for "
                            "checkpoint state.  Please use a different save path.")
-    state = CheckpointState(path, paths, stamps, last_preserved_timestamp or 0.0)
     atomic_file.atomic_write(state_path, to_text(state))
 
 

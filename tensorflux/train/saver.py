@@ -307,6 +307,9 @@ def update_checkpoint_state(save_dir, model_checkpoint_path, all_model_checkpoin
                                latest_filename)
 
 
+generate_checkpoint_state_proto = fmt.generate_checkpoint_state_proto
+
+
 def remove_checkpoint(checkpoint_prefix, checkpoint_format_version=SaverDef.V2,
                       meta_graph_suffix="meta"):
     """Deletes a checkpoint's files (index, data shards, meta)."""

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import tensorflux as tf
 from tensorflux.train import checkpoint_state as cs
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "checkpoints"
@@ -103,3 +104,20 @@ def test_save_path_may_not_be_the_state_file(tmp_path):
 def test_escape_round_trip():
     text = 'q"\\\t\n\r\x00\x7f\u00e9\u4e2d'
     assert cs.c_unescape(cs.c_escape(text)) == text
+
+
+def test_generate_checkpoint_state_proto_as_tf():
+    """Values and message recorded from TF 2.21's tf.compat.v1.train version."""
+    s = tf.train.generate_checkpoint_state_proto("rel/dir", "rel/dir/model-2", ["rel/dir/model-1"])
+    assert s.model_checkpoint_path == "model-2"
+    assert list(s.all_model_checkpoint_paths) == ["model-1", "model-2"]
+    s = tf.train.generate_checkpoint_state_proto("/abs", "/abs/m-2",
+                                                 all_model_checkpoint_timestamps=[1.0],
+                                                 last_preserved_timestamp=0.5)
+    assert (s.model_checkpoint_path, list(s.all_model_checkpoint_paths)) == ("/abs/m-2",
+                                                                             ["/abs/m-2"])
+    assert list(s.all_model_checkpoint_timestamps) == [1.0] and s.last_preserved_timestamp == 0.5
+    with pytest.raises(ValueError) as info:
+        tf.train.generate_checkpoint_state_proto("/abs", "/abs/m-2", ["/abs/m-1"], [1.0])
+    assert str(info.value) == ("Checkpoint timestamps, if provided, must match checkpoint paths "
+                               "(got paths ['/abs/m-1', '/abs/m-2'] and timestamps [1.0])")
