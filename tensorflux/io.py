@@ -21,6 +21,7 @@ from tensorflux.ops.codec_ops import (
 from tensorflux.ops.image_io_extras import decode_and_crop_jpeg, decode_compressed
 from tensorflux.ops.image_ops import decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png
 from tensorflux.ops.io_ops import matching_files, read_file, write_file
+from tensorflux.ops.json_example_ops import decode_json_example
 from tensorflux.ops.parsing_ops import (
     FixedLenFeature,
     FixedLenSequenceFeature,
@@ -59,3 +60,4 @@ __all__ += ["FixedLenFeature", "FixedLenSequenceFeature", "VarLenFeature", "deco
             "decode_raw", "parse_example", "parse_single_example"]
 __all__ += ["decode_and_crop_jpeg", "decode_base64", "decode_compressed", "encode_base64",
             "parse_sequence_example", "parse_single_sequence_example"]
+__all__ += ["decode_json_example"]

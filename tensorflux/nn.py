@@ -6,6 +6,8 @@ This file is the explicit list of what `tf.nn` exports.
 from tensorflux.ops import rnn_cell  # the tf.nn.rnn_cell namespace
 from tensorflux.ops.candidate_sampling_ops import (
     compute_accidental_hits,
+    fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
     log_uniform_candidate_sampler,
     nce_loss,
     sampled_softmax_loss,
@@ -99,6 +101,7 @@ from tensorflux.ops.pool_ops import (
     max_pool_with_argmax,
     pool,
 )
+from tensorflux.ops.raw_rnn import raw_rnn
 from tensorflux.ops.rnn import (
     bidirectional_dynamic_rnn,
     dynamic_rnn,

@@ -9,6 +9,8 @@ stateless gamma sampler are not provided: tensorflux has no kernels for them.
 """
 
 from tensorflux.ops.candidate_sampling_ops import (
+    fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
@@ -37,7 +39,8 @@ uniform = random_uniform
 shuffle = random_shuffle
 
 __all__ = [
-    "categorical", "gamma", "get_seed", "log_uniform_candidate_sampler", "multinomial", "normal",
+    "categorical", "fixed_unigram_candidate_sampler", "gamma", "get_seed",
+    "learned_unigram_candidate_sampler", "log_uniform_candidate_sampler", "multinomial", "normal",
     "set_random_seed", "shuffle", "stateless_categorical", "stateless_multinomial",
     "stateless_normal", "stateless_truncated_normal", "stateless_uniform", "truncated_normal",
     "uniform", "uniform_candidate_sampler",

@@ -34,6 +34,7 @@ from tensorflux.ops import (  # noqa: F401 - imported for their registrations
     image_transform_ops,
     init_ops,
     io_ops,
+    json_example_ops,
     linalg_ops,
     list_ops,
     lookup_ops,

@@ -40,12 +40,14 @@ def _hits_shape(op):
     return [(dtypes.int32, TS([None])), (dtypes.int64, TS([None])), (dtypes.float32, TS([None]))]
 
 
-for _name in ("UniformCandidateSampler", "LogUniformCandidateSampler"):
+for _name in ("UniformCandidateSampler", "LogUniformCandidateSampler",
+              "FixedUnigramCandidateSampler", "LearnedUnigramCandidateSampler"):
     registry.register(_name, shape=_sampler_shape, grad=ND, stateful=True)
 registry.register("ComputeAccidentalHits", shape=_hits_shape, grad=ND)
 
 
-def _sampler(op_type, true_classes, num_true, num_sampled, unique, range_max, seed, name):
+def _sampler(op_type, true_classes, num_true, num_sampled, unique, range_max, seed, name,
+             extra_attrs=None):
     if unique and num_sampled > range_max:
         raise ValueError("Sampler's range is too small: num_sampled %d > range_max %d"
                          % (num_sampled, range_max))
@@ -55,7 +57,8 @@ def _sampler(op_type, true_classes, num_true, num_sampled, unique, range_max, se
         t = convert(true_classes, dtype=dtypes.int64, name="true_classes")
         op = registry.make_op(op_type, [t], {
             "num_true": int(num_true), "num_sampled": int(num_sampled), "unique": bool(unique),
-            "range_max": int(range_max), "seed": s1 or 0, "seed2": s2 or 0}, name=scope)
+            "range_max": int(range_max), "seed": s1 or 0, "seed2": s2 or 0,
+            **(extra_attrs or {})}, name=scope)
         return tuple(op._outputs)
 
 
@@ -71,6 +74,33 @@ def log_uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, r
     """Samples classes with P(c) = log((c + 2) / (c + 1)) / log(range_max + 1) (Zipf-like)."""
     return _sampler("LogUniformCandidateSampler", true_classes, num_true, num_sampled, unique,
                     range_max, seed, name)
+
+
+def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max,
+                                    vocab_file="", distortion=1.0, num_reserved_ids=0,
+                                    num_shards=1, shard=0, unigrams=(), seed=None, name=None):
+    """Samples classes with P(c) proportional to `unigrams[c] ** distortion` (or the last
+    comma-separated field of line c of `vocab_file`); the first `num_reserved_ids` ids get
+    weight 0, and with `num_shards` only the ids `i % num_shards == shard` are kept.
+
+    Example:
+        >>> s, t, e = tf.nn.fixed_unigram_candidate_sampler(
+        ...     labels, 1, 4, True, 5, unigrams=[5., 2., 1., 1., 1.], distortion=0.75)
+    """
+    return _sampler("FixedUnigramCandidateSampler", true_classes, num_true, num_sampled, unique,
+                    range_max, seed, name, {
+                        "vocab_file": str(vocab_file or ""), "distortion": float(distortion),
+                        "num_reserved_ids": int(num_reserved_ids),
+                        "num_shards": int(num_shards), "shard": int(shard),
+                        "unigrams": [float(u) for u in unigrams]})
+
+
+def learned_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max,
+                                      seed=None, name=None):
+    """Samples classes with P(c) proportional to 1 + (times c was a true class in earlier runs
+    of this op in the session): the distribution is learned from the true classes."""
+    return _sampler("LearnedUnigramCandidateSampler", true_classes, num_true, num_sampled,
+                    unique, range_max, seed, name)
 
 
 def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=None, name=None):

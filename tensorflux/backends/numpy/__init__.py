@@ -38,6 +38,7 @@ from tensorflux.backends.numpy import (  # noqa: F401 - importing registers the 
     image_patch_ops,
     image_transform_ops,
     io_ops,
+    json_example_ops,
     linalg_ops,
     list_ops,
     lookup_ops,
