@@ -279,6 +279,24 @@ _SHAPE_EVAL_MAX_OPS = 32  # the small constant subgraphs shape inference evaluat
 _SHAPE_EVAL_MAX_ELEMENTS = 64
 
 
+def run_numpy_kernel(op, args):
+    """`op`'s numpy kernel on `args`: its outputs as arrays, or None when there is no such
+    kernel, it raises, or it returns another number of outputs (the run will report it).
+    Floating-point warnings are silenced: inf/nan surface at run time as in TF."""
+    builder = op.op_def.kernels.get("numpy")
+    if builder is None:
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            out = builder(op)(*args)
+    except Exception:  # noqa: BLE001 - the run reports the error with the op's name
+        return None
+    outs = out if isinstance(out, (list, tuple)) else [out]
+    if len(outs) != len(op.outputs):
+        return None
+    return [np.asarray(v) for v in outs]
+
+
 def _known_dims_of_shape(t):
     """`tf.shape(x)[i]` when dim i is known though `x`'s shape is not fully known; else None."""
     op = t.op
@@ -292,12 +310,11 @@ def _known_dims_of_shape(t):
         return None
     partial = np.array([-1 if d is None else d for d in dims.as_list()],
                        dtype=t.dtype.as_numpy_dtype)
-    try:
-        picked = np.asarray(op.op_def.kernels["numpy"](op)(partial, *spec))
-    except Exception:  # noqa: BLE001 - the run reports a bad slice
-        return None
+    picked = run_numpy_kernel(op, [partial, *spec])
     # TF evaluates an index (a scalar), not a slice, of a partly known shape
-    return None if picked.ndim or picked < 0 else picked
+    if picked is None or picked[0].ndim or picked[0] < 0:
+        return None
+    return picked[0]
 
 
 def _evaluate_small_constant(tensor):
@@ -311,7 +328,7 @@ def _evaluate_small_constant(tensor):
     if not tensor.dtype.base_dtype.is_integer:
         return None
     values = {}
-    order = []
+    evaluated = 0
     stack = [tensor]
     while stack:
         t = stack.pop()
@@ -329,25 +346,16 @@ def _evaluate_small_constant(tensor):
             return None
         pending = [x for x in op.inputs if x not in values]
         if pending:
-            if len(order) + len(stack) > _SHAPE_EVAL_MAX_OPS:
+            if evaluated + len(stack) > _SHAPE_EVAL_MAX_OPS:
                 return None
             stack.append(t)
             stack.extend(pending)
             continue
-        try:
-            with np.errstate(all="ignore"):
-                out = op.op_def.kernels["numpy"](op)(*[values[x] for x in op.inputs])
-        except Exception:  # noqa: BLE001 - left to the run, which reports it with the op
+        outs = run_numpy_kernel(op, [values[x] for x in op.inputs])
+        if outs is None or any(val.size > _SHAPE_EVAL_MAX_ELEMENTS for val in outs):
             return None
-        outs = out if isinstance(out, (list, tuple)) else [out]
-        if len(outs) != len(op.outputs):
-            return None
-        for o, val in zip(op.outputs, outs):
-            val = np.asarray(val)
-            if val.size > _SHAPE_EVAL_MAX_ELEMENTS:
-                return None
-            values[o] = val
-        order.append(op)
+        values.update(zip(op.outputs, outs))
+        evaluated += 1
     return values.get(tensor)
 
 

@@ -14,7 +14,7 @@ an op whose kernel fails is left in the plan, so the error surfaces at run time 
 
 import numpy as np
 
-from tensorflux.ops import switch_merge_ops
+from tensorflux.ops import constant_op, switch_merge_ops
 
 _STATIC_FACTS = ("Shape", "Size", "Rank")
 _DEFAULT_CAP = 10 * 1024 * 1024
@@ -58,20 +58,8 @@ def fold(plan, config=None):
 
 
 def _evaluate(op, inputs, constants, static):
-    builder = op.op_def.kernels.get("numpy")
-    if builder is None:
-        return None
-    try:
-        fn = builder(op)
-        if static:
-            args = [np.empty(op.inputs[0].shape.as_list(), dtype=np.bool_)]
-        else:
-            args = [constants[t] for t in inputs]
-        with np.errstate(all="ignore"):  # inf/nan results surface at run time as in TF
-            out = fn(*args)
-    except Exception:  # noqa: BLE001 - the run reports the error with the op's name
-        return None
-    outs = out if isinstance(out, (list, tuple)) else [out]
-    if len(outs) != len(op.outputs):
-        return None
-    return [np.asarray(v) for v in outs]
+    if static:  # Shape/Size/Rank of a fully known shape: any array of that shape will do
+        args = [np.empty(op.inputs[0].shape.as_list(), dtype=np.bool_)]
+    else:
+        args = [constants[t] for t in inputs]
+    return constant_op.run_numpy_kernel(op, args)
