@@ -24,6 +24,7 @@ from tensorflux.ops import (
     array_ops,
     debug_ops,
     fill_ops,
+    hash_ops,
     manip_ops,
     math_ops,
     parsing_config,
@@ -196,7 +197,7 @@ class _HashedCategoricalColumn(_CategoricalColumn, collections.namedtuple(
             values = input_tensor.values
         else:
             values = string_ops.as_string(input_tensor.values)
-        ids = sparse_utils.string_to_hash_bucket_fast(values, self.hash_bucket_size,
+        ids = hash_ops.string_to_hash_bucket_fast(values, self.hash_bucket_size,
                                                       name="lookup")
         return SparseTensor(input_tensor.indices, ids, input_tensor.dense_shape)
 

@@ -12,6 +12,7 @@ from tensorflux.ops import (
     debug_ops,
     fill_ops,
     gather_ops,
+    hash_ops,
     manip_ops,
     math_ops,
     reduction_ops,
@@ -49,14 +50,6 @@ def to_sparse_input_and_drop_ignore_values(input_tensor, ignore_value=None):
                                         name="dense_shape"))
 
 
-def string_to_hash_bucket_fast(values, num_buckets, name=None):
-    """`Fingerprint64(s) % num_buckets` of each string of `values`, as int64: TF's op
-    `StringToHashBucketFast` (tensorflux/ops/hash_ops.py)."""
-    from tensorflux.ops import hash_ops
-
-    return hash_ops.string_to_hash_bucket_fast(values, num_buckets, name=name)
-
-
 def lookup_ids(values, keys, default_value=-1, num_oov_buckets=0, name=None):
     """The index of each of `values` in the list `keys`; a missing value maps to
     `default_value`, or with `num_oov_buckets` to `len(keys) + hash(value) % num_oov_buckets`
@@ -73,7 +66,7 @@ def lookup_ids(values, keys, default_value=-1, num_oov_buckets=0, name=None):
                                      output_type=dtypes.int64)
         if num_oov_buckets:
             as_str = flat if values.dtype == dtypes.string else string_ops.as_string(flat)
-            missing = string_to_hash_bucket_fast(as_str, num_oov_buckets) + num_keys
+            missing = hash_ops.string_to_hash_bucket_fast(as_str, num_oov_buckets) + num_keys
         else:
             missing = fill_ops.fill(array_ops.shape(flat), constant_op.constant(
                 default_value, dtype=dtypes.int64))

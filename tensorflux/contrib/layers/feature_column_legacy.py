@@ -27,7 +27,7 @@ from tensorflux.feature_column import columns as fc_core
 from tensorflux.feature_column import sparse_utils
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph.graph import GraphKeys
-from tensorflux.ops import init_ops, parsing_config, string_ops
+from tensorflux.ops import hash_ops, init_ops, parsing_config, string_ops
 from tensorflux.ops.sparse_tensor import SparseTensor, is_sparse
 from tensorflux.platform import tf_logging as logging
 
@@ -167,7 +167,7 @@ class _SparseColumnHashed(_SparseColumn):
             sparse_values = string_ops.as_string(input_tensor.values)
         else:
             sparse_values = input_tensor.values
-        sparse_id_values = sparse_utils.string_to_hash_bucket_fast(
+        sparse_id_values = hash_ops.string_to_hash_bucket_fast(
             sparse_values, self.bucket_size, name="lookup")
         return SparseTensor(input_tensor.indices, sparse_id_values, input_tensor.dense_shape)
 
