@@ -82,37 +82,36 @@ class Variable:
         self._save_slice_info = None
         self._caching_device = caching_device
         init_from_fn = callable(initial_value)
-        g = graph_lib.get_default_graph()
         # As TF, built in `init_scope`: in the outermost graph (out of a cond branch or loop
         # body), free of control dependencies, and seeing the device functions that an
         # enclosing colocate_with hides
-        while getattr(g, "outer_graph", None) is not None:
-            g = g.outer_graph
-        with graph_lib.init_scope(), g.as_default(), g.name_scope(name or "Variable") as scope:
-            if init_from_fn:
-                with g.name_scope("Initializer"), g.device(None), \
-                        _colocated_with_name(g, scope.rstrip("/")):
-                    initial_value = initial_value()
-                    if hasattr(initial_value, "_as_graph_element") and not isinstance(
-                            initial_value, Tensor):
-                        initial_value = initial_value.initialized_value()
+        with graph_lib.init_scope():
+            g = graph_lib.get_default_graph()
+            with g.name_scope(name or "Variable") as scope:
+                if init_from_fn:
+                    with g.name_scope("Initializer"), g.device(None), \
+                            _colocated_with_name(g, scope.rstrip("/")):
+                        initial_value = initial_value()
+                        if hasattr(initial_value, "_as_graph_element") and not isinstance(
+                                initial_value, Tensor):
+                            initial_value = initial_value.initialized_value()
+                        self._initial_value = constant_op.convert_to_tensor(
+                            initial_value, dtype=dtype, name="initial_value")
+                else:
                     self._initial_value = constant_op.convert_to_tensor(
                         initial_value, dtype=dtype, name="initial_value")
-            else:
-                self._initial_value = constant_op.convert_to_tensor(
-                    initial_value, dtype=dtype, name="initial_value")
-            iv = self._initial_value
-            shape_ = iv.shape if shape is None else tensor_shape.as_shape(shape)
-            if validate_shape and not shape_.is_fully_defined():
-                raise ValueError("initial_value must have a shape specified: %s" % iv)
-            if not validate_shape and shape is None:
-                shape_ = tensor_shape.unknown_shape()
-            self._variable = state_ops.variable_op(shape_, iv.dtype.base_dtype, name=scope)
-            self._initializer_op = state_ops.assign(self._variable, iv,
-                                                    validate_shape=validate_shape,
-                                                    name="Assign").op
-            with g.colocate_with(self._variable.op):
-                self._snapshot = array_ops.identity(self._variable, name="read")
+                iv = self._initial_value
+                shape_ = iv.shape if shape is None else tensor_shape.as_shape(shape)
+                if validate_shape and not shape_.is_fully_defined():
+                    raise ValueError("initial_value must have a shape specified: %s" % iv)
+                if not validate_shape and shape is None:
+                    shape_ = tensor_shape.unknown_shape()
+                self._variable = state_ops.variable_op(shape_, iv.dtype.base_dtype, name=scope)
+                self._initializer_op = state_ops.assign(self._variable, iv,
+                                                        validate_shape=validate_shape,
+                                                        name="Assign").op
+                with g.colocate_with(self._variable.op):
+                    self._snapshot = array_ops.identity(self._variable, name="read")
         g.add_to_collections(collections, self)
         self._graph = g
 
@@ -178,7 +177,7 @@ class Variable:
         """The value after initialization: initializes first if the variable is not yet."""
         from tensorflux.ops import cond_ops
 
-        with graph_lib.init_scope() if hasattr(graph_lib, "init_scope") else _null():
+        with graph_lib.init_scope():
             return cond_ops.cond(is_variable_initialized(self), self.read_value,
                                  lambda: self._initial_value)
 
@@ -282,14 +281,6 @@ class Variable:
 
 def _prepend_scope(name, scope):
     return "%s/%s" % (scope, name) if scope else name
-
-
-class _null:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *a):
-        return False
 
 
 VariableV1 = Variable
