@@ -54,13 +54,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     if label_smoothing:
         classes = math_ops.cast(array_ops.shape(y_true)[-1], y_true.dtype)
         y_true = y_true * (1.0 - label_smoothing) + label_smoothing / classes
-    if not from_logits:
-        logits = _logits_of(y_pred, "Softmax")
-        if logits is None:
-            probs = y_pred / reduction_ops.reduce_sum(y_pred, axis=-1, keepdims=True)
-            return -reduction_ops.reduce_sum(y_true * math_ops.log(_clip(probs)), axis=-1)
-        y_pred = logits
-    return nn.softmax_cross_entropy_with_logits_v2(labels=y_true, logits=y_pred)
+    return backend.categorical_crossentropy(y_true, y_pred, from_logits=from_logits)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
