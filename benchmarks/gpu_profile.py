@@ -86,6 +86,11 @@ def main(argv=None):
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--device", default="gpu", choices=("gpu", "cpu"))
     p.add_argument("--top", type=int, default=25)
+    p.add_argument("--gaps", type=int, default=0, metavar="N",
+                   help="also print the GPU's idle time (gaps between kernels) and the N longest "
+                        "gaps with the kernels around them")
+    p.add_argument("--trace", default=None, metavar="FILE",
+                   help="write the profiled steps as a Chrome trace (gzipped if FILE ends in .gz)")
     args = p.parse_args(argv)
 
     import importlib
@@ -132,7 +137,76 @@ def main(argv=None):
     print("  top kernels (ms/step, launches/step, name):")
     for us, count, name in sorted(kernels, reverse=True)[:args.top]:
         print("    %7.3f %5.1f  %s" % (us / 1e3, count, name[:110]))
+    if args.gaps:
+        print_gaps(device_intervals(prof), args.steps, args.gaps)
+    if args.trace:
+        write_trace(prof, args.trace)
     return 0
+
+
+def device_intervals(prof):
+    """(start us, end us, name) of every GPU activity the profiler recorded, by start time."""
+    out = []
+    for evt in prof.events():
+        kind = str(getattr(evt, "device_type", ""))
+        if "CUDA" not in kind and "PrivateUse" not in kind:
+            continue
+        r = evt.time_range
+        if r.end > r.start:
+            out.append((float(r.start), float(r.end), evt.name))
+    return sorted(out)
+
+
+def idle_gaps(intervals):
+    """The gaps in which no GPU activity runs: (length us, name before, name after), in order."""
+    gaps = []
+    busy_end, last = None, None
+    for start, end, name in intervals:
+        if busy_end is not None and start > busy_end:
+            gaps.append((start - busy_end, last, name))
+        if busy_end is None or end >= busy_end:
+            busy_end, last = end, name
+    return gaps
+
+
+def print_gaps(intervals, steps, top):
+    """GPU idle time per step: the `steps - 1` longest gaps are taken as the host's time between
+    steps (the step's result is waited for, then the next is dispatched); the rest are bubbles
+    inside a step's execution."""
+    if not intervals:
+        print("  no GPU activity recorded")
+        return
+    gaps = idle_gaps(intervals)
+    span = intervals[-1][1] - intervals[0][0]
+    ordered = sorted(gaps, key=lambda g: -g[0])
+    between = ordered[:max(steps - 1, 0)]
+    inside = ordered[len(between):]
+    n_in = max(steps, 1)
+    print("  GPU timeline over %d steps: %.3f ms/step from the first kernel to the last, idle "
+          "%.3f ms/step between steps (host), %.3f ms/step inside steps in %d gaps/step "
+          "(%.1f gaps/step over 20 us, %.3f ms/step in those)" % (
+              steps, span / n_in / 1e3,
+              sum(g for g, _, _ in between) / max(len(between), 1) / 1e3,
+              sum(g for g, _, _ in inside) / n_in / 1e3, len(inside) // n_in,
+              sum(1 for g, _, _ in inside if g > 20) / n_in,
+              sum(g for g, _, _ in inside if g > 20) / n_in / 1e3))
+    print("  longest gaps inside steps (us, kernel before -> kernel after):")
+    for g, before, after in inside[:top]:
+        print("    %8.1f  %s -> %s" % (g, before[:60], after[:60]))
+
+
+def write_trace(prof, path):
+    import gzip
+    import shutil
+
+    if not path.endswith(".gz"):
+        prof.export_chrome_trace(path)
+        return
+    raw = path[:-3]
+    prof.export_chrome_trace(raw)
+    with open(raw, "rb") as src, gzip.open(path, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    os.remove(raw)
 
 
 if __name__ == "__main__":
