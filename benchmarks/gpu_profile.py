@@ -77,6 +77,25 @@ def _host_breakdown(step, steps):
     return tuple(sorted(col)[len(col) // 2] * 1e3 for col in zip(*rows))
 
 
+def _python_profile(step, steps, top):
+    """The host's time per step by Python function (tottime: time in the function itself,
+    including the C calls it makes, such as a jitted call's dispatch or a wait for the GPU)."""
+    import cProfile
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(steps):
+        step()
+    prof.disable()
+    stats = pstats.Stats(prof)
+    rows = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:top]
+    print("  host time by Python function (ms/step, calls/step, function):")
+    for (path, line, name), (_, ncalls, tottime, _, _) in rows:
+        print("    %8.3f %7.1f  %s:%d(%s)" % (tottime / steps * 1e3, ncalls / steps,
+                                           os.path.basename(path), line, name))
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--workload", default="resnet50_train")
@@ -89,6 +108,9 @@ def main(argv=None):
     p.add_argument("--gaps", type=int, default=0, metavar="N",
                    help="also print the GPU's idle time (gaps between kernels) and the N longest "
                         "gaps with the kernels around them")
+    p.add_argument("--pyprofile", type=int, default=0, metavar="N",
+                   help="also print the N Python functions with the most host time per step "
+                        "(cProfile over unprofiled steps)")
     p.add_argument("--trace", default=None, metavar="FILE",
                    help="write the profiled steps as a Chrome trace (gzipped if FILE ends in .gz)")
     args = p.parse_args(argv)
@@ -110,6 +132,8 @@ def main(argv=None):
     wall = (time.perf_counter() - t) / args.steps
     cuda = torch.cuda.is_available()
     breakdown = _host_breakdown(step, args.steps) if args.peer == "tensorflux" else None
+    if args.pyprofile:
+        _python_profile(step, args.steps, args.pyprofile)
     with profile(activities=[ProfilerActivity.CUDA if cuda else ProfilerActivity.CPU]) as prof:
         for _ in range(args.steps):
             step()

@@ -612,6 +612,14 @@ def _conv_nchw(x):
     return [out] + tf.gradients(tf.reduce_sum(out * out), [img, w])
 
 
+@case("convolutions_nchw_on_cpu")
+def _conv_nchw_on_cpu(x):
+    # on a CPU the layout pass runs them channels-last, through `_Layout` views (on a GPU it
+    # leaves them to XLA): the same values either way
+    with tf.device("/cpu:0"):
+        return _conv_nchw(x)
+
+
 @case("convolution_backprops")
 def _conv_backprops(x):
     img = x.uniform((1, 5, 5, 2))

@@ -281,7 +281,11 @@ def test_training_batch_norm_relu_and_its_gradient_fuse(kernels, monkeypatch):
     fused, plain = _run_fused_and_plain([y] + grads, updates, {x: xv})
     for a, b in zip(fused, plain):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4 * max(1.0, np.abs(b).max()))
-    assert records[:1] == ([True] if kernels == "fast" else [])
+    # "fast" uses oneDNN where it loads (CI installs it; tests/backends/test_fast_kernels.py
+    # fails without it), the reference kernels where it does not
+    from tensorflux.backends import onednn
+
+    assert records[:1] == ([True] if kernels == "fast" and onednn.available() else [])
 
 
 def test_fused_batch_norm_relu_keeps_nan_as_tf_does():

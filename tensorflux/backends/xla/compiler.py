@@ -407,6 +407,9 @@ class PlanRunner:
                 if self.upload_read_only and ro and not _on_device(ro):
                     ro = self._upload(variables, ro)
                 outs, written, new_keys, err = self._call(entry, dyn, ro, rw, keys)
+                # the error flag and the fetched values cross to the host in one batch: on a GPU
+                # each value read alone is a wait and a transfer of its own
+                err, outs = jax.device_get((err, outs))
                 flagged = err is not None and bool(err)
                 if len(written) > 1 and not flagged and not entry.distinct:
                     written = _distinct(written)
