@@ -7,8 +7,6 @@
 #      beside PyTorch's bf16 autocast and plain JAX (TENSORFLUX_XLA_STRICT=1: a tensorflux plan
 #      that cannot run compiled fails loudly). JAX's persistent compilation cache is on, so a
 #      later round (and the profile) reuses the first round's executables;
-#      Then tensorflux once more with XLA's default GPU command buffers (convolutions not in
-#      them: TENSORFLUX_XLA_GPU_COMMAND_BUFFERS=0), for the A/B of tensorflux's default;
 #   2. benchmarks/gpu_profile.py for tensorflux: GPU time by kernel family, the host side of a
 #      step, the GPU's idle gaps, and a Chrome trace of the profiled steps (trace.json.gz);
 #   3. tests/backends/test_gpu.py: devices, placement, TF32 on and off, a conv net's training
@@ -46,10 +44,6 @@ BENCH="$PY benchmarks/run.py --device gpu --workloads resnet50_train --steps ${S
 stamp "benchmark (d), TF32: tensorflux and torch, ${ROUNDS:-2} rounds"
 TENSORFLUX_XLA_STRICT=1 timeout "${BENCH_TIMEOUT:-300}" $BENCH --peers tensorflux,torch \
   --rounds "${ROUNDS:-2}" --json "$OUTDIR/bench_tf32.json" > "$OUTDIR/bench_tf32.log" 2>&1
-stamp "exit $?; benchmark (d), TF32: tensorflux with XLA's default command buffers"
-TENSORFLUX_XLA_GPU_COMMAND_BUFFERS=0 TENSORFLUX_XLA_STRICT=1 timeout "${BENCH_TIMEOUT:-300}" \
-  $BENCH --peers tensorflux --json "$OUTDIR/bench_xla_default.json" \
-  > "$OUTDIR/bench_xla_default.log" 2>&1
 stamp "exit $?; benchmark (d), 16-bit: tensorflux+mixed, torch+bf16, and plain JAX"
 TENSORFLUX_XLA_STRICT=1 timeout "${BENCH_TIMEOUT:-300}" $BENCH \
   --peers tensorflux+mixed,torch+bf16,jax --json "$OUTDIR/bench_16.json" \
@@ -77,5 +71,4 @@ tail -n 12 "$OUTDIR/test_gpu.log"
 tail -n 25 "$OUTDIR/test_xla.log"
 grep -v -i "warn" "$OUTDIR/profile.log" | head -n 60
 tail -n 14 "$OUTDIR/bench_16.log"
-grep -A 3 "^workload" "$OUTDIR/bench_xla_default.log"
 tail -n 14 "$OUTDIR/bench_tf32.log"

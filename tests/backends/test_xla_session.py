@@ -1,9 +1,6 @@
 """The XLA backend end to end: selection, promotion, donation, caching, fallback, errors."""
 
 import logging
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -454,33 +451,3 @@ def test_two_variables_written_with_one_value_stay_independent():
         np.testing.assert_allclose(sess.run(b), [2.0, 6.0])  # not changed through a
         assert all(r.mode == "xla" for r in runners(sess))
 
-
-# --- XLA's GPU command buffers ------------------------------------------------------------------
-def test_xla_flags_add_convolutions_to_gpu_command_buffers():
-    from tensorflux import backends
-
-    full = ("--xla_gpu_enable_command_buffer=FUSION,CUBLAS,CUBLASLT,CUSTOM_CALL,CUDNN,"
-            "DYNAMIC_SLICE_FUSION,CONVOLUTION")
-    assert backends.xla_flags(None, "") == full
-    assert backends.xla_flags("--xla_dump_to=/tmp/d", "") == "--xla_dump_to=/tmp/d " + full
-    # the user's own setting, or the switch off: XLA_FLAGS as they are
-    mine = "--xla_gpu_enable_command_buffer=FUSION"
-    assert backends.xla_flags(mine, "") == mine
-    assert backends.xla_flags("--xla_dump_to=/tmp/d", "0") == "--xla_dump_to=/tmp/d"
-    assert backends.xla_flags(None, "0") == ""
-
-
-def test_importing_tensorflux_sets_xla_flags_before_jax_starts():
-    code = ("import os, tensorflux, jax, jax.numpy as jnp; "
-            "print(os.environ.get('XLA_FLAGS')); "
-            "print(float(jax.jit(lambda x: x * 2)(jnp.ones(2))[0]))")
-    env = dict(os.environ)
-    for k in ("XLA_FLAGS", "TENSORFLUX_XLA_GPU_COMMAND_BUFFERS"):
-        env.pop(k, None)
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.split("\n")
-    assert "CONVOLUTION" in out[0] and out[1] == "2.0"  # XLA parsed the flag
-    env["TENSORFLUX_XLA_GPU_COMMAND_BUFFERS"] = "0"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         check=True).stdout.split("\n")
-    assert out[:2] == ["None", "2.0"]  # left unset
