@@ -77,6 +77,8 @@ def _static_dims(shape):
     if isinstance(shape, (list, tuple)) and constant_op._contains_tensor(shape):
         return None
     dims = np.asarray(shape)
+    if dims.size == 0 and dims.ndim == 1:  # [] or (): a scalar
+        return []
     if dims.ndim > 1 or dims.dtype.kind not in "iu":
         return None
     return [int(d) for d in dims.ravel()] if dims.ndim else [int(dims)]

@@ -47,6 +47,19 @@ def test_zeros_ones():
     assert run(tf.zeros([2], tf.string)).tolist() == [b"", b""]
 
 
+def test_scalar_zeros_and_ones_are_one_const():
+    # TF: np.prod([]) == 1 < 1000, so a scalar shape gives a constant, not Fill and its inputs
+    g = tf.get_default_graph()
+    before = len(g.get_operations())
+    z, o = tf.zeros([]), tf.ones((), tf.int32)
+    assert (z.op.type, z.name, z.shape.ndims, o.op.type, o.name) == (
+        "Const", "zeros:0", 0, "Const", "ones:0")
+    assert len(g.get_operations()) == before + 2
+    step = tf.train.get_or_create_global_step()
+    assert step.initializer.inputs[1].op.name == "global_step/Initializer/zeros"
+    assert (run(z), run(o)) == (0.0, 1)
+
+
 def test_zeros_like_needs_no_feed_when_shape_is_known():
     x = tf.placeholder(tf.float32, [2, 3])
     z, o = tf.zeros_like(x), tf.ones_like(x, dtype=tf.int32)
