@@ -2,7 +2,6 @@
 `flatten`."""
 
 import functools
-import numbers
 import operator
 
 from tensorflux import nn
@@ -162,8 +161,8 @@ class Dropout(base.Layer):
         return array_ops.stack(dims)
 
     def call(self, inputs, training=False):
-        if isinstance(self.rate, numbers.Real) and self.rate == 0:
-            return array_ops.identity(inputs)
+        # rate 0 in training: nn.dropout hands `inputs` back (TF 1.x), so the output is the
+        # input tensor itself; TF-Slim's end points (Inception's PreLogits) name it so
 
         def dropped_inputs():
             return nn.dropout(inputs, rate=self.rate,

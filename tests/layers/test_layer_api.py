@@ -218,9 +218,16 @@ def test_dropout_training_drops_and_scales_inference_is_identity():
     np.testing.assert_allclose(out[kept], 1 / 0.7, rtol=1e-6)
 
 
-def test_dropout_rate_zero_is_an_identity_op():
-    y = tf.layers.dropout(_x((2, 3)), rate=0.0, training=True)
-    assert y.op.type == "Identity"
+def test_dropout_rate_zero_in_training_is_the_input_itself():
+    # TF 1.x: Dropout calls nn.dropout, which hands a rate of 0 back untouched (tf_keras 2.x
+    # makes an Identity instead; TF-Slim's Inception v3 PreLogits end point is TF 1.x's)
+    x = _x((2, 3))
+    assert tf.layers.dropout(x, rate=0.0, training=True) is x
+    assert tf.nn.dropout(x, rate=0.0) is x
+    assert tf.layers.dropout(x, rate=0.0, training=False).op.type == "Identity"
+    y = tf.layers.dropout(x, rate=0.0, training=tf.placeholder_with_default(True, []))
+    with tf.Session() as sess:
+        assert sess.run(y, {x: np.ones((2, 3), np.float32)}).tolist() == [[1.0] * 3] * 2
 
 
 # --- smart_cond -----------------------------------------------------------------------------------

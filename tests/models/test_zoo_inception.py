@@ -138,7 +138,7 @@ def _load_seeded(sess):
 
 # Known gaps in tensor names only. In TF, slim.dropout with keep_prob=1 in training mode returns
 # its input tensor itself (tf.nn.dropout with rate 0 returns x); ours adds an Identity op.
-_NAME_GAPS = {"v3_train_global_pool": "tf.layers.Dropout(rate=0) adds an Identity op in training"}
+_NAME_GAPS = {}
 
 
 @pytest.mark.parametrize("name", [
