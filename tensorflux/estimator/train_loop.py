@@ -36,9 +36,10 @@ def _ensure_saver(spec, config):
     """The Estimator's default Saver (keeping `keep_checkpoint_max` checkpoints)."""
     if spec.scaffold.saver or graph_lib.get_collection(GraphKeys.SAVERS):
         return
-    saver_lib.Saver(sharded=True, max_to_keep=config.keep_checkpoint_max,
-                    keep_checkpoint_every_n_hours=config.keep_checkpoint_every_n_hours,
-                    defer_build=True, save_relative_paths=True)  # joins GraphKeys.SAVERS
+    graph_lib.add_to_collection(GraphKeys.SAVERS, saver_lib.Saver(
+        sharded=True, max_to_keep=config.keep_checkpoint_max,
+        keep_checkpoint_every_n_hours=config.keep_checkpoint_every_n_hours,
+        defer_build=True, save_relative_paths=True))  # built by Scaffold.finalize
 
 
 def _checkpoint_hooks(spec, config, model_dir, all_hooks, saving_listeners):

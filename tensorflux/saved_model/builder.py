@@ -149,7 +149,8 @@ class SavedModelBuilder:
         g = graph_lib.get_default_graph()
         meta = graph_protos.MetaGraphDef.FromString(
             graph_def_lib.meta_graph_def_bytes(g, saver.saver_def))
-        meta.saver_def.sharded = True
+        if saver.saver_def is not None:  # (a Saver without variables has none, as TF's)
+            meta.saver_def.sharded = True
         # Asset records are Any protos, which the generic collection exporter skips.
         assets = g.get_collection(constants.ASSETS_KEY)
         if assets:

@@ -86,6 +86,8 @@ class Scaffold:
                                                        summary_ops.merge_all)
         if self._saver is None:
             self._saver = _get_saver_or_default()
+        if hasattr(self._saver, "build"):  # a deferred Saver takes the variables made so far
+            self._saver.build()
         graph_lib.get_default_graph().finalize()
         logging.info("Graph was finalized.")
         return self
@@ -155,7 +157,9 @@ def _get_saver_or_default():
             raise RuntimeError("More than one item in collection %s. Please indicate which one "
                                "to use by passing it to the constructor." % GraphKeys.SAVERS)
         return savers[0]
-    return saver_lib.Saver(sharded=True, allow_empty=True)  # adds itself to SAVERS
+    saver = saver_lib.Saver(sharded=True, allow_empty=True)
+    graph_lib.add_to_collection(GraphKeys.SAVERS, saver)
+    return saver
 
 
 # --- session creators ----------------------------------------------------------------------------

@@ -89,9 +89,8 @@ class Saver:
         if write_version not in (SaverDef.V2, SaverDef.V1):
             raise ValueError("Unsupported write_version %r" % write_version)
         self._var_list = var_list
-        self._names = _names_to_vars(var_list)
-        if not self._names and not allow_empty:
-            raise ValueError("No variables to save")
+        self._allow_empty = allow_empty
+        self._name = name
         self._max_to_keep = max_to_keep
         self._keep_every = keep_checkpoint_every_n_hours
         self._next_keep_time = time.time() + keep_checkpoint_every_n_hours * 3600
@@ -100,14 +99,45 @@ class Saver:
         self._save_relative_paths = save_relative_paths
         self._write_version = write_version
         self._filename = filename
+        self._names = {}
+        self._is_built = False
+        self._is_empty = False
+        self._graph = None
+        self.saver_def = None
+        if not defer_build:
+            self.build()
+
+    def build(self):
+        """Builds the save and restore ops. `__init__` calls it unless `defer_build=True`.
+
+        A deferred Saver saves the variables that exist when it is built, so an Estimator's
+        checkpoints include variables made in a hook's `begin()`. Without variables it raises
+        ValueError("No variables to save"), or with `allow_empty=True` it builds nothing and
+        saves nothing, as TF's.
+        """
+        if self._is_built:
+            return
+        names = _names_to_vars(self._var_list)
+        if not names and not self._allow_empty:
+            raise ValueError("No variables to save")
+        self._is_built = True
+        self._graph = graph_lib.get_default_graph()
+        if not names:
+            self._is_empty = True
+            return
+        self._names = names
         # TF1 builds save/restore ops under a "save" name scope; reserve the same names.
-        g = graph_lib.get_default_graph()
-        with g.as_default(), g.name_scope(name or "save") as scope:
-            self._filename_tensor = constant_op.constant(filename or "model", name="Const")
+        g = self._graph
+        with g.as_default(), g.name_scope(self._name or "save") as scope:
+            self._filename_tensor = constant_op.constant(self._filename or "model", name="Const")
             self._save_tensor, self._restore_op = self._build_nodes(g)
             self._scope = scope
-        self.saver_def = self.as_saver_def()
-        g.add_to_collection(GraphKeys.SAVERS, self)
+        self.saver_def = self._saver_def_bytes()
+
+    def _check_built(self, what):
+        if not self._is_built:
+            raise RuntimeError("`build()` should be called before %s if defer_build==True"
+                               % what)
 
     def _build_nodes(self, g):
         """TF's save/restore nodes (`saver_graph.py`) for real TF to run from an exported graph.
@@ -139,7 +169,11 @@ class Saver:
                                   for p in checkpoint_paths if checkpoint_exists(p)]
 
     def as_saver_def(self):
-        """Serialized SaverDef bytes naming the (reserved) save/restore nodes."""
+        """Serialized SaverDef bytes naming the (reserved) save/restore nodes (None before
+        `build()` and for an empty Saver, as TF's)."""
+        return self.saver_def
+
+    def _saver_def_bytes(self):
         return (pw.encode_bytes_field(1, (self._scope + "Const:0").encode())
                 + pw.encode_bytes_field(2, (self._scope + "control_dependency:0").encode())
                 + pw.encode_bytes_field(3, self._restore_op.name.encode())
@@ -158,6 +192,7 @@ class Saver:
         """
         if not hasattr(sess, "_variable_value"):
             raise TypeError("'sess' must be a Session; %s" % sess)
+        self._check_built("save")
         save_path = os.fspath(save_path)
         if global_step is not None:
             if not isinstance(global_step, (int, np.integer)):
@@ -172,6 +207,10 @@ class Saver:
         if os.path.basename(save_path) == (latest_filename or "checkpoint"):
             raise ValueError("'latest_filename' collides with 'save_path': '%s' and '%s'"
                              % (latest_filename or "checkpoint", save_path))
+        if self._is_empty:  # TF: the meta graph only, and no checkpoint
+            if write_meta_graph:
+                self.export_meta_graph(checkpoint_file + "." + meta_graph_suffix)
+            return None
         values = {}
 
         def read(var):
@@ -216,7 +255,7 @@ class Saver:
                           export_scope=None, clear_devices=False, clear_extraneous_savers=False,
                           strip_default_attrs=False, save_debug_info=False):
         """Writes a MetaGraphDef (graph, saver and collections) to `filename`."""
-        g = self._restore_op.graph
+        g = self._graph or graph_lib.get_default_graph()
         data = graph_def_lib.meta_graph_def_bytes(g, self.saver_def, collection_list)
         if filename:
             from tensorflux.train import atomic_file
@@ -227,6 +266,9 @@ class Saver:
     # --- restoring ------------------------------------------------------------------------
     def restore(self, sess, save_path):
         """Loads every saved variable from `save_path` into `sess` (all or nothing)."""
+        self._check_built("restore")
+        if self._is_empty:
+            return
         if save_path is None:
             raise ValueError("Can't load save_path when it is None.")
         save_path = os.fspath(save_path)

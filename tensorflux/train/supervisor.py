@@ -175,7 +175,8 @@ class Supervisor:
         if _is_default(saver):
             saver = _first_in_collection(GraphKeys.SAVERS)
             if saver is None and variables.global_variables():
-                saver = saver_lib.Saver()  # a tensorflux Saver adds itself to SAVERS
+                saver = saver_lib.Saver()
+                graph_lib.add_to_collection(GraphKeys.SAVERS, saver)
         self._saver = saver
 
     def _init_summary_op(self, summary_op):

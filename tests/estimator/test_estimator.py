@@ -307,6 +307,23 @@ def test_hooks_are_called_in_every_mode(tmp_path):
         assert hook.calls == two_runs + ["before_run", "end"]
 
 
+def test_variables_a_hook_makes_in_begin_are_checkpointed(tmp_path):
+    # the Estimator's Saver is deferred (TF's defer_build=True) and built by Scaffold.finalize,
+    # which runs after the hooks' begin()
+    class CountingHook(tf.train.SessionRunHook):
+        def begin(self):
+            self.count = tf.Variable(0, name="hook_runs")
+            self.bump = tf.assign_add(self.count, 1)
+
+        def before_run(self, run_context):
+            return tf.train.SessionRunArgs(self.bump)
+
+    est = _estimator(tmp_path)
+    est.train(_input_fn(), steps=3, hooks=[CountingHook()])
+    assert "hook_runs" in est.get_variable_names()
+    assert est.get_variable_value("hook_runs") == 3
+
+
 def test_saving_listeners(tmp_path):
     saved = []
 

@@ -174,3 +174,48 @@ def test_saver_reserves_tf_names():
     assert g.get_operation_by_name("save/Const") is not None
     assert g.get_operation_by_name("save_1/restore_all") is not None
     assert s1.last_checkpoints == [] and s2.last_checkpoints == []
+
+
+# --- building: deferred, empty, and the SAVERS collection (TF's Saver.build) ------------------
+def test_a_saver_does_not_join_the_savers_collection():
+    _two_vars()
+    tf.train.Saver()
+    assert tf.get_collection(tf.GraphKeys.SAVERS) == []
+
+
+def test_deferred_build_saves_the_variables_that_exist_when_built(tmp_path):
+    v1 = tf.Variable(1.0, name="v1")
+    saver = tf.train.Saver(defer_build=True)
+    assert saver.saver_def is None and saver.as_saver_def() is None
+    assert not [op for op in tf.get_default_graph().get_operations()
+                if op.name.startswith("save")]
+    v2 = tf.Variable(2.0, name="v2")  # made after the Saver, before its build
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with pytest.raises(RuntimeError, match=r"`build\(\)` should be called before save if "
+                                               r"defer_build==True"):
+            saver.save(sess, str(tmp_path / "m"))
+        assert not os.listdir(tmp_path)
+        with pytest.raises(RuntimeError, match="before restore"):
+            saver.restore(sess, str(tmp_path / "m"))
+        saver.build()
+        saver.build()  # once only
+        assert saver.saver_def is not None
+        path = saver.save(sess, str(tmp_path / "m"))
+    assert [n for n, _ in tf.train.list_variables(path)] == ["v1", "v2"]
+    with tf.Session() as sess:
+        saver.restore(sess, path)
+        assert sess.run([v1, v2]) == [1.0, 2.0]
+
+
+def test_an_empty_saver_builds_nothing_and_saves_only_the_meta_graph(tmp_path):
+    with pytest.raises(ValueError, match="No variables to save"):
+        tf.train.Saver()
+    with pytest.raises(ValueError, match="No variables to save"):
+        tf.train.Saver(defer_build=True).build()
+    saver = tf.train.Saver(allow_empty=True)
+    assert saver.saver_def is None and tf.get_default_graph().get_operations() == []
+    with tf.Session() as sess:
+        assert saver.save(sess, str(tmp_path / "m")) is None
+        assert sorted(os.listdir(tmp_path)) == ["m.meta"]
+        assert saver.restore(sess, str(tmp_path / "none")) is None
