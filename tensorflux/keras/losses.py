@@ -26,14 +26,6 @@ def _clip(x):
     return math_ops.clip_by_value(x, eps, 1.0 - eps)
 
 
-def _logits_of(output, op_type):
-    """The logits behind `output` when it is the result of a `op_type` op, else None."""
-    op = getattr(output, "op", None)
-    if op is not None and op.type == op_type:
-        return op.inputs[0]
-    return None
-
-
 def mean_squared_error(y_true, y_pred):
     return reduction_ops.reduce_mean(math_ops.square(y_pred - y_true), axis=-1)
 
@@ -58,32 +50,18 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
-    """Crossentropy with integer class targets (any shape; flattened as Keras does)."""
-    if not from_logits:
-        logits = _logits_of(y_pred, "Softmax")
-        y_pred = math_ops.log(_clip(y_pred)) if logits is None else logits
-    classes = y_pred.shape.as_list()[-1]
-    labels = math_ops.cast(array_ops.reshape(y_true, [-1]), dtypes.int64)
-    flat_logits = array_ops.reshape(y_pred, [-1, classes])
-    loss = nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=flat_logits)
-    if y_pred.shape.ndims == 2:
-        return loss
-    return array_ops.reshape(loss, array_ops.shape(y_pred)[:-1])
+    """Crossentropy with integer class targets (the backend's, as Keras)."""
+    return backend.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
+                                                   axis=axis)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0):
-    """Mean over the last axis of the sigmoid crossentropy."""
+    """Mean over the last axis of the backend's binary crossentropy (as Keras)."""
     y_true = math_ops.cast(y_true, y_pred.dtype.base_dtype)
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
-    if not from_logits:
-        logits = _logits_of(y_pred, "Sigmoid")
-        if logits is None:
-            probs = _clip(y_pred)
-            logits = math_ops.log(probs / (1.0 - probs))
-        y_pred = logits
     return reduction_ops.reduce_mean(
-        nn.sigmoid_cross_entropy_with_logits(labels=y_true, logits=y_pred), axis=-1)
+        backend.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=-1)
 
 
 def hinge(y_true, y_pred):
