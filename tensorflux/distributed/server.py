@@ -212,16 +212,27 @@ def create_local_cluster(num_workers, num_ps, protocol="grpc", worker_config=Non
     Returns:
         (worker servers, ps servers), started.
     """
-    ports = [_unused_port() for _ in range(num_workers + num_ps)]
-    spec = {"worker": ["localhost:%d" % p for p in ports[:num_workers]]}
-    if num_ps > 0:
-        spec["ps"] = ["localhost:%d" % p for p in ports[num_workers:]]
-    cluster = cluster_lib.ClusterSpec(spec)
-    workers = [Server(cluster, "worker", i, protocol=protocol, config=worker_config)
-               for i in range(num_workers)]
-    ps = [Server(cluster, "ps", i, protocol=protocol, config=ps_config)
-          for i in range(num_ps)]
-    return workers, ps
+    for attempt in range(5):
+        # a port found free can be taken (by another process) before its server binds it:
+        # then the servers started so far stop, and the cluster is made on fresh ports
+        ports = [_unused_port() for _ in range(num_workers + num_ps)]
+        spec = {"worker": ["localhost:%d" % p for p in ports[:num_workers]]}
+        if num_ps > 0:
+            spec["ps"] = ["localhost:%d" % p for p in ports[num_workers:]]
+        cluster = cluster_lib.ClusterSpec(spec)
+        started = []
+        try:
+            for job, n, config in (("worker", num_workers, worker_config),
+                                   ("ps", num_ps, ps_config)):
+                for i in range(n):
+                    started.append(Server(cluster, job, i, protocol=protocol, config=config))
+        except errors.UnknownError:
+            for server in started:
+                server._stop()
+            if attempt == 4:
+                raise
+            continue
+        return started[:num_workers], started[num_workers:]
 
 
 def _port_free(host, port):

@@ -171,8 +171,16 @@ class Graph:
 
     @contextlib.contextmanager
     def colocate_with(self, op, ignore_existing=False):
-        if op is None:
-            yield
+        if op is None:  # TF: with ignore_existing, no colocation and no device scopes inside
+            if not ignore_existing:
+                yield
+                return
+            outer = self._scopes.colocation, self._scopes.devices
+            self._scopes.colocation, self._scopes.devices = [], []
+            try:
+                yield
+            finally:
+                self._scopes.colocation, self._scopes.devices = outer
             return
         if hasattr(op, "_as_graph_element"):
             op = op._as_graph_element()

@@ -42,44 +42,89 @@ def _flatten(inputs):
 
 
 def group(*inputs, **kwargs):
-    """An op that runs all `inputs` (ops or tensors) and outputs nothing."""
+    """An op that runs all `inputs` (ops or tensors) and outputs nothing.
+
+    As TF: inputs on one device give one NoOp (`group_deps`, on that device); inputs on
+    several devices give one NoOp per device (`group_deps/NoOp`, `NoOp_1`, ... in the order of
+    the device names, each on its device) and the `group_deps` NoOp after them.
+    """
     name = kwargs.pop("name", None)
     if kwargs:
         raise TypeError("Unknown keyword arguments: " + ", ".join(kwargs))
     ops = [_as_op(x) for x in _flatten(inputs)]
-    with graph_lib.name_scope(name, "group_deps", ops) as scope:
-        g = ops[0].graph if ops else graph_lib.get_default_graph()
-        with g.as_default(), g.control_dependencies(ops):
+    g = ops[0].graph if ops else graph_lib.get_default_graph()
+    with g.as_default(), graph_lib.name_scope(name, "group_deps", ops) as scope:
+        by_device = {}
+        for op in ops:
+            by_device.setdefault(op.device or None, []).append(op)
+        if len(by_device) <= 1:
+            (dev, deps), = by_device.items() if by_device else ((None, []),)
+            return _group_control_deps(g, dev, deps, scope)
+        per_device = [_group_control_deps(g, dev, by_device[dev], None)
+                      for dev in sorted(by_device, key=lambda d: d or "")]
+        with g.control_dependencies(per_device):
             return no_op(name=scope)
 
 
+def _group_control_deps(g, dev, deps, name):
+    with g.control_dependencies(deps):
+        if dev is None:
+            return no_op(name=name)
+        with g.device(dev):
+            return no_op(name=name)
+
+
 def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's public name
-    """Returns identities of `tensors` that are only available once all of them are computed."""
+    """`tensors` again, each (an Identity named `control_dependency`, `control_dependency_1`,
+    ...) available only once all of them are computed: a `group_deps` NoOp gates them."""
+    from tensorflux.ops.indexed_slices import IndexedSlices
+
     ts = [t for t in tensors if t is not None]
     with graph_lib.name_scope(name, "tuple", ts) as scope:
-        deps = [t.op if isinstance(t, Tensor) else t for t in ts]
+        del scope
+        gating = []
+        for t in ts:
+            if isinstance(t, Operation):
+                gating.append(t)
+            elif isinstance(t, IndexedSlices):
+                gating.append(t.values.op)
+            else:
+                gating.append(_as_op(t))
         if control_inputs:
-            deps += [_as_op(c) for c in control_inputs]
-        gate = group(*deps)
+            gating += [_as_op(c) for c in control_inputs]
+        gating = sorted(set(gating), key=lambda op: op._id)
+        if not gating:
+            raise ValueError("Must have at least one Tensor: %s" % (tensors,))
+        gate = group(*gating)
         out = []
         for t in tensors:
             if t is None:
                 out.append(None)
-            elif isinstance(t, Tensor):
+            elif isinstance(t, Operation):
                 with graph_lib.control_dependencies([gate]):
-                    out.append(array_ops.identity(t))
+                    out.append(group(t))
             else:
-                out.append(gate)
-        del scope
+                out.append(with_dependencies([gate], t))
         return out
 
 
 def with_dependencies(dependencies, output_tensor, name=None):
-    with graph_lib.name_scope(name, "control_dependency", [output_tensor]) as scope:
-        with graph_lib.control_dependencies(dependencies):
-            if isinstance(output_tensor, Operation):
+    """`output_tensor` again (an Identity colocated with it, or for an op a NoOp), computed only
+    after `dependencies`."""
+    from tensorflux.ops.indexed_slices import IndexedSlices
+
+    inputs = list(dependencies) + [output_tensor]
+    with graph_lib.name_scope(name, "control_dependency", inputs) as scope:
+        if isinstance(output_tensor, Operation):
+            with graph_lib.control_dependencies(dependencies):
                 return group(output_tensor, name=scope)
-            return array_ops.identity(output_tensor, name=scope)
+        values = output_tensor.values if isinstance(output_tensor, IndexedSlices) \
+            else output_tensor
+        with graph_lib.colocate_with(values), graph_lib.control_dependencies(dependencies):
+            out = array_ops.identity(values, name=scope)
+        if isinstance(output_tensor, IndexedSlices):
+            return IndexedSlices(out, output_tensor.indices, output_tensor.dense_shape)
+        return out
 
 
 # --- map_fn, scan, foldl, foldr (one While op each; see cond_ops.build_while) -----------------

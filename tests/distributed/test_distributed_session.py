@@ -356,3 +356,27 @@ def test_saving_logs_no_placement(cluster, tmp_path, capsys):
             assert "logged_v/Assign: (Assign)" in capsys.readouterr().out  # runs log
             saver.save(sess, str(tmp_path / "model"), write_meta_graph=False)
             assert "(VariableV2)" not in capsys.readouterr().out
+
+
+def test_local_cluster_moves_to_fresh_ports_when_one_is_taken(monkeypatch):
+    import socket
+
+    taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    real = server_lib._unused_port
+    picks = iter([real(), taken.getsockname()[1]])  # the first try's ps port is taken
+    monkeypatch.setattr(server_lib, "_unused_port", lambda: next(picks, None) or real())
+    try:
+        workers, ps = tf.test.create_local_cluster(num_workers=1, num_ps=1)
+        assert ps[0].target != "grpc://localhost:%d" % taken.getsockname()[1]
+        with tf.Graph().as_default():
+            with tf.device("/job:ps/task:0"):
+                v = tf.Variable(3.0, name="v")
+            with tf.Session(workers[0].target) as sess:
+                sess.run(v.initializer)
+                assert sess.run(v) == 3.0
+        for s in workers + ps:
+            s._stop()
+    finally:
+        taken.close()
