@@ -19,8 +19,11 @@ stateful and not differentiable.
 
 import uuid
 
+import numpy as np
+
 from tensorflux.graph import dtypes, tensor_shape
 from tensorflux.graph import graph as graph_lib
+from tensorflux.graph.graph import GraphKeys
 from tensorflux.graph.tensor import Tensor
 from tensorflux.ops import constant_op, registry
 from tensorflux.ops.sparse_tensor import SparseTensor
@@ -323,6 +326,8 @@ class MutableHashTable(_MutableBase):
             attrs["value_shape"] = self._value_shape
         self._resource_handle = _create(op_type, [], attrs, name).outputs[0]
         self._table_name = self._resource_handle.op.name.split("/")[-1]
+        if checkpoint:
+            graph_lib.add_to_collection(GraphKeys.SAVEABLE_OBJECTS, TableSaveable(self, name))
 
 
 class DenseHashTable(_MutableBase):
@@ -355,6 +360,8 @@ class DenseHashTable(_MutableBase):
         self._resource_handle = _create("MutableDenseHashTableV2", [empty, deleted], attrs,
                                         name).outputs[0]
         self._table_name = self._resource_handle.op.name.split("/")[-1]
+        if checkpoint:
+            graph_lib.add_to_collection(GraphKeys.SAVEABLE_OBJECTS, TableSaveable(self, name))
 
     def insert_or_assign(self, keys, values, name=None):
         return self.insert(keys, values, name)
@@ -364,6 +371,50 @@ class DenseHashTable(_MutableBase):
             raise TypeError("Signature mismatch. Keys must be dtype %s, got %s."
                             % (self._key_dtype, keys.dtype))
         return self.remove(keys, name)
+
+
+class TableSaveable:
+    """A mutable table's contents in checkpoints (TF's `MutableHashTable._Saveable`): the
+    entries `<name>-keys` and `<name>-values`, `name` being the table's constructor name. The
+    Saver saves them through the table's export ops (made here, as TF makes them) and restores
+    them into the session's table (`restore_to_session`), after every entry is checked."""
+
+    def __init__(self, table, name):
+        self.table = table
+        self.name = name
+        self.spec_names = [name + "-keys", name + "-values"]
+        self._export = table.export()
+        self.dtypes = [table.key_dtype, table.value_dtype]
+
+    def save_from_session(self, sess):
+        return sess.run(list(self._export))
+
+    def check(self, arrays):
+        """Raises TF's errors where `arrays` cannot be this table's contents."""
+        from tensorflux import errors
+
+        for spec, arr, dtype in zip(self.spec_names, arrays, self.dtypes):
+            if np.asarray(arr).dtype != np.dtype(dtype.as_numpy_dtype):
+                raise errors.InvalidArgumentError(
+                    None, None, "tensor_name = %s; expected dtype %s does not equal original "
+                    "dtype %s" % (spec, dtype.name, dtypes.as_dtype(np.asarray(arr).dtype).name))
+        keys, values = (np.asarray(a) for a in arrays)
+        if isinstance(self.table, DenseHashTable):  # TF's bucket layout: [buckets, width]
+            want = keys.shape[:1] + values.shape[1:2]
+            bad = values.ndim != 2 or keys.ndim != 2
+        else:
+            want = keys.shape[:1] + tuple(self.table._value_shape.as_list())
+            bad = self.table._value_shape.is_fully_defined() and values.shape != want
+        if values.shape[:1] != keys.shape[:1] or bad:
+            raise errors.InvalidArgumentError(
+                None, None, "Expected shape %s for value, got %s (restoring %s)"
+                % (list(want), list(values.shape), self.name))
+
+    def restore_to_session(self, sess, arrays):
+        from tensorflux.backends.numpy import lookup_ops as np_lookup
+
+        np_lookup.session_table(sess._state, self.table.resource_handle.op).import_arrays(
+            *arrays)
 
 
 # --- initializers ------------------------------------------------------------------------------

@@ -49,8 +49,13 @@ def _is_saveable(obj):
     - `spec_names`: the checkpoint entry names, in order;
     - `values_to_save(read)`: one array per entry, `read(variable)` giving a variable's value;
     - `values_to_restore(arrays)`: `[(variable, new value)]` from one array per entry.
+
+    A saveable whose state is not variables (a mutable lookup table, `TableSaveable`) has
+    instead `save_from_session(sess)` (one array per entry), `dtypes`, `check(arrays)` (raises
+    TF's error, before anything is restored) and `restore_to_session(sess, arrays)`.
     """
-    return callable(getattr(obj, "values_to_save", None)) and hasattr(obj, "spec_names")
+    return (callable(getattr(obj, "values_to_save", None))
+            or callable(getattr(obj, "save_from_session", None))) and hasattr(obj, "spec_names")
 
 
 def _names_to_vars(var_list):
@@ -217,7 +222,11 @@ class Saver:
             return np.asarray(sess._variable_value(_var_key(var)))
 
         for name, var in self._names.items():
-            if _is_saveable(var):
+            if _is_saveable(var) and hasattr(var, "save_from_session"):
+                arrays = var.save_from_session(sess)
+                for spec, value, dtype in zip(var.spec_names, arrays, var.dtypes):
+                    values[spec] = (np.asarray(value), dtype)
+            elif _is_saveable(var):
                 for spec, value in zip(var.spec_names, var.values_to_save(read)):
                     values[spec] = (np.asarray(value), var.dtype.base_dtype)
             else:
@@ -277,6 +286,7 @@ class Saver:
         reader = fmt.open_checkpoint(save_path)
         updates = {}
         saveables = []
+        into_session = []
         for name, var in self._names.items():
             if _is_saveable(var):
                 saveables.append(var)
@@ -304,6 +314,10 @@ class Saver:
                     raise errors.NotFoundError(
                         None, None, "Key %s not found in checkpoint %s" % (spec, save_path))
             arrays = [reader.get_tensor(spec) for spec in saveable.spec_names]
+            if hasattr(saveable, "restore_to_session"):
+                saveable.check(arrays)
+                into_session.append((saveable, arrays))
+                continue
             try:
                 restored = saveable.values_to_restore(arrays)
             except ValueError as e:
@@ -313,6 +327,8 @@ class Saver:
                 dtype = var.dtype.base_dtype.as_numpy_dtype
                 updates[_var_key(var)] = np.asarray(value, dtype=dtype)
         sess._set_variable_values(updates)
+        for saveable, arrays in into_session:  # checked above: nothing fails half-way
+            saveable.restore_to_session(sess, arrays)
 
     @staticmethod
     def _add_collection_def(meta_graph_def, key, export_scope=None):

@@ -157,6 +157,21 @@ for _t in ("HashTableV2", "MutableHashTableV2", "MutableHashTableOfTensorsV2",
     kernel(_t)(_handle_kernel)
 
 
+def session_table(state, handle_op):
+    """The table `handle_op` makes, in the session `state` (made now if no run made it yet):
+    what a Saver restores a table's checkpointed entries into."""
+    reserved = []
+    if handle_op.type == "MutableDenseHashTableV2":  # its empty and deleted keys
+        from tensorflux.ops.constant_op import constant_value
+
+        reserved = [constant_value(t) for t in handle_op.inputs]
+        if any(r is None for r in reserved):
+            raise errors.UnimplementedError(
+                None, handle_op, "restoring a dense hash table whose empty or deleted key is "
+                "computed at run time")
+    return _handle_kernel(handle_op)(state, *reserved)
+
+
 def _check_types(table, keys_dtype, values_dtype=None):
     if keys_dtype != table.key_dtype:
         raise _Error(errors.InvalidArgumentError, "Key must be type %s but got %s"
