@@ -212,7 +212,8 @@ def create_local_cluster(num_workers, num_ps, protocol="grpc", worker_config=Non
     Returns:
         (worker servers, ps servers), started.
     """
-    for attempt in range(5):
+    attempts = 5
+    for attempt in range(attempts):
         # a port found free can be taken (by another process) before its server binds it:
         # then the servers started so far stop, and the cluster is made on fresh ports
         ports = [_unused_port() for _ in range(num_workers + num_ps)]
@@ -229,7 +230,7 @@ def create_local_cluster(num_workers, num_ps, protocol="grpc", worker_config=Non
         except errors.UnknownError:
             for server in started:
                 server._stop()
-            if attempt == 4:
+            if attempt == attempts - 1:
                 raise
             continue
         return started[:num_workers], started[num_workers:]

@@ -58,7 +58,7 @@ def group(*inputs, **kwargs):
         for op in ops:
             by_device.setdefault(op.device or None, []).append(op)
         if len(by_device) <= 1:
-            (dev, deps), = by_device.items() if by_device else ((None, []),)
+            dev, deps = next(iter(by_device.items()), (None, []))
             return _group_control_deps(g, dev, deps, scope)
         per_device = [_group_control_deps(g, dev, by_device[dev], None)
                       for dev in sorted(by_device, key=lambda d: d or "")]
@@ -80,16 +80,8 @@ def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's public 
     from tensorflux.ops.indexed_slices import IndexedSlices
 
     ts = [t for t in tensors if t is not None]
-    with graph_lib.name_scope(name, "tuple", ts) as scope:
-        del scope
-        gating = []
-        for t in ts:
-            if isinstance(t, Operation):
-                gating.append(t)
-            elif isinstance(t, IndexedSlices):
-                gating.append(t.values.op)
-            else:
-                gating.append(_as_op(t))
+    with graph_lib.name_scope(name, "tuple", ts):
+        gating = [t.values.op if isinstance(t, IndexedSlices) else _as_op(t) for t in ts]
         if control_inputs:
             gating += [_as_op(c) for c in control_inputs]
         gating = sorted(set(gating), key=lambda op: op._id)

@@ -390,14 +390,10 @@ class TableSaveable:
         return sess.run(list(self._export))
 
     def check(self, arrays):
-        """Raises TF's errors where `arrays` cannot be this table's contents."""
+        """Raises TF's error where `arrays` (of the right dtypes: the Saver checks those)
+        cannot be this table's contents."""
         from tensorflux import errors
 
-        for spec, arr, dtype in zip(self.spec_names, arrays, self.dtypes):
-            if np.asarray(arr).dtype != np.dtype(dtype.as_numpy_dtype):
-                raise errors.InvalidArgumentError(
-                    None, None, "tensor_name = %s; expected dtype %s does not equal original "
-                    "dtype %s" % (spec, dtype.name, dtypes.as_dtype(np.asarray(arr).dtype).name))
         keys, values = (np.asarray(a) for a in arrays)
         if isinstance(self.table, DenseHashTable):  # TF's bucket layout: [buckets, width]
             want = keys.shape[:1] + values.shape[1:2]

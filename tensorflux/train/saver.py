@@ -51,8 +51,9 @@ def _is_saveable(obj):
     - `values_to_restore(arrays)`: `[(variable, new value)]` from one array per entry.
 
     A saveable whose state is not variables (a mutable lookup table, `TableSaveable`) has
-    instead `save_from_session(sess)` (one array per entry), `dtypes`, `check(arrays)` (raises
-    TF's error, before anything is restored) and `restore_to_session(sess, arrays)`.
+    instead `save_from_session(sess)` (one array per entry), `dtypes` (one per entry, checked
+    by the Saver), `check(arrays)` (raises TF's error for other mismatches, before anything is
+    restored) and `restore_to_session(sess, arrays)`.
     """
     return (callable(getattr(obj, "values_to_save", None))
             or callable(getattr(obj, "save_from_session", None))) and hasattr(obj, "spec_names")
@@ -302,11 +303,7 @@ class Saver:
                     "rhs shape= %s (restoring %s from %s)" % (shape.as_list(), list(value.shape),
                                                              name, save_path))
             want = var.dtype.base_dtype
-            got = reader.get_variable_to_dtype_map()[name]
-            if got != want.name and not (want == dtypes.bfloat16 and got == "bfloat16"):
-                raise errors.InvalidArgumentError(
-                    None, None, "tensor_name = %s; expected dtype %s does not equal original "
-                    "dtype %s" % (name, want.name, got))
+            _check_dtype(reader, name, want)
             updates[_var_key(var)] = np.asarray(value, dtype=want.as_numpy_dtype)
         for saveable in saveables:  # after the variables, as TF's Saver restores them
             for spec in saveable.spec_names:
@@ -315,6 +312,8 @@ class Saver:
                         None, None, "Key %s not found in checkpoint %s" % (spec, save_path))
             arrays = [reader.get_tensor(spec) for spec in saveable.spec_names]
             if hasattr(saveable, "restore_to_session"):
+                for spec, want in zip(saveable.spec_names, saveable.dtypes):
+                    _check_dtype(reader, spec, want)
                 saveable.check(arrays)
                 into_session.append((saveable, arrays))
                 continue
@@ -333,6 +332,15 @@ class Saver:
     @staticmethod
     def _add_collection_def(meta_graph_def, key, export_scope=None):
         pass
+
+
+def _check_dtype(reader, name, want):
+    """TF's error when checkpoint entry `name` does not hold dtype `want`."""
+    got = reader.get_variable_to_dtype_map()[name]
+    if got != want.name and not (want == dtypes.bfloat16 and got == "bfloat16"):
+        raise errors.InvalidArgumentError(
+            None, None, "tensor_name = %s; expected dtype %s does not equal original "
+            "dtype %s" % (name, want.name, got))
 
 
 # --- module-level helpers ----------------------------------------------------------------------
